@@ -1,0 +1,130 @@
+"""`reform-archive import | check | build | serve` (also `python -m reform_archive`)."""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import os
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def _expand_sources(patterns: list[str]) -> list[Path]:
+    """Files, folders (their files, recursively) and globs, in a stable order."""
+    paths: list[Path] = []
+    for pattern in patterns:
+        matches = sorted(glob.glob(pattern, recursive=True)) or [pattern]
+        for match in matches:
+            path = Path(match)
+            if path.is_dir():
+                paths += sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+            else:
+                paths.append(path)
+    return paths
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .ingest.importer import ImportConflict, import_sources
+
+    sources = _expand_sources(args.sources)
+    missing = [p for p in sources if not p.exists()]
+    for path in missing:
+        print(f"{path}: no such file / 文件不存在", file=sys.stderr)
+    try:
+        result = import_sources([p for p in sources if p.exists()], Path(args.out), force=args.force)
+    except ImportConflict as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    for path in result.written:
+        print(f"imported  {path}")
+    for path, why in result.skipped:
+        print(f"unchanged {path} ({why})")
+    for path, why in result.failed:
+        print(f"failed    {path}: {why}", file=sys.stderr)
+    print(f"{len(result.written)} imported, {len(result.skipped)} already present, "
+          f"{len(result.failed) + len(missing)} failed / 导入 {len(result.written)} 篇，"
+          f"已存在 {len(result.skipped)} 篇，失败 {len(result.failed) + len(missing)} 个")
+    return EXIT_PROBLEMS if result.failed or missing else EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .archive import load_archive
+
+    archive = load_archive(Path(args.dir))
+    for problem in archive.problems:
+        print(problem, file=sys.stderr if problem.is_error else sys.stdout)
+    errors = len(archive.errors)
+    warnings = len(archive.problems) - errors
+    print(f"{len(archive.reports)} reports OK, {len(archive.shown)} shown after merging duplicates; "
+          f"{errors} error(s), {warnings} warning(s)")
+    return EXIT_PROBLEMS if errors else EXIT_OK
+
+
+def _mkdocs_config(args: argparse.Namespace, **overrides):
+    from mkdocs.config import load_config
+
+    if args.reports:
+        os.environ["REFORM_ARCHIVE_REPORTS"] = str(Path(args.reports).resolve())
+    return load_config(args.config, **overrides)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
+
+    overrides = {"site_dir": str(Path(args.out).resolve())} if args.out else {}
+    try:
+        config = _mkdocs_config(args, **overrides)
+        build(config)
+    except MkDocsException as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"built {config.site_dir}")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from mkdocs.commands.serve import serve
+
+    if args.reports:
+        os.environ["REFORM_ARCHIVE_REPORTS"] = str(Path(args.reports).resolve())
+    serve(config_file=args.config, dev_addr=args.dev_addr, open_in_browser=False)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reform-archive", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("import", help="split, clean and tag raw pages into reports/")
+    p.add_argument("sources", nargs="+", help="files, folders or globs (.txt in UTF-8/GBK/GB18030/UTF-16)")
+    p.add_argument("--out", default="reports", help="reports folder (default: reports)")
+    p.add_argument("--force", action="store_true", help="overwrite existing reports")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("check", help="validate every report; exit 1 on any error")
+    p.add_argument("dir", nargs="?", default="reports")
+    p.set_defaults(func=cmd_check)
+
+    for name, func, help_text in (("build", cmd_build, "build the site"),
+                                  ("serve", cmd_serve, "serve the site with live reload")):
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--reports", help="reports folder (default: the plugin's reports_dir)")
+        p.add_argument("--config", default="mkdocs.yml", help="MkDocs config (default: mkdocs.yml)")
+        if name == "build":
+            p.add_argument("--out", help="site folder (default: site)")
+        else:
+            p.add_argument("--dev-addr", default="127.0.0.1:8000")
+        p.set_defaults(func=func)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

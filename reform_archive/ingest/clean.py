@@ -1,0 +1,143 @@
+"""Cleaning an article's text: site boilerplate out, punctuation normalised, outline to headings.
+
+What is removed is listed here, as patterns, so a reviewer can see exactly what the importer
+may drop; everything else of the article is kept, sentence for sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Anti-copy watermarks injected at random points, also inside words.
+WATERMARKS = (re.compile(r"版权所有\s*[!！]"),)
+
+# Whole lines that belong to the site, not to the article.
+BOILERPLATE_LINES = (
+    re.compile(r"^.{0,20}(服务咨询|发表咨询|订阅咨询).*\d{3}-\d{3}-\d{4}"),  # advertising line
+    re.compile(r"^(时间|发布时间|日期)\s*[:：]\s*\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2})?)?\s*$"),
+)
+# Lines that are site chrome only when they close the page (possibly followed by nothing).
+TRAILING_LINES = (re.compile(r"^推荐期刊\s*$"), re.compile(r"^相关(文章|推荐|阅读)\s*$"))
+# Section headings that are dropped when nothing follows them.
+EMPTY_TRAILING_HEADINGS = (re.compile(r"^参考文献\s*[:：]?\s*$"),)
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
+_CJK_PUNCT = "，。、；：？！“”‘’（）《》【】〔〕…—"
+_CJK_OR_PUNCT = f"[{_CJK}{_CJK_PUNCT}]"
+_HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
+
+_NUMERAL = "一二三四五六七八九十"
+OUTLINE_LEVELS = (
+    (re.compile(rf"^[{_NUMERAL}]+、"), 2),
+    (re.compile(rf"^（[{_NUMERAL}]+）"), 3),
+    (re.compile(r"^\d+(\.\d+)+(?=\D)"), 4),
+    (re.compile(r"^\d+[.、．](?=\D)"), 4),
+)
+MAX_HEADING_CHARS = 30
+
+
+def remove_watermarks(text: str) -> str:
+    for pattern in WATERMARKS:
+        text = pattern.sub("", text)
+    return text
+
+
+def is_boilerplate(line: str) -> bool:
+    return any(p.search(line.strip()) for p in BOILERPLATE_LINES)
+
+
+def drop_trailing_chrome(paragraphs: list[str]) -> list[str]:
+    """Drop a trailing `推荐期刊` and an empty trailing `参考文献:`, in any order."""
+    paragraphs = list(paragraphs)
+    changed = True
+    while paragraphs and changed:
+        last = paragraphs[-1].strip()
+        changed = any(p.match(last) for p in TRAILING_LINES + EMPTY_TRAILING_HEADINGS)
+        if changed:
+            paragraphs.pop()
+    return paragraphs
+
+
+def normalize_punctuation(text: str) -> str:
+    """Half-width punctuation next to Chinese becomes full-width; numbers (1,000  12:20  66.5)
+    and Latin text are left alone; doubled commas and enumeration commas are collapsed."""
+    text = _convert_parentheses(text)
+    chars = list(text)
+    for i, char in enumerate(chars):
+        if char in _HALF_TO_FULL:
+            before = chars[i - 1] if i else ""
+            after = chars[i + 1] if i + 1 < len(chars) else ""
+            if re.match(_CJK_OR_PUNCT, before or " ") or re.match(f"[{_CJK}]", after or " "):
+                chars[i] = _HALF_TO_FULL[char]
+    text = "".join(chars)
+    return re.sub(r"([，、])\1+", r"\1", text)
+
+
+def _convert_parentheses(text: str) -> str:
+    pair = re.compile(r"\(([^()\n]*)\)")
+
+    def convert(match: re.Match) -> str:
+        inner = match.group(1)
+        start, end = match.span()
+        around = text_now[max(0, start - 1):start] + text_now[end:end + 1]
+        if re.search(f"[{_CJK}]", inner + around) or re.fullmatch(rf"[{_NUMERAL}\d]+", inner):
+            return f"（{inner}）"
+        return f"\x00{inner}\x01"  # keep Latin parentheses, hidden from the next round
+
+    text_now = text
+    while True:
+        new = pair.sub(convert, text_now)
+        if new == text_now:
+            break
+        text_now = new
+    return text_now.replace("\x00", "(").replace("\x01", ")")
+
+
+def heading_level(paragraph: str) -> int | None:
+    """The Markdown heading level of an outline line such as `一、工作完成情况`, or None when the
+    line is a paragraph that merely starts with a number (`1、内设机构。石门县乡镇…`)."""
+    line = paragraph.strip()
+    if len(line) > MAX_HEADING_CHARS:
+        return None
+    for pattern, level in OUTLINE_LEVELS:
+        if pattern.match(line):
+            # A heading is one phrase: no sentence end before its last character.
+            if re.search(r"[。；！？]", line[:-1]):
+                return None
+            return level
+    return None
+
+
+_ESCAPE_INLINE = re.compile(r"([\\`*_\[\]<>])")
+_ESCAPE_LINE_START = re.compile(r"^(\s*)([#>+\-=|]|\d+[.)](?=\s))")
+
+
+def escape_markdown(line: str) -> str:
+    """Plain text must stay plain: `*年度 … *县` would otherwise become emphasis."""
+    line = _ESCAPE_INLINE.sub(r"\\\1", line)
+    return _ESCAPE_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
+
+
+def to_markdown(paragraphs: list[str]) -> str:
+    blocks = []
+    for paragraph in paragraphs:
+        text = paragraph.strip()
+        level = heading_level(text)
+        if level:
+            blocks.append("#" * level + " " + escape_markdown(text.rstrip("：:")))
+        else:
+            blocks.append(escape_markdown(text))
+    return "\n\n".join(blocks) + "\n"
+
+
+def clean_paragraphs(text: str) -> list[str]:
+    """The article's paragraphs with watermarks, boilerplate and trailing chrome removed and
+    punctuation normalised. One non-empty input line is one paragraph."""
+    text = remove_watermarks(text)
+    paragraphs = []
+    for line in text.split("\n"):
+        line = line.strip().replace("\u3000", " ").strip()
+        if not line or is_boilerplate(line):
+            continue
+        paragraphs.append(normalize_punctuation(line))
+    return drop_trailing_chrome(paragraphs)

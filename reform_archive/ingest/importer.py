@@ -1,0 +1,182 @@
+"""`reform-archive import`: raw pages in, one Markdown report per article out.
+
+Data flows one way: source file → text (encoding detected) → articles (compilation split) →
+cleaned paragraphs → metadata → `Report` → file. Writing is safe: a report is written to a
+temporary file and linked into place, so an interrupted import leaves no partial file, an
+existing report is never overwritten (unless forced), and re-importing the same page is a no-op.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..report import Report, read_report
+from ..slug import slugify
+from .clean import clean_paragraphs, to_markdown
+from .compilation import Section, split_compilation
+from .formats import SourceError, read_source_text
+from .metadata import read_metadata
+
+SOURCES_DIR = "_sources"
+
+
+class ImportConflict(Exception):
+    """An import would overwrite a file that holds something else; nothing was written."""
+
+
+@dataclass
+class ImportResult:
+    written: list[Path] = field(default_factory=list)
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+    failed: list[tuple[Path, str]] = field(default_factory=list)
+
+
+def articles_from_source(path: Path) -> list[Report]:
+    """The reports one source file holds, not yet written anywhere."""
+    source = read_source_text(path)
+    compilation = split_compilation(source.text)
+    captured_year = int(compilation.captured[:4]) if compilation.captured else None
+    is_compilation = len(compilation.sections) > 1
+    reports = []
+    for section in compilation.sections:
+        paragraphs = clean_paragraphs(section.text)
+        if not is_compilation and paragraphs and paragraphs[0] == compilation.page_title:
+            paragraphs = paragraphs[1:]  # a single article: the page title is its title
+        if not paragraphs:
+            continue
+        meta = read_metadata(paragraphs, captured_year=captured_year)
+        title = meta.title
+        if not is_compilation and compilation.page_title:
+            title = compilation.page_title
+        reports.append(Report(
+            title=title or section.label,
+            body=to_markdown(paragraphs),
+            year=meta.year,
+            region=meta.region,
+            topics=meta.topics,
+            keywords=meta.keywords,
+            source=_source_record(path, compilation.page_title, compilation.captured, section,
+                                  is_compilation),
+        ))
+    return reports
+
+
+def _source_record(path: Path, page_title: str, captured: str, section: Section,
+                   is_compilation: bool) -> dict:
+    record = {"page_title": page_title, "captured": captured}
+    if is_compilation:
+        record["section"] = section.label
+    record["file"] = path.name
+    record["sha256"] = hashlib.sha256(section.text.encode("utf-8")).hexdigest()[:16]
+    return record
+
+
+def _identity(source: dict) -> tuple[str, str]:
+    return (str(source.get("file", "")), str(source.get("section", "")))
+
+
+def import_sources(sources: list[Path], out_dir: Path, *, force: bool = False) -> ImportResult:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    existing = _existing_sources(out_dir)
+    result = ImportResult()
+    for path in sources:
+        try:
+            reports = articles_from_source(path)
+        except SourceError as exc:
+            result.failed.append((path, str(exc)))
+            continue
+        planned = _plan_files(reports, out_dir, existing, force, result)
+        # Check every target before writing anything, so a conflict leaves no half import.
+        for report, target in planned:
+            if target.exists() and not force:
+                raise ImportConflict(
+                    f"{target} already exists and holds another report; nothing was imported from "
+                    f"{path}. Rename or move it, or use --force to overwrite / 文件已存在，未导入")
+        for report, target in planned:
+            write_atomically(target, report.to_markdown(), overwrite=force)
+            existing[_identity(report.source)] = target
+            result.written.append(target)
+        if planned:
+            _keep_source_copy(path, out_dir / SOURCES_DIR)
+    return result
+
+
+def _plan_files(reports: list[Report], out_dir: Path, existing: dict, force: bool,
+                result: ImportResult) -> list[tuple[Report, Path]]:
+    planned: list[tuple[Report, Path]] = []
+    taken: set[Path] = set()
+    for report in reports:
+        known = existing.get(_identity(report.source))
+        if known is not None and not force:
+            result.skipped.append((known, "already imported / 已导入"))
+            continue
+        if known is not None:
+            target = known
+        else:
+            stem = slugify(report.title)
+            target = out_dir / f"{stem}.md"
+            n = 2
+            while target in taken or (target.exists() and _has_title(target, report.title)):
+                target = out_dir / f"{stem}-{n}.md"
+                n += 1
+        taken.add(target)
+        planned.append((report, target))
+    return planned
+
+
+def _has_title(target: Path, title: str) -> bool:
+    """A file with the name we want exists: another article of the same title gets a suffix;
+    anything else is a conflict that the caller reports."""
+    parsed = read_report(target)
+    return parsed.report is not None and parsed.report.title == title
+
+
+def _existing_sources(out_dir: Path) -> dict[tuple[str, str], Path]:
+    found = {}
+    for path in sorted(out_dir.rglob("*.md")):
+        if any(part.startswith("_") for part in path.relative_to(out_dir).parts):
+            continue
+        parsed = read_report(path)
+        if parsed.report is not None and parsed.report.source.get("file"):
+            found[_identity(parsed.report.source)] = path
+    return found
+
+
+def _keep_source_copy(path: Path, sources_dir: Path) -> None:
+    target = sources_dir / path.name
+    if target.exists():
+        if target.read_bytes() != path.read_bytes():
+            raise ImportConflict(f"{target} exists with different content; the raw page was not copied")
+        return
+    sources_dir.mkdir(parents=True, exist_ok=True)
+    write_atomically(target, path.read_bytes(), overwrite=False)
+
+
+def write_atomically(target: Path, content: str | bytes, *, overwrite: bool) -> None:
+    """Write to a temporary file beside the target, then link or rename it into place: a reader
+    (or a killed import) never sees half a file, and without `overwrite` nothing is replaced."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".import-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if overwrite:
+            os.replace(tmp, target)
+        else:
+            os.link(tmp, target)  # fails if the target appeared meanwhile
+            os.unlink(tmp)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+__all__ = ["ImportConflict", "ImportResult", "articles_from_source", "import_sources",
+           "write_atomically"]

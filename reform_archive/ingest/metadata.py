@@ -1,0 +1,140 @@
+"""Metadata read from an article's own text: title, year, region, topics, keywords.
+
+The rule everywhere: when the text does not say, leave the field empty. A wrong year or
+region sends a reader to the wrong index page, which is worse than no value.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..segment import segmenter
+from ..topics import classify_topics
+from .clean import heading_level
+from .gazetteer import gazetteer
+
+_REFERENCES = re.compile(r"^(参考文献|注释|参考资料)\s*[:：]?\s*$")
+_CITATION_LINE = re.compile(r"^\s*[【\[]\d+[】\]]")
+_YEAR = re.compile(r"(?<![\d〔【\[（(])((?:19|20)\d{2})\s*年(?!代)")
+_DOC_NUMBER = re.compile(r"[〔【\[（(]\s*(?:19|20)\d{2}\s*[〕】\]）)]")
+_ANONYMISED = re.compile(r"[+＋*＊]{1,}|[NＮ](?=[区县市镇乡])")
+_SENTENCE_END = "。！？；"
+MAX_TITLE_CHARS = 40
+
+
+@dataclass
+class ArticleMetadata:
+    title: str
+    year: int | None
+    region: str
+    topics: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+
+
+def without_references(paragraphs: list[str]) -> list[str]:
+    """The article without its bibliography: cited books are not what the report is about."""
+    kept = []
+    for paragraph in paragraphs:
+        if _REFERENCES.match(paragraph.strip()):
+            break
+        if not _CITATION_LINE.match(paragraph):
+            kept.append(paragraph)
+    return kept
+
+
+def extract_year(text: str, not_after: int | None = None) -> int | None:
+    """The latest year the text reports on: `NNNN年` mentions, minus document numbers such as
+    〔2005〕 and decades (`90年代`); never later than the page's capture year. Anonymised years
+    (`20*年`) do not count, so a text with only those gets no year."""
+    text = _DOC_NUMBER.sub(" ", text)
+    years = [int(y) for y in _YEAR.findall(text)]
+    if not_after:
+        years = [y for y in years if y <= not_after]
+    return max(years) if years else None
+
+
+def derive_title(paragraphs: list[str], region: str = "") -> str:
+    """A real title drawn from the text, in this order: a title line at the top; an opening
+    statement (`现就…总结如下` → `…总结`; `召开…座谈会` → `在…座谈会上的讲话`); the first sentence
+    of the 【摘要】; an opening outline heading qualified by the place; the first sentence."""
+    body = [p.strip() for p in paragraphs if p.strip()]
+    if not body:
+        return ""
+    first = body[0]
+    if _looks_like_title(first):
+        return first
+    text = "".join(body[:3])
+    for pattern, template in _OPENING_STATEMENTS:
+        match = pattern.search(text)
+        if match:
+            return _trim(template.format(*match.groups()))
+    for paragraph in body[:3]:
+        abstract = re.match(r"^【?摘\s*要】?\s*[:：]\s*(.+)", paragraph)
+        if abstract:
+            return _first_clause(abstract.group(1))
+    content = [p for p in body if not re.match(r"^【?关\s*键\s*词】?\s*[:：]", p)]
+    if content and heading_level(content[0]):
+        heading = re.sub(r"^[一二三四五六七八九十]+、|^（[一二三四五六七八九十]+）|^\d+[.、．]", "", content[0])
+        place = _place_prefix(region)
+        return _trim(place + heading.rstrip("：:") if not heading.startswith(place) else heading)
+    return _first_clause(content[0] if content else first)
+
+
+_OPENING_STATEMENTS = (
+    (re.compile(r"现(?:就|将)(?:涉及)?(.{4,40}?)(总结|报告|汇报)如下"), "{0}{1}"),
+    (re.compile(r"现(?:就|将|对)(.{4,40}?)(?:的)?(?:相关|有关)?事项?通知如下"), "关于{0}的通知"),
+    (re.compile(r"召开(?:了)?(.{4,30}?(?:座谈会|工作会议|会议))"), "在{0}上的讲话"),
+)
+
+
+def _looks_like_title(line: str) -> bool:
+    return (
+        len(line) <= MAX_TITLE_CHARS
+        and not any(c in line for c in _SENTENCE_END + "，,：:")
+        and heading_level(line) is None
+    )
+
+
+def _first_clause(text: str) -> str:
+    """The first sentence with a leading `根据《…》…，` clause removed, cut to a clause boundary."""
+    text = re.sub(r"^(根据|按照|依据)[^，。]*?(要求|精神|规定|部署)，", "", text)
+    sentence = re.split(f"[{_SENTENCE_END}]", text, maxsplit=1)[0]
+    return _trim(sentence)
+
+
+def _trim(title: str) -> str:
+    title = title.strip(" ，、：")
+    if len(title) <= MAX_TITLE_CHARS:
+        return title
+    clauses = re.split(r"(?<=[，、])", title)
+    kept = ""
+    for clause in clauses:
+        if len(kept + clause) > MAX_TITLE_CHARS:
+            break
+        kept += clause
+    return (kept or title[:MAX_TITLE_CHARS]).rstrip("，、")
+
+
+def _place_prefix(region: str) -> str:
+    """The most specific named part of a region path, e.g. 石门县 for 湖南省常德市石门县."""
+    if not region:
+        return ""
+    parts = re.findall(r".+?(?:自治区|自治州|自治县|特别行政区|省|市|州|盟|地区|县|区|旗)", region)
+    return parts[-1] if parts else region
+
+
+def read_metadata(paragraphs: list[str], *, captured_year: int | None = None) -> ArticleMetadata:
+    """Everything the importer writes to the front matter, from the cleaned paragraphs."""
+    content = without_references(paragraphs)
+    text = "\n".join(content)
+    year = extract_year(text, not_after=captured_year)
+    region = gazetteer.resolve(_ANONYMISED.sub("□", text))
+    title = derive_title(content, region)
+    return ArticleMetadata(
+        title=title,
+        year=year,
+        region=region,
+        topics=classify_topics(text),
+        keywords=segmenter.keywords(text),
+    )

@@ -1,0 +1,97 @@
+"""The MkDocs plugin: wires MkDocs events to the archive's modules, and does nothing else.
+
+on_config  → the archive's vocabulary for Material's jieba search, our stylesheet
+on_files   → load and validate reports, deduplicate, add the generated pages and exports
+on_page_content → sanitise report HTML
+on_serve   → rebuild when a report is added or edited
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from ..archive import load_archive
+from ..problems import ArchiveError
+from ..site.generate import STYLESHEET, generate_site
+from ..site.sanitize import sanitize_html
+from .config import ReformArchiveConfig
+
+log = logging.getLogger("mkdocs.plugins.reform_archive")
+REPORTS_ENV = "REFORM_ARCHIVE_REPORTS"
+
+
+class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
+    def __init__(self) -> None:
+        self.report_pages: set[str] = set()
+
+    def _reports_dir(self, config: MkDocsConfig) -> Path:
+        folder = os.environ.get(REPORTS_ENV) or self.config.reports_dir
+        return Path(config.config_file_path).parent / folder
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return None
+        if self.config.segment_search:
+            _share_dictionary_with_search()
+        if STYLESHEET not in config.extra_css:
+            config.extra_css.append(STYLESHEET)
+        return config
+
+    # After other plugins have added their files, so generated pages cannot be shadowed.
+    @event_priority(-50)
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled:
+            return None
+        root = Path(config.config_file_path).parent
+        archive = load_archive(self._reports_dir(config), label_root=root)
+        for problem in archive.problems:
+            (log.error if problem.is_error else log.warning)(str(problem))
+        if archive.errors:
+            raise PluginError(str(ArchiveError(archive.problems)))
+        base_url = config.site_url or "/"
+        self.report_pages = set()
+        for generated in generate_site(archive, base_url):
+            existing = files.get_file_from_path(generated.src_uri)
+            if existing is not None:
+                if generated.src_uri == "index.md":
+                    continue  # a hand-written home page wins over the generated one
+                files.remove(existing)
+            # Reports and index sub-pages stay out of the sidebar: the index pages lead to them.
+            in_nav = generated.src_uri in ("index.md", "topics/index.md", "years/index.md",
+                                           "regions/index.md")
+            inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, generated.src_uri, content=generated.content,
+                                        inclusion=inclusion))
+            if generated.is_report:
+                self.report_pages.add(generated.src_uri)
+        log.info(f"reform-archive: {len(archive.shown)} reports shown, "
+                 f"{len(archive.reports) - len(archive.shown)} duplicates merged")
+        return files
+
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if page.file.src_uri in self.report_pages:
+            return sanitize_html(html)
+        return None
+
+    def on_serve(self, server, config: MkDocsConfig, builder):
+        if self.config.enabled:
+            server.watch(str(self._reports_dir(config)))
+        return server
+
+
+def _share_dictionary_with_search() -> None:
+    """Material's search segments Chinese with the global jieba tokenizer; give it our words."""
+    import jieba
+
+    from ..segment import segmenter
+
+    for word, freq, tag in segmenter.user_dictionary():
+        jieba.add_word(word, freq, tag)

@@ -1,0 +1,231 @@
+"""A report: YAML front matter plus a Markdown body, read, validated and written.
+
+The front matter is user data typed by hand, so it is validated with the care MkDocs gives
+its config: every problem names the file and the line of the offending key, and values whose
+meaning is clear (``year: "2006年"``) are normalised rather than rejected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .problems import Problem, error, warning
+from .topics import TOPIC_NAMES
+
+KNOWN_FIELDS = ("title", "year", "region", "topic", "keywords", "source", "date", "summary")
+MIN_YEAR, MAX_YEAR = 1900, dt.date.today().year + 1
+UNKNOWN_YEAR = "未知"
+
+_FENCE = re.compile(r"^---[ \t]*$", re.M)
+_CN_DIGITS = dict(zip("〇零一二三四五六七八九", "00123456789"))
+
+
+@dataclass
+class Report:
+    """One report of the archive. `path` is where it was read from (None for a new one)."""
+
+    title: str
+    body: str
+    year: int | None = None
+    region: str = ""
+    topics: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    source: dict[str, Any] = field(default_factory=dict)
+    date: str = ""
+    summary: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+
+    @property
+    def year_label(self) -> str:
+        return str(self.year) if self.year else UNKNOWN_YEAR
+
+    @property
+    def front_matter(self) -> dict[str, Any]:
+        """The front matter in a stable key order; empty optional fields are kept, so a
+        reader sees which fields exist."""
+        data: dict[str, Any] = {
+            "title": self.title,
+            "year": self.year,
+            "region": self.region,
+            "topic": list(self.topics),
+            "keywords": list(self.keywords),
+        }
+        if self.date:
+            data["date"] = self.date
+        if self.summary:
+            data["summary"] = self.summary
+        data["source"] = dict(self.source)
+        data.update(self.extra)
+        return data
+
+    def to_markdown(self) -> str:
+        dumped = yaml.safe_dump(
+            self.front_matter, allow_unicode=True, sort_keys=False, width=1000
+        )
+        return f"---\n{dumped}---\n\n{self.body.strip()}\n"
+
+
+@dataclass
+class ParsedReport:
+    report: Report | None
+    problems: list[Problem]
+
+
+def read_report(path: Path, *, label: str | None = None) -> ParsedReport:
+    """Read and validate one report file. `label` is the name used in messages."""
+    name = label or str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return ParsedReport(None, [error(name, f"cannot read file / 无法读取: {exc.strerror}")])
+    if b"\x00" in raw[:8192]:
+        return ParsedReport(None, [error(name, "binary file, not a Markdown report / 二进制文件，不是 Markdown 报告")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return ParsedReport(None, [error(
+            name,
+            "not UTF-8; convert it (e.g. `reform-archive import` detects GBK) / 文件不是 UTF-8 编码",
+            line,
+        )])
+    return parse_report(text, name, path)
+
+
+def parse_report(text: str, name: str, path: Path | None = None) -> ParsedReport:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        return ParsedReport(None, [error(name, "empty file / 空文件")])
+    if not text.startswith("---"):
+        return ParsedReport(None, [error(
+            name, "no front matter: the file must start with a `---` line and YAML "
+            "(title, year, region, topic) / 缺少 YAML 头信息", 1)])
+    fences = list(_FENCE.finditer(text))
+    if len(fences) < 2 or fences[0].start() != 0:
+        return ParsedReport(None, [error(name, "front matter is not closed by a `---` line / 头信息缺少结束的 `---`", 1)])
+    yaml_text = text[fences[0].end() + 1 : fences[1].start()]
+    body = text[fences[1].end():].lstrip("\n")
+    try:
+        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(yaml_text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1  # +1 for 0-based, +1 for the fence
+        what = getattr(exc, "problem", None) or str(exc)
+        return ParsedReport(None, [error(name, f"malformed YAML: {what} / YAML 格式错误", line)])
+    if not isinstance(data, dict):
+        return ParsedReport(None, [error(name, "front matter must be a mapping of `key: value` lines / 头信息必须是键值对", 2)])
+    lines = _key_lines(node)
+    return _validate(data, lines, body, name, path)
+
+
+def _key_lines(node: yaml.Node | None) -> dict[str, int]:
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {str(k.value): k.start_mark.line + 2 for k, _ in node.value}
+
+
+def _validate(data: dict, lines: dict[str, int], body: str, name: str, path: Path | None) -> ParsedReport:
+    problems: list[Problem] = []
+
+    def at(key: str) -> int | None:
+        return lines.get(key, 1)
+
+    title = data.get("title")
+    if isinstance(title, (int, float)) and not isinstance(title, bool):
+        title = str(title)
+    if not isinstance(title, str) or not title.strip():
+        problems.append(error(name, "missing or empty `title` / 缺少标题 (title)", at("title")))
+        title = ""
+    title = " ".join(str(title).split())
+
+    year, msg = coerce_year(data.get("year"))
+    if msg:
+        problems.append(error(name, msg, at("year")))
+
+    region = data.get("region") or ""
+    if not isinstance(region, str):
+        problems.append(error(name, "`region` must be text such as 湖南省常德市石门县 / 地区须为文字", at("region")))
+        region = ""
+
+    topics, msg = _string_list(data.get("topic"), "topic")
+    if msg:
+        problems.append(error(name, msg, at("topic")))
+    for topic in topics:
+        if topic not in TOPIC_NAMES:
+            problems.append(warning(
+                name, f"topic '{topic}' is not in the vocabulary (docs/topics.md); built anyway / 主题不在词表中",
+                at("topic")))
+
+    keywords, msg = _string_list(data.get("keywords"), "keywords")
+    if msg:
+        problems.append(error(name, msg, at("keywords")))
+
+    source = data.get("source") or {}
+    if isinstance(source, str):
+        source = {"note": source}
+    if not isinstance(source, dict):
+        problems.append(error(name, "`source` must be a mapping or text / 来源须为键值对或文字", at("source")))
+        source = {}
+
+    date = data.get("date") or ""
+    if isinstance(date, (dt.date, dt.datetime)):
+        date = date.isoformat()[:10]
+    summary = data.get("summary") or ""
+
+    extra = {k: v for k, v in data.items() if k not in KNOWN_FIELDS}
+    for key in extra:
+        problems.append(warning(
+            name, f"unknown field `{key}` (known: {', '.join(KNOWN_FIELDS)}) / 未知字段", at(str(key))))
+
+    if not body.strip():
+        problems.append(warning(name, "the report has no text, only front matter / 报告正文为空"))
+
+    report = Report(
+        title=title, body=body, year=year, region=region.strip(), topics=topics,
+        keywords=keywords, source=source, date=str(date), summary=str(summary),
+        extra=extra, path=path,
+    )
+    return ParsedReport(report, problems)
+
+
+def coerce_year(value: Any) -> tuple[int | None, str]:
+    """Return (year, problem message). Clear spellings are normalised: 2006, "2006",
+    "2006年", "二〇〇六年", a date; a two-digit "06" or a list is ambiguous and refused."""
+    if value is None or value == "":
+        return None, ""
+    if isinstance(value, bool):
+        return None, f"`year` must be a year such as 2006, not {value!r} / 年份须为四位数字"
+    if isinstance(value, (dt.date, dt.datetime)):
+        value = value.year
+    if isinstance(value, str):
+        text = value.strip().removesuffix("年").strip()
+        if text and all(c in _CN_DIGITS for c in text):
+            text = "".join(_CN_DIGITS[c] for c in text)
+        if re.fullmatch(r"\d{4}", text):
+            value = int(text)
+        else:
+            return None, (f"`year` '{value}' is not a four-digit year; write e.g. `year: 2006`, "
+                          "or leave it empty when unknown / 年份须为四位数字，如 2006")
+    if isinstance(value, int) and MIN_YEAR <= value <= MAX_YEAR:
+        return value, ""
+    return None, (f"`year` {value!r} is not a year between {MIN_YEAR} and {MAX_YEAR}; "
+                  "write e.g. `year: 2006` / 年份超出范围")
+
+
+def _string_list(value: Any, key: str) -> tuple[list[str], str]:
+    if value is None or value == "":
+        return [], ""
+    if isinstance(value, str):
+        parts = re.split(r"[,，、;；]", value)
+        return [p.strip() for p in parts if p.strip()], ""
+    if isinstance(value, list) and all(isinstance(v, (str, int)) for v in value):
+        return [str(v).strip() for v in value if str(v).strip()], ""
+    return [], f"`{key}` must be a list of words such as [乡镇机构改革, 机构编制] / {key} 须为词语列表"
