@@ -53,8 +53,7 @@ def jaccard(a: set[str], b: set[str]) -> float:
 
 def find_duplicate_clusters(texts: dict[str, str]) -> list[DuplicateCluster]:
     """Groups of near-identical texts. `texts` maps a stable key (the report's path) to its
-    body. The kept version of a group is the longest text (the most complete copy); ties go
-    to the smallest key, so the choice does not depend on reading order."""
+    body. The kept version of a group is the most complete copy (see below)."""
     sets = {key: shingles(text) for key, text in texts.items()}
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
     signatures = {}
@@ -86,8 +85,13 @@ def find_duplicate_clusters(texts: dict[str, str]) -> list[DuplicateCluster]:
     for members in groups.values():
         if len(members) < 2:
             continue
-        members.sort(key=lambda k: (-len(normalize_for_comparison(texts[k])), k))
-        kept, others = members[0], members[1:]
+        # Keep the most complete copy; copies within 1% of it in length differ by edits, not
+        # content, and then the first by name wins (x.md before x-2.md), whatever the reading order.
+        members.sort(key=lambda k: k.rsplit(".", 1)[0])
+        lengths = {k: len(normalize_for_comparison(texts[k])) for k in members}
+        longest = max(lengths.values())
+        kept = next(k for k in members if lengths[k] >= 0.99 * longest)
+        others = [k for k in members if k != kept]
         clusters.append(DuplicateCluster(
             kept, others, {o: round(jaccard(sets[kept], sets[o]), 3) for o in others}))
     return sorted(clusters, key=lambda c: c.kept)

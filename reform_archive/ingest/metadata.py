@@ -72,7 +72,8 @@ def derive_title(paragraphs: list[str], region: str = "") -> str:
     for paragraph in body[:3]:
         abstract = re.match(r"^【?摘\s*要】?\s*[:：]\s*(.+)", paragraph)
         if abstract:
-            return _first_clause(abstract.group(1))
+            # An abstract opens with its subject: 洋口镇位于江西广丰县城西部，… → its first clause.
+            return _trim(re.split(f"[，{_SENTENCE_END}]", abstract.group(1), maxsplit=1)[0])
     content = [p for p in body if not re.match(r"^【?关\s*键\s*词】?\s*[:：]", p)]
     if content and heading_level(content[0]):
         heading = re.sub(r"^[一二三四五六七八九十]+、|^（[一二三四五六七八九十]+）|^\d+[.、．]", "", content[0])

@@ -1,0 +1,54 @@
+"""Shared test helpers: where things are, and golden-file comparison.
+
+The seed page is read from the repository's own copy (reports/_sources/), never from
+../shared, so the suite passes from a fresh clone anywhere.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO / "reports" / "_sources" / "000_9839ded52f617271.txt"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def assert_golden(name: str, actual: str) -> None:
+    """Compare with tests/golden/<name>; UPDATE_GOLDEN=1 rewrites it for a person to review
+    with `git diff` before committing."""
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+    assert path.exists(), f"golden file {path} is missing; run with UPDATE_GOLDEN=1 and review it"
+    expected = path.read_text(encoding="utf-8")
+    assert actual == expected, f"{name} differs from its golden file (UPDATE_GOLDEN=1 to review a change)"
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def seed_reports_dir(tmp_path_factory) -> Path:
+    """The seed imported afresh into a temporary reports folder (independent of reports/)."""
+    from reform_archive.ingest.importer import import_sources
+
+    out = tmp_path_factory.mktemp("seed_reports")
+    import_sources([SEED], out)
+    return out
+
+
+@pytest.fixture
+def project_copy(tmp_path) -> Path:
+    """A copy of the project's site sources (mkdocs.yml, docs/, reports/) to build in."""
+    for name in ("mkdocs.yml",):
+        shutil.copy(REPO / name, tmp_path / name)
+    for name in ("docs", "reports"):
+        shutil.copytree(REPO / name, tmp_path / name)
+    return tmp_path

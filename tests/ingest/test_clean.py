@@ -1,0 +1,69 @@
+import pytest
+
+from reform_archive.ingest.clean import (
+    clean_paragraphs, escape_markdown, heading_level, normalize_punctuation, to_markdown,
+)
+from reform_archive.ingest.compilation import split_compilation
+
+
+@pytest.fixture(scope="module")
+def cleaned(seed_text):
+    return {s.number: "\n".join(clean_paragraphs(s.text)) for s in split_compilation(seed_text).sections}
+
+
+def test_watermark_removed_everywhere_even_inside_words(cleaned):
+    assert all("版权所有" not in text for text in cleaned.values())
+    # 篇1 has the watermark inside 工作方式 (`转变工版权所有!作方式`).
+    assert "转变工作方式" in cleaned[1]
+
+
+def test_site_boilerplate_removed(cleaned):
+    text = "\n".join(cleaned.values())
+    for chrome in ("线上期刊服务咨询", "400-808-1701", "时间:2022-05-03", "2022-05-03 12:20:39", "推荐期刊"):
+        assert chrome not in text
+    assert not cleaned[8].rstrip().endswith("参考文献：")
+
+
+def test_non_empty_references_are_kept(cleaned):
+    assert "参考文献" in cleaned[7]
+    assert "上海三联书店" in cleaned[7]
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("现就涉及编办的改革试点工作总结如下:", "现就涉及编办的改革试点工作总结如下："),
+    ("精简10%,实有人员由++人减为++人", "精简10%，实有人员由++人减为++人"),
+    ("(一)完成乡镇撤并任务情况", "（一）完成乡镇撤并任务情况"),
+    ("(+发〔2004〕+=号)文件精神", "（+发〔2004〕+=号）文件精神"),
+    ("是否到位?如何解决;", "是否到位？如何解决；"),
+    ("政事、政企得到分开,,以前", "政事、政企得到分开，以前"),
+    ("收入5005.69万元", "收入5005.69万元"),
+    ("时间 12:20:39 与 1,000 元", "时间 12:20:39 与 1,000 元"),
+    ("see (Smith, 2004) here", "see (Smith, 2004) here"),
+])
+def test_half_width_punctuation_in_chinese_becomes_full_width(raw, expected):
+    assert normalize_punctuation(raw) == expected
+
+
+@pytest.mark.parametrize("line, level", [
+    ("一、工作完成情况", 2),
+    ("（一）完成乡镇撤并任务情况：", 3),
+    ("1.这是一件规范性的工作。", 4),
+    ("2.3.2人员性质繁多，人事管理困难。", 4),
+    ("（一）机构设置情况。2008年镇级机构改革后，我区乡镇统一设置了党政工作机构4个", None),
+    ("1、内设机构。石门县乡镇卫生院一般设有办公室、财务室", None),
+    ("2008年镇级机构改革后", None),
+])
+def test_outline_numbering_becomes_headings(line, level):
+    assert heading_level(line) == level
+
+
+def test_markdown_output_has_headings_and_paragraphs():
+    md = to_markdown(["开头一段。", "一、工作完成情况", "（一）完成情况：", "正文。"])
+    assert md == "开头一段。\n\n## 一、工作完成情况\n\n### （一）完成情况\n\n正文。\n"
+
+
+def test_plain_text_stays_plain():
+    # `*年度 … *县` must not turn into emphasis, nor `<script>` into markup.
+    assert escape_markdown("*年度，*县") == r"\*年度，\*县"
+    assert escape_markdown("<script>alert(1)</script>") == r"\<script\>alert(1)\</script\>"
+    assert escape_markdown("# 不是标题") == r"\# 不是标题"

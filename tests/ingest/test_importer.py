@@ -1,0 +1,130 @@
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reform_archive.ingest.formats import SourceError, read_source_text
+from reform_archive.ingest.importer import ImportConflict, import_sources, write_atomically
+from reform_archive.report import read_report
+
+from ..conftest import SEED, assert_golden
+
+
+def _reports(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*.md"))
+
+
+def test_seed_imports_as_eight_reports_matching_the_golden_files(seed_reports_dir):
+    files = _reports(seed_reports_dir)
+    assert len(files) == 8
+    by_section = {}
+    for path in files:
+        report = read_report(path).report
+        by_section[report.source["section"]] = (path.name, path.read_text(encoding="utf-8"))
+    for n in range(1, 9):
+        name, text = by_section[f"乡镇办公室科员工作篇{n}"]
+        assert_golden(f"import/{n}.md", f"<!-- file: {name} -->\n{text}")
+
+
+def test_imported_reports_validate_cleanly(seed_reports_dir):
+    for path in _reports(seed_reports_dir):
+        parsed = read_report(path)
+        assert parsed.report is not None and not parsed.problems, (path, parsed.problems)
+
+
+def test_raw_page_is_kept_for_provenance(seed_reports_dir):
+    assert (seed_reports_dir / "_sources" / SEED.name).read_bytes() == SEED.read_bytes()
+
+
+def test_reimporting_the_same_page_changes_nothing(tmp_path):
+    first = import_sources([SEED], tmp_path)
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    second = import_sources([SEED], tmp_path)
+    after = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    assert len(first.written) == 8
+    assert second.written == [] and len(second.skipped) == 8
+    assert before == after
+
+
+def test_hand_edited_reports_survive_a_reimport(tmp_path):
+    import_sources([SEED], tmp_path)
+    edited = _reports(tmp_path)[0]
+    edited.write_text(edited.read_text(encoding="utf-8").replace("title: ", "title: 改过的"), encoding="utf-8")
+    content = edited.read_bytes()
+    import_sources([SEED], tmp_path)
+    assert edited.read_bytes() == content
+
+
+def test_never_overwrites_another_report_and_names_the_file(tmp_path):
+    import_sources([SEED], tmp_path)
+    victim = tmp_path / "石门县乡镇医院基本情况.md"
+    assert victim.exists()
+    victim.write_text("---\ntitle: 别的报告\n---\n\n别的内容。\n", encoding="utf-8")
+    for path in _reports(tmp_path):
+        if path != victim:
+            path.unlink()
+    with pytest.raises(ImportConflict, match="石门县乡镇医院基本情况.md"):
+        import_sources([SEED], tmp_path)
+    assert victim.read_text(encoding="utf-8") == "---\ntitle: 别的报告\n---\n\n别的内容。\n"
+    # Nothing was half imported: the conflict is found before any file is written.
+    assert _reports(tmp_path) == [victim]
+
+
+def test_force_overwrites(tmp_path):
+    import_sources([SEED], tmp_path)
+    target = tmp_path / "石门县乡镇医院基本情况.md"
+    original = target.read_bytes()
+    target.write_text(target.read_text(encoding="utf-8").replace("石门县辖19个", "石门县辖X个"), encoding="utf-8")
+    result = import_sources([SEED], tmp_path, force=True)
+    assert len(result.written) == 8
+    assert target.read_bytes() == original
+
+
+def test_gbk_and_utf16_pages_are_detected(tmp_path):
+    text = SEED.read_text(encoding="utf-8").replace("\u2003", " ")  # an em space GBK lacks
+    for encoding in ("gbk", "gb18030", "utf-16"):
+        source = tmp_path / f"page-{encoding}.txt"
+        source.write_bytes(text.encode(encoding))
+        decoded = read_source_text(source)
+        assert decoded.text == text, encoding
+    short = tmp_path / "short.txt"
+    short.write_bytes("石门县乡镇卫生院编制调研报告".encode("gbk"))
+    assert read_source_text(short).text == "石门县乡镇卫生院编制调研报告"
+
+
+def test_unreadable_sources_fail_with_the_file_name(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "image.txt"
+    binary.write_bytes(b"\x89PNG\x00\x00\x01\xff\xfe" * 100)
+    for path in (empty, binary):
+        with pytest.raises(SourceError, match=path.name):
+            read_source_text(path)
+    result = import_sources([empty, SEED], tmp_path / "out")
+    assert [p for p, _ in result.failed] == [empty]
+    assert len(result.written) == 8
+
+
+def test_atomic_write_never_replaces_without_overwrite(tmp_path):
+    target = tmp_path / "a.md"
+    target.write_text("old", encoding="utf-8")
+    with pytest.raises(FileExistsError):
+        write_atomically(target, "new", overwrite=False)
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.md"]  # no temporary file left behind
+
+
+def test_cli_import_then_check(tmp_path):
+    out = tmp_path / "reports"
+    run = subprocess.run([sys.executable, "-m", "reform_archive", "import", str(SEED), "--out", str(out)],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "8 imported" in run.stdout
+    again = subprocess.run([sys.executable, "-m", "reform_archive", "import", str(SEED), "--out", str(out)],
+                           capture_output=True, text=True)
+    assert "0 imported, 8 already present" in again.stdout
+    check = subprocess.run([sys.executable, "-m", "reform_archive", "check", str(out)],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "7 shown" in check.stdout
