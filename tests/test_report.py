@@ -1,0 +1,77 @@
+"""Front-matter validation: every bad input names the file and the line."""
+
+import pytest
+
+from reform_archive.report import Report, coerce_year, parse_report, read_report
+
+GOOD = "---\ntitle: 标题\nyear: 2006\nregion: 湖南省\ntopic: [机构编制]\n---\n\n正文。\n"
+
+
+def _problems(text: str) -> list[str]:
+    return [str(p) for p in parse_report(text, "reports/x.md").problems]
+
+
+def test_a_good_report_has_no_problems():
+    parsed = parse_report(GOOD, "reports/x.md")
+    assert parsed.problems == []
+    assert parsed.report.year == 2006 and parsed.report.topics == ["机构编制"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("", "reports/x.md: error: empty file"),
+    ("正文，没有头信息。\n", "reports/x.md:1: error: no front matter"),
+    ("---\ntitle: 标题\n正文\n", "reports/x.md:1: error: front matter is not closed"),
+    ("---\ntitle: [未闭合\nyear: 2006\n---\n正文\n", "reports/x.md:3: error: malformed YAML"),
+    ("---\nyear: 2006\n---\n正文\n", "reports/x.md:1: error: missing or empty `title`"),
+    ("---\ntitle: ''\n---\n正文\n", "reports/x.md:2: error: missing or empty `title`"),
+    ("---\ntitle: 标题\nyear: 06\n---\n正文\n", "reports/x.md:3: error: `year` 6 is not a year"),
+    ("---\ntitle: 标题\nyear: [2005, 2006]\n---\n正文\n", "reports/x.md:3: error: `year`"),
+    ("---\ntitle: 标题\ntopic: {a: 1}\n---\n正文\n", "reports/x.md:3: error: `topic` must be a list"),
+    ("---\ntitle: 标题\nauthor: 某人\n---\n正文\n", "reports/x.md:3: warning: unknown field `author`"),
+    ("---\ntitle: 标题\ntopic: [不存在的主题]\n---\n正文\n", "reports/x.md:3: warning: topic '不存在的主题'"),
+    ("---\ntitle: 标题\n---\n", "reports/x.md: warning: the report has no text"),
+    ("---\n- a\n- b\n---\n正文\n", "reports/x.md:2: error: front matter must be a mapping"),
+])
+def test_bad_front_matter_is_reported_with_file_and_line(text, expected):
+    problems = _problems(text)
+    assert any(p.startswith(expected) for p in problems), problems
+
+
+@pytest.mark.parametrize("value, year", [
+    (2006, 2006), ("2006", 2006), ("2006年", 2006), ("二〇〇六年", 2006), ("二〇〇六", 2006),
+    (None, None), ("", None),
+])
+def test_clear_year_spellings_are_normalised(value, year):
+    assert coerce_year(value) == (year, "")
+
+
+@pytest.mark.parametrize("value", ["06", 6, 3000, "2006-2007", [2006], True, "去年"])
+def test_unclear_years_are_errors(value):
+    year, message = coerce_year(value)
+    assert year is None and message
+
+
+def test_bom_and_crlf_are_accepted(tmp_path):
+    path = tmp_path / "r.md"
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.replace("\n", "\r\n").encode("utf-8"))
+    parsed = read_report(path)
+    assert parsed.problems == [] and parsed.report.title == "标题"
+
+
+def test_non_utf8_and_binary_files_are_errors_naming_the_file(tmp_path):
+    gbk = tmp_path / "gbk.md"
+    gbk.write_bytes(GOOD.encode("gbk"))
+    binary = tmp_path / "bin.md"
+    binary.write_bytes(b"\x00\x01\x02" * 10)
+    assert "not UTF-8" in str(read_report(gbk).problems[0])
+    assert str(read_report(binary).problems[0]).startswith(f"{binary}: error: binary file")
+
+
+def test_writing_then_reading_gives_back_the_same_report():
+    report = Report(title="标题: 带冒号 & <符号>", body="## 一、情况\n\n正文。\n", year=2006,
+                    region="湖南省常德市石门县", topics=["机构编制"], keywords=["编制"],
+                    source={"file": "a.txt", "section": "篇1"})
+    back = parse_report(report.to_markdown(), "x.md").report
+    assert (back.title, back.year, back.region, back.topics, back.keywords, back.source, back.body) == (
+        report.title, report.year, report.region, report.topics, report.keywords, report.source,
+        report.body)
