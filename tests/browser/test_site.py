@@ -20,11 +20,27 @@ import pytest
 import yaml
 from playwright.sync_api import Page, expect
 
-from .conftest import NEW_REPORT_TITLE, NEW_REPORT_WORD, REPO, BuiltSite  # noqa: F401
-
 pytestmark = pytest.mark.browser
 
+REPO = Path(__file__).resolve().parents[2]
 SEARCH_TIMEOUT = 20_000  # ms: the worker loads lunr and the index before the first answer
+
+# The report test 5 adds to its own copy of the project.
+NEW_REPORT_FILE = "测试新增报告-某县机构编制调研.md"
+NEW_REPORT_TITLE = "测试新增报告：某县机构编制调研"
+NEW_REPORT_WORD = "蓝鲸乡"
+NEW_REPORT = f"""---
+title: {NEW_REPORT_TITLE}
+year: 2011
+region: 湖南省常德市石门县
+topic: [机构编制]
+---
+
+## 调研概况
+
+本次调研走访了独一无二的测试词语{NEW_REPORT_WORD}，了解乡镇机构编制的核定与使用情况。
+{NEW_REPORT_WORD}现有行政编制二十名，事业编制三十五名。
+"""
 
 
 # --- what the report files say ---------------------------------------------------------------
@@ -66,7 +82,7 @@ def shown_reports(reports: list[dict]) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def reports(built_site: BuiltSite) -> list[dict]:
+def reports(built_site) -> list[dict]:
     """The reports the session's site was built from (the copy, so the same files)."""
     found = read_reports(built_site.project / "reports")
     assert found, "no reports in reports/"
@@ -74,7 +90,14 @@ def reports(built_site: BuiltSite) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def catalogue(built_site: BuiltSite) -> list[dict]:
+def site_with_new_report(make_site):
+    """A fresh copy of the project with one report added, built and served on its own, so
+    the other tests' site is not affected."""
+    return make_site("browser_project_added", {NEW_REPORT_FILE: NEW_REPORT})
+
+
+@pytest.fixture(scope="module")
+def catalogue(built_site) -> list[dict]:
     return json.loads((built_site.site / "data" / "reports.json").read_text(encoding="utf-8"))
 
 
@@ -142,7 +165,7 @@ def report_meta(page: Page) -> dict[str, str]:
 
 # --- 1. home page ------------------------------------------------------------------------------
 
-def test_home_page_shows_totals_chart_and_browse_links(page: Page, built_site: BuiltSite,
+def test_home_page_shows_totals_chart_and_browse_links(page: Page, built_site,
                                                       reports, shots_dir):
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -187,7 +210,7 @@ def test_home_page_shows_totals_chart_and_browse_links(page: Page, built_site: B
 
 # --- 2. browse by topic down to a report -------------------------------------------------------
 
-def test_browse_topic_to_report(page: Page, built_site: BuiltSite, reports, shots_dir):
+def test_browse_topic_to_report(page: Page, built_site, reports, shots_dir):
     topic = "医疗卫生"
     expected = [r for r in shown_reports(reports) if topic in r["topic"]]
     assert expected, f"no report in reports/ has the topic {topic}"
@@ -227,7 +250,7 @@ def test_browse_topic_to_report(page: Page, built_site: BuiltSite, reports, shot
 
 # --- 3. reports stay out of the sidebar --------------------------------------------------------
 
-def test_reports_are_not_in_sidebar_navigation(page: Page, built_site: BuiltSite, catalogue):
+def test_reports_are_not_in_sidebar_navigation(page: Page, built_site, catalogue):
     report_url = next(r["url"] for r in catalogue if r["duplicate_of"] is None)
     for url in (built_site.url(), built_site.url(report_url)):
         response = page.goto(url)
@@ -244,7 +267,7 @@ def test_reports_are_not_in_sidebar_navigation(page: Page, built_site: BuiltSite
 
 # --- 4. search ---------------------------------------------------------------------------------
 
-def test_search_finds_report_by_place_name(page: Page, built_site: BuiltSite, reports, catalogue):
+def test_search_finds_report_by_place_name(page: Page, built_site, reports, catalogue):
     target = [r for r in shown_reports(reports) if "石门县" in r["region"]]
     assert target, "no report in reports/ has a region containing 石门县"
     title = target[0]["title"]
@@ -263,8 +286,8 @@ def test_search_finds_report_by_place_name(page: Page, built_site: BuiltSite, re
 
 # --- 5. a report added to reports/ appears everywhere after a rebuild ---------------------------
 
-def test_added_report_is_listed_and_searchable(page: Page, site_with_new_report: BuiltSite,
-                                              built_site: BuiltSite, reports):
+def test_added_report_is_listed_and_searchable(page: Page, site_with_new_report,
+                                              built_site, reports):
     site = site_with_new_report
     for index in ("years/2011/", "topics/机构编制/", "regions/湖南省/"):
         response = page.goto(site.url(index))
@@ -289,7 +312,7 @@ def test_added_report_is_listed_and_searchable(page: Page, site_with_new_report:
 
 # --- 6. offline: nothing is fetched from outside the machine ----------------------------------
 
-def test_no_request_leaves_the_machine(page: Page, built_site: BuiltSite, catalogue):
+def test_no_request_leaves_the_machine(page: Page, built_site, catalogue):
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
     page.context.on("request", lambda request: requests.append(request.url))
@@ -315,7 +338,7 @@ def test_no_request_leaves_the_machine(page: Page, built_site: BuiltSite, catalo
 
 # --- 7. near-duplicates: shown once, the other version listed on the kept page -----------------
 
-def test_duplicate_is_merged_into_kept_page(page: Page, built_site: BuiltSite, reports, catalogue):
+def test_duplicate_is_merged_into_kept_page(page: Page, built_site, reports, catalogue):
     duplicates = [r for r in catalogue if r["duplicate_of"]]
     # The seed's 篇1/篇2 pair: the second copy must be recognised as a duplicate.
     expected_copies = {r["file"] for r in copies(reports)}
