@@ -75,3 +75,19 @@ def test_writing_then_reading_gives_back_the_same_report():
     assert (back.title, back.year, back.region, back.topics, back.keywords, back.source, back.body) == (
         report.title, report.year, report.region, report.topics, report.keywords, report.source,
         report.body)
+
+
+def test_check_lists_every_problem_and_exits_1(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "a.md").write_text("---\ntitle: 甲\nyear: 06\n---\n\n正文。\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("---\ntitle: [乙\n---\n\n正文。\n", encoding="utf-8")
+    (tmp_path / "c.md").write_text("---\ntitle: 丙\nauthor: 某\n---\n\n正文。\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "reform_archive", "check", str(tmp_path)],
+                         capture_output=True, text=True)
+    assert run.returncode == 1
+    assert "a.md:3: error: `year`" in run.stderr
+    assert "b.md:2: error: malformed YAML" in run.stderr or "b.md:3: error: malformed YAML" in run.stderr
+    assert "c.md:3: warning: unknown field `author`" in run.stdout
+    assert "2 error(s), 1 warning(s)" in run.stdout
