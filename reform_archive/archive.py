@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .dedup import DuplicateCluster, find_duplicate_clusters
-from .problems import ArchiveError, Problem, error
+from .problems import Problem, error
 from .report import Report, read_report
 from .slug import slugify
 
@@ -55,6 +55,11 @@ class Archive:
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.is_error]
 
+    @property
+    def left_out(self) -> list[str]:
+        """Files that are not on the site because of an error, each named in `problems`."""
+        return sorted({p.file for p in self.errors})
+
 
 def report_files(reports_dir: Path) -> list[Path]:
     """Every report file: `*.md` below the folder, except under `_`-prefixed folders such as
@@ -84,7 +89,10 @@ def load_archive(reports_dir: Path, *, label_root: Path | None = None) -> Archiv
             continue
         key = path.relative_to(reports_dir).as_posix()
         reports.append(ArchivedReport(parsed.report, key, slugify(path.stem)))
-    problems.extend(_slug_collisions(reports, reports_dir, root))
+    collisions = _slug_collisions(reports, reports_dir, root)
+    problems.extend(collisions)
+    colliding = {p.file for p in collisions}
+    reports = [r for r in reports if _label(reports_dir / r.key, root) not in colliding]
     clusters = find_duplicate_clusters({r.key: r.report.body for r in reports})
     by_key = {r.key: r for r in reports}
     for cluster in clusters:
@@ -93,13 +101,6 @@ def load_archive(reports_dir: Path, *, label_root: Path | None = None) -> Archiv
             by_key[other].duplicate_of = kept
             kept.versions.append((by_key[other], cluster.similarity[other]))
     return Archive(reports, problems, clusters)
-
-
-def load_archive_or_raise(reports_dir: Path, *, label_root: Path | None = None) -> Archive:
-    archive = load_archive(reports_dir, label_root=label_root)
-    if archive.errors:
-        raise ArchiveError(archive.problems)
-    return archive
 
 
 def _label(path: Path, root: Path) -> str:

@@ -75,6 +75,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     from mkdocs.exceptions import MkDocsException
 
     overrides = {"site_dir": str(Path(args.out).resolve())} if args.out else {}
+    if args.keep_going:
+        os.environ["REFORM_ARCHIVE_KEEP_GOING"] = "1"
     try:
         config = _mkdocs_config(args, **overrides)
         build(config)
@@ -115,6 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--config", default="mkdocs.yml", help="MkDocs config (default: mkdocs.yml)")
         if name == "build":
             p.add_argument("--out", help="site folder (default: site)")
+            p.add_argument("--keep-going", action="store_true",
+                           help="build despite errors, leaving out (and listing) the broken reports")
         else:
             p.add_argument("--dev-addr", default="127.0.0.1:8000")
         p.set_defaults(func=func)

@@ -17,3 +17,8 @@ class ReformArchiveConfig(base.Config):
 
     segment_search = c.Type(bool, default=True)
     """Give Material's search the archive's jieba user dictionary (places, reform terms)."""
+
+    keep_going = c.Type(bool, default=False)
+    """Build the site even when some reports have errors, leaving exactly those out (they are
+    listed). Off by default: a broken report stops the build. REFORM_ARCHIVE_KEEP_GOING=1
+    (`reform-archive build --keep-going`) turns it on."""

@@ -26,6 +26,7 @@ from .config import ReformArchiveConfig
 
 log = logging.getLogger("mkdocs.plugins.reform_archive")
 REPORTS_ENV = "REFORM_ARCHIVE_REPORTS"
+KEEP_GOING_ENV = "REFORM_ARCHIVE_KEEP_GOING"
 
 
 class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
@@ -55,7 +56,11 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
         for problem in archive.problems:
             (log.error if problem.is_error else log.warning)(str(problem))
         if archive.errors:
-            raise PluginError(str(ArchiveError(archive.problems)))
+            if not (self.config.keep_going or os.environ.get(KEEP_GOING_ENV) == "1"):
+                raise PluginError(str(ArchiveError(archive.problems)))
+            log.warning(f"reform-archive: --keep-going: {len(archive.left_out)} report file(s) left "
+                        f"out of the site because of errors / 以下报告因错误未收录: "
+                        + ", ".join(archive.left_out))
         base_url = config.site_url or "/"
         self.report_pages = set()
         for generated in generate_site(archive, base_url):
