@@ -25,6 +25,7 @@ REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"]
 
+
 @dataclass(frozen=True)
 class BuiltSite:
     project: Path   # the copy of the project the site was built from
@@ -112,8 +113,9 @@ def built_site(make_site) -> BuiltSite:
 
 @pytest.fixture(scope="session")
 def playwright_instance():
+    # A failure, not a skip: a machine without the browser must not pass these tests silently.
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
+        pytest.fail(f"browser tests need Debian's Chromium at {CHROMIUM}: apt-get install chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

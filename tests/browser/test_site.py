@@ -22,7 +22,6 @@ from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
 SEARCH_TIMEOUT = 20_000  # ms: the worker loads lunr and the index before the first answer
 
 # The report test 5 adds to its own copy of the project.
@@ -110,8 +109,10 @@ def path_of(url: str) -> str:
 
 def link_targets(page: Page, selector: str) -> list[tuple[str, str]]:
     """(resolved absolute href, raw href attribute) of every link matching `selector`."""
-    return page.eval_on_selector_all(
-        selector, "els => els.map(a => [a.href, a.getAttribute('href') || ''])")
+    return page.eval_on_selector_all(selector, """els => els.map(a => {
+        const raw = a.getAttribute('href') || '';   // SVG links have no string .href
+        return [new URL(raw, document.baseURI).href, raw];
+    })""")
 
 
 def plain(text: str) -> str:
@@ -149,6 +150,13 @@ def search_result_link(page: Page, query: str, title: str):
     return match.first
 
 
+def follow(page: Page, link) -> None:
+    """Click a link and wait for the page it leads to (Material's instant loading is off, so
+    every link is a real navigation)."""
+    with page.expect_navigation():
+        link.click()
+
+
 def report_list_titles(page: Page) -> list[str]:
     return [t.strip() for t in page.locator(".ra-report-list li > a").all_inner_texts()]
 
@@ -180,8 +188,8 @@ def test_home_page_shows_totals_chart_and_browse_links(page: Page, built_site,
         page.locator(".ra-stat .ra-stat-label").all_inner_texts(),
         page.locator(".ra-stat .ra-stat-value").all_inner_texts())}
     assert stats.get("报告") == str(len(shown)), stats
-    if (REPO / "reports").is_dir() and len(read_reports(REPO / "reports")) == 8:
-        assert len(shown) == 7  # the seed: 8 articles, 篇1/篇2 merged
+    if len(reports) == 8:
+        assert len(shown) == 7  # the seed as committed: 8 articles, 篇1/篇2 merged
     years = sorted({r["year"] for r in shown if r.get("year")})
     assert years, "no report has a year"
     assert stats.get("年份跨度", "").replace(" ", "") == f"{years[0]}–{years[-1]}年", stats
@@ -216,19 +224,18 @@ def test_browse_topic_to_report(page: Page, built_site, reports, shots_dir):
     assert expected, f"no report in reports/ has the topic {topic}"
 
     page.goto(built_site.url())
-    page.locator("article").get_by_role("link", name="按主题浏览", exact=True).click()
+    follow(page, page.locator("article").get_by_role("link", name="按主题浏览", exact=True))
     expect(page).to_have_url(re.compile(r"/topics/$"))
     expect(page.locator("article h1")).to_contain_text("按主题浏览")
 
-    page.locator(".ra-counts").get_by_role("link", name=topic, exact=True).click()
-    page.wait_for_load_state()
+    follow(page, page.locator(".ra-counts").get_by_role("link", name=topic, exact=True))
     assert path_of(page.url) == f"/topics/{topic}/", page.url
     expect(page.locator("article h1")).to_contain_text(topic)
     assert sorted(report_list_titles(page)) == sorted(r["title"] for r in expected)
 
     report = expected[0]
-    page.locator(".ra-report-list").get_by_role("link", name=report["title"], exact=True).click()
-    page.wait_for_load_state()
+    follow(page, page.locator(".ra-report-list").get_by_role("link", name=report["title"],
+                                                             exact=True))
     assert path_of(page.url).startswith("/reports/"), page.url
     expect(page.locator("article h1")).to_have_text(report["title"])
 
@@ -276,8 +283,7 @@ def test_search_finds_report_by_place_name(page: Page, built_site, reports, cata
     page.goto(built_site.url())
     link = search_result_link(page, "石门县", title)
     assert path_of(link.evaluate("a => a.href")) == expected_path
-    link.click()
-    page.wait_for_load_state()
+    follow(page, link)
     assert path_of(page.url) == expected_path, page.url
     expect(page.locator("article h1")).to_have_text(title)
     # The search term is highlighted on the page it leads to (search.highlight).
@@ -294,7 +300,7 @@ def test_added_report_is_listed_and_searchable(page: Page, site_with_new_report,
         assert response is not None and response.status == 200, index
         assert NEW_REPORT_TITLE in report_list_titles(page), f"{index}: {report_list_titles(page)}"
     # …and not in the session's site, which was built without it.
-    response = page.goto(built_site.url("regions/湖南省/"))
+    page.goto(built_site.url("regions/湖南省/"))
     assert NEW_REPORT_TITLE not in report_list_titles(page)
 
     page.goto(site.url())
@@ -302,8 +308,7 @@ def test_added_report_is_listed_and_searchable(page: Page, site_with_new_report,
         .to_have_text(str(len(shown_reports(reports)) + 1))
 
     link = search_result_link(page, NEW_REPORT_WORD, NEW_REPORT_TITLE)
-    link.click()
-    page.wait_for_load_state()
+    follow(page, link)
     expect(page.locator("article h1")).to_have_text(NEW_REPORT_TITLE)
     assert path_of(page.url).startswith("/reports/2011/"), page.url
     meta = report_meta(page)

@@ -1,0 +1,55 @@
+"""The catalogue export: `data/reports.json` and `data/reports.csv`, one record per report,
+duplicates included (with `duplicate_of`), so users can take the archive into Excel or scripts."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from ..archive import Archive, ArchivedReport
+from .pages import source_label
+
+FIELDS = ("title", "year", "region", "topic", "url", "source", "duplicate_of")
+
+
+def catalogue_records(archive: Archive, base_url: str = "/") -> list[dict]:
+    def url(r: ArchivedReport) -> str:
+        return base_url + r.url
+
+    records = []
+    for r in sorted(archive.reports, key=lambda r: r.key):
+        records.append({
+            "title": r.report.title,
+            "year": r.report.year,
+            "region": r.report.region,
+            "topic": list(r.report.topics),
+            "url": url(r.duplicate_of or r),
+            "source": source_label(r.report.source),
+            "duplicate_of": url(r.duplicate_of) if r.duplicate_of else None,
+            "file": r.key,
+        })
+    return records
+
+
+def catalogue_json(records: list[dict]) -> str:
+    return json.dumps(records, ensure_ascii=False, indent=1) + "\n"
+
+
+def catalogue_csv(records: list[dict]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(FIELDS + ("file",))
+    for rec in records:
+        writer.writerow([_cell(v) for v in (
+            rec["title"], rec["year"] or "", rec["region"], ";".join(rec["topic"]), rec["url"],
+            rec["source"], rec["duplicate_of"] or "", rec["file"],
+        )])
+    # A BOM so that Excel opens the UTF-8 file with Chinese intact.
+    return "\ufeff" + buffer.getvalue()
+
+
+def _cell(value: object) -> str:
+    """A title such as `=HYPERLINK(…)` must stay text in a spreadsheet, not become a formula."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -1,0 +1,52 @@
+"""Small HTML helpers for generated pages: every value from a report passes `esc`.
+
+Generated pages are Markdown files whose lists and metadata are raw HTML blocks: that keeps
+escaping in our hands (a title like `<script>` is text, never markup) and lets relative links
+be computed once, here.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+from urllib.parse import quote
+
+
+_SAFE_ASCII = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/.-_~")
+
+
+def esc(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def href(from_url: str, to_url: str) -> str:
+    """Relative link between two site-relative directory URLs ("" is the home page)."""
+    start = from_url.rstrip("/") or "."
+    target = to_url.rstrip("/") or "."
+    rel = posixpath.relpath(target, start)
+    if to_url.endswith("/") or to_url == "":
+        rel = rel.rstrip("/") + "/"
+    # Chinese stays readable (browsers accept UTF-8 in href); unsafe ASCII is percent-encoded.
+    return "".join(c if ord(c) > 127 or c in _SAFE_ASCII else quote(c) for c in rel)
+
+
+def link(from_url: str, to_url: str, text: object, cls: str = "") -> str:
+    attr = f' class="{esc(cls)}"' if cls else ""
+    return f'<a href="{esc(href(from_url, to_url))}"{attr}>{esc(text)}</a>'
+
+
+def front_matter(title: str, *, hide: tuple[str, ...] = (), search_exclude: bool = False) -> str:
+    """YAML front matter for a generated page. The title is HTML-escaped because MkDocs and
+    Material print `page.meta.title` into templates without escaping it."""
+    lines = ["---", f"title: {_yaml_str(esc(title))}"]
+    if hide:
+        lines.append("hide:")
+        lines += [f"  - {h}" for h in hide]
+    if search_exclude:
+        lines += ["search:", "  exclude: true"]
+    lines.append("---")
+    return "\n".join(lines) + "\n\n"
+
+
+def _yaml_str(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -1,0 +1,206 @@
+"""Index pages: by topic, by year, by region (province, then finer), and the home page.
+
+Reports are reached through these pages, never through the sidebar: a navigation with
+thousands of entries would be copied into every page of the site.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from ..archive import Archive, ArchivedReport
+from ..report import UNKNOWN_YEAR
+from ..slug import slugify
+from ..topics import VOCABULARY
+from .html import esc, front_matter, href, link
+
+UNKNOWN_REGION = "未标注地区"
+LATEST_ON_HOME = 10
+_LEVEL = re.compile(r".{2,}?(?:特别行政区|自治区|自治州|自治县|自治旗|省|市|州|盟|地区|县|区|旗)")
+
+
+@dataclass(frozen=True)
+class IndexPage:
+    src_uri: str   # e.g. topics/乡镇机构改革.md
+    url: str       # e.g. topics/乡镇机构改革/
+    title: str
+
+
+def topic_page(name: str) -> IndexPage:
+    slug = slugify(name)
+    return IndexPage(f"topics/{slug}.md", f"topics/{slug}/", name)
+
+
+def year_page(label: str) -> IndexPage:
+    return IndexPage(f"years/{label}.md", f"years/{label}/", f"{label}年" if label != UNKNOWN_YEAR else "年份未知")
+
+
+def region_page(province: str) -> IndexPage:
+    slug = slugify(province)
+    return IndexPage(f"regions/{slug}.md", f"regions/{slug}/", province)
+
+
+def region_levels(region: str) -> list[str]:
+    """Cumulative paths: 湖南省常德市石门县 → [湖南省, 湖南省常德市, 湖南省常德市石门县]."""
+    parts = _LEVEL.findall(region)
+    if not parts or "".join(parts) != region:
+        return [region] if region else []
+    return ["".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def _sorted(reports: list[ArchivedReport]) -> list[ArchivedReport]:
+    """Newest first; unknown years last; then by title."""
+    return sorted(reports, key=lambda r: (-(r.report.year or 0), r.report.title, r.key))
+
+
+def report_list(page_url: str, reports: list[ArchivedReport]) -> str:
+    items = []
+    for r in _sorted(reports):
+        details = " · ".join(x for x in (r.report.year_label, r.report.region) if x)
+        items.append(
+            f'<li>{link(page_url, r.url, r.report.title)} '
+            f'<span class="ra-list-meta">{esc(details)}</span></li>')
+    return '<ul class="ra-report-list">\n' + "\n".join(items) + "\n</ul>\n"
+
+
+def _count_table(page_url: str, rows: list[tuple[IndexPage, int, str]], head: tuple[str, str, str]) -> str:
+    body = "\n".join(
+        f"<tr><td>{link(page_url, page.url, page.title)}</td><td>{count}</td><td>{esc(note)}</td></tr>"
+        for page, count, note in rows)
+    return (f'<table class="ra-counts">\n<thead><tr><th>{esc(head[0])}</th><th>{esc(head[1])}</th>'
+            f"<th>{esc(head[2])}</th></tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n")
+
+
+def topic_pages(archive: Archive) -> dict[str, str]:
+    shown = archive.shown
+    by_topic: dict[str, list[ArchivedReport]] = defaultdict(list)
+    for r in shown:
+        for topic in r.report.topics:
+            by_topic[topic].append(r)
+    descriptions = {t.name: t.description for t in VOCABULARY}
+    names = [t.name for t in VOCABULARY] + sorted(set(by_topic) - set(descriptions))
+    pages = {}
+    rows = []
+    for name in names:
+        page = topic_page(name)
+        reports = by_topic.get(name, [])
+        rows.append((page, len(reports), descriptions.get(name, "（词表外）")))
+        pages[page.src_uri] = (
+            front_matter(f"主题：{name}", search_exclude=True)
+            + f"# 主题：{esc(name)}\n\n{esc(descriptions.get(name, ''))}\n\n"
+            + f"共 {len(reports)} 篇报告。\n\n" + report_list(page.url, reports))
+    untagged = sum(1 for r in shown if not r.report.topics)
+    pages["topics/index.md"] = (
+        front_matter("按主题浏览", search_exclude=True)
+        + "# 按主题浏览\n\n主题词表见 [主题词表](../topics-vocabulary.md)。\n\n"
+        + _count_table("topics/", rows, ("主题", "报告数", "说明"))
+        + (f"\n另有 {untagged} 篇报告未标注主题。\n" if untagged else ""))
+    return pages
+
+
+def year_pages(archive: Archive) -> dict[str, str]:
+    by_year: dict[str, list[ArchivedReport]] = defaultdict(list)
+    for r in archive.shown:
+        by_year[r.report.year_label].append(r)
+    labels = sorted((y for y in by_year if y != UNKNOWN_YEAR), reverse=True)
+    labels += [UNKNOWN_YEAR] if UNKNOWN_YEAR in by_year else []
+    pages, rows = {}, []
+    for label in labels:
+        page = year_page(label)
+        rows.append((page, len(by_year[label]), ""))
+        pages[page.src_uri] = (
+            front_matter(page.title, search_exclude=True)
+            + f"# {esc(page.title)}\n\n共 {len(by_year[label])} 篇报告。\n\n"
+            + report_list(page.url, by_year[label]))
+    pages["years/index.md"] = (
+        front_matter("按年份浏览", search_exclude=True) + "# 按年份浏览\n\n"
+        + _count_table("years/", rows, ("年份", "报告数", "")))
+    return pages
+
+
+def region_pages(archive: Archive) -> dict[str, str]:
+    by_province: dict[str, list[ArchivedReport]] = defaultdict(list)
+    for r in archive.shown:
+        levels = region_levels(r.report.region)
+        by_province[levels[0] if levels else UNKNOWN_REGION].append(r)
+    pages, rows = {}, []
+    for province in sorted(by_province, key=lambda p: (p == UNKNOWN_REGION, p)):
+        page = region_page(province)
+        reports = by_province[province]
+        rows.append((page, len(reports), ""))
+        pages[page.src_uri] = (
+            front_matter(province, search_exclude=True)
+            + f"# {esc(province)}\n\n共 {len(reports)} 篇报告。\n\n"
+            + _finer_regions(page.url, province, reports))
+    pages["regions/index.md"] = (
+        front_matter("按地区浏览", search_exclude=True) + "# 按地区浏览\n\n"
+        + _count_table("regions/", rows, ("省级地区", "报告数", "")))
+    return pages
+
+
+def _finer_regions(page_url: str, province: str, reports: list[ArchivedReport]) -> str:
+    """Sections for each finer region inside a province, most reports first."""
+    groups: dict[str, list[ArchivedReport]] = defaultdict(list)
+    for r in reports:
+        levels = region_levels(r.report.region)
+        groups[levels[-1] if len(levels) > 1 else province].append(r)
+    out = []
+    for region in sorted(groups, key=lambda g: (g != province, g)):
+        label = "全省（市、区）" if region == province else region.removeprefix(province)
+        out.append(f"## {esc(label)}（{len(groups[region])}）\n\n" + report_list(page_url, groups[region]))
+    return "\n".join(out)
+
+
+def year_chart(page_url: str, counts: Counter) -> str:
+    """A small inline SVG bar chart of reports per year: no script, no request."""
+    years = sorted(y for y in counts if y != UNKNOWN_YEAR)
+    if not years:
+        return ""
+    width, height, gap = 28, 120, 6
+    peak = max(counts[y] for y in years)
+    bars = []
+    for i, year in enumerate(years):
+        h = max(2, round(counts[year] / peak * (height - 30)))
+        x = i * (width + gap)
+        target = year_page(str(year)).url
+        bars.append(
+            f'<a href="{esc(href(page_url, target))}"><g><title>{year}年：{counts[year]} 篇</title>'
+            f'<rect x="{x}" y="{height - 18 - h}" width="{width}" height="{h}" class="ra-bar"/>'
+            f'<text x="{x + width / 2}" y="{height - 4}" text-anchor="middle" class="ra-bar-label">{str(year)[2:]}</text>'
+            f'<text x="{x + width / 2}" y="{height - 22 - h}" text-anchor="middle" class="ra-bar-count">{counts[year]}</text>'
+            f"</g></a>")
+    total_width = len(years) * (width + gap)
+    return (f'<figure class="ra-chart"><svg role="img" aria-label="每年报告数" width="{total_width}" '
+            f'height="{height}" viewBox="0 0 {total_width} {height}">' + "".join(bars)
+            + "</svg><figcaption>每年报告数（点击柱条进入该年）</figcaption></figure>\n")
+
+
+def home_page(archive: Archive) -> str:
+    shown = archive.shown
+    hidden = len(archive.reports) - len(shown)
+    years = Counter(r.report.year_label for r in shown)
+    known = sorted(int(y) for y in years if y != UNKNOWN_YEAR)
+    provinces = {region_levels(r.report.region)[0] for r in shown if r.report.region}
+    topics = {t for r in shown for t in r.report.topics}
+    span = f"{known[0]}–{known[-1]} 年" if known else "—"
+    stats = [
+        ("报告", len(shown)), ("年份跨度", span), ("省级地区", len(provinces)), ("主题", len(topics)),
+    ]
+    stat_html = "".join(
+        f'<div class="ra-stat"><span class="ra-stat-value">{esc(v)}</span>'
+        f'<span class="ra-stat-label">{esc(k)}</span></div>' for k, v in stats)
+    latest = _sorted(shown)[:LATEST_ON_HOME]
+    note = (f"另有 {hidden} 篇近似重复的版本合并显示在其保留版本的页面上。" if hidden else "")
+    return (
+        front_matter("中国改革报告档案", hide=("navigation", "toc"), search_exclude=True)
+        + "# 中国改革报告档案\n\n"
+        + "乡镇机构改革总结、政府工作报告、调研报告的全文档案：可按主题、年份、地区浏览，可全文检索。\n\n"
+        + f'<div class="ra-stats">{stat_html}</div>\n\n'
+        + (f"{note}\n\n" if note else "")
+        + '<p class="ra-browse">'
+        + " ".join(link("", url, text, "md-button") for url, text in
+                   (("topics/", "按主题浏览"), ("years/", "按年份浏览"), ("regions/", "按地区浏览")))
+        + "</p>\n\n## 每年报告数\n\n" + year_chart("", years)
+        + "\n## 最新报告\n\n" + report_list("", latest))

@@ -1,0 +1,151 @@
+"""A real `mkdocs build` of a copy of the project, through the CLI and through mkdocs itself."""
+
+import csv
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def _build(project: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "reform_archive", "build", *args], cwd=project,
+                          capture_output=True, text=True, env=ENV)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    from ..conftest import REPO
+    import shutil
+
+    project = tmp_path_factory.mktemp("project")
+    shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    shutil.copytree(REPO / "docs", project / "docs")
+    shutil.copytree(REPO / "reports", project / "reports")
+    run = _build(project)
+    assert run.returncode == 0, run.stderr
+    return project / "site"
+
+
+def test_every_shown_report_has_its_page(built):
+    pages = sorted(p.parent.relative_to(built).as_posix() for p in (built / "reports").rglob("index.html"))
+    assert len(pages) == 7
+    assert all(re.fullmatch(r"reports/(\d{4}|未知)/[^/]+", p) for p in pages)
+
+
+def test_index_pages_exist(built):
+    for page in ("index.html", "topics/index.html", "years/index.html", "regions/index.html",
+                 "topics/医疗卫生/index.html", "years/2006/index.html", "regions/湖南省/index.html"):
+        assert (built / page).is_file(), page
+
+
+def test_catalogue_export(built):
+    records = json.loads((built / "data" / "reports.json").read_text(encoding="utf-8"))
+    assert len(records) == 8
+    assert set(records[0]) >= {"title", "year", "region", "topic", "url", "source", "duplicate_of"}
+    duplicates = [r for r in records if r["duplicate_of"]]
+    assert len(duplicates) == 1
+    kept_urls = {r["url"] for r in records if not r["duplicate_of"]}
+    assert duplicates[0]["duplicate_of"] in kept_urls
+    for record in records:
+        page = built / record["url"].strip("/") / "index.html"
+        assert page.is_file(), record["url"]
+    with open(built / "data" / "reports.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 8 and rows[0]["title"]
+
+
+def test_no_request_leaves_the_site(built):
+    """No web fonts, CDN scripts or stylesheets: the site works on an intranet."""
+    for page in built.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        external = re.findall(r'<(?:script|link|img|iframe)[^>]+(?:src|href)="(https?:)?//[^"]+"', html)
+        assert not external, (page, external)
+        assert "fonts.googleapis" not in html and "fonts.gstatic" not in html
+
+
+def test_reports_are_not_in_the_sidebar(built):
+    report_page = next((built / "reports").rglob("index.html"))
+    for page in (built / "topics" / "index.html", report_page):
+        html = page.read_text(encoding="utf-8")
+        sidebar = html[html.index("md-sidebar--primary"):html.index("md-sidebar--secondary")]
+        links = re.findall(r'href="([^"]*)"', sidebar)
+        assert not [h for h in links if re.match(r"(\.\./)*reports/", h)], page
+        assert any(h.endswith("years/") for h in links) and any(h.endswith("regions/") for h in links)
+
+
+def test_a_new_report_appears_after_a_rebuild(tmp_path):
+    from ..conftest import REPO
+    import shutil
+
+    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copytree(REPO / "docs", tmp_path / "docs")
+    shutil.copytree(REPO / "reports", tmp_path / "reports")
+    (tmp_path / "reports" / "新报告.md").write_text(
+        "---\ntitle: 某县编制调研\nyear: 2011\nregion: 湖南省常德市石门县\ntopic: [机构编制]\n---\n\n"
+        "蓝鲸乡机构编制调研。\n", encoding="utf-8")
+    run = _build(tmp_path)
+    assert run.returncode == 0, run.stderr
+    site = tmp_path / "site"
+    assert (site / "reports" / "2011" / "新报告" / "index.html").is_file()
+    for index in ("years/2011", "topics/机构编制", "regions/湖南省"):
+        assert "某县编制调研" in (site / index / "index.html").read_text(encoding="utf-8"), index
+    search = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert any("蓝鲸" in doc["text"] for doc in search["docs"])
+
+
+def test_a_broken_report_stops_the_build_naming_file_and_line(tmp_path):
+    from ..conftest import REPO
+    import shutil
+
+    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copytree(REPO / "docs", tmp_path / "docs")
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "坏.md").write_text("---\ntitle: 坏\nyear: 二〇〇X\n---\n\n正文。\n", encoding="utf-8")
+    run = _build(tmp_path)
+    assert run.returncode != 0
+    assert "reports/坏.md:3: error: `year`" in run.stderr
+
+
+def test_script_in_a_report_is_not_rendered(tmp_path):
+    from ..conftest import REPO
+    import shutil
+
+    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copytree(REPO / "docs", tmp_path / "docs")
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "xss.md").write_text(
+        '---\ntitle: "<script>alert(1)</script>标题"\n---\n\n正文<script>alert(2)</script>'
+        '<img src=x onerror="alert(3)"><a href="javascript:alert(4)">链接</a>\n', encoding="utf-8")
+    run = _build(tmp_path)
+    assert run.returncode == 0, run.stderr
+    page = next((tmp_path / "site" / "reports").rglob("index.html")).read_text(encoding="utf-8")
+    assert "alert(1)" not in re.sub(r"&lt;script&gt;alert\(1\)&lt;/script&gt;", "", page)
+    assert "<script>alert" not in page and "onerror" not in page and "javascript:" not in page
+
+
+def test_keep_going_builds_the_rest_and_names_what_was_left_out(tmp_path):
+    from ..conftest import REPO
+    import shutil
+
+    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copytree(REPO / "docs", tmp_path / "docs")
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "好.md").write_text("---\ntitle: 好报告\nyear: 2010\n---\n\n正文。\n", encoding="utf-8")
+    (reports / "坏.md").write_text("---\ntitle: 坏报告\nyear: 06\n---\n\n正文。\n", encoding="utf-8")
+    (reports / "sub").mkdir()
+    (reports / "sub" / "好.md").write_text("---\ntitle: 同名\nyear: 2010\n---\n\n另一篇。\n", encoding="utf-8")
+    stopped = _build(tmp_path)
+    assert stopped.returncode != 0 and "reports/坏.md:3: error" in stopped.stderr
+    assert "same page URL /reports/2010/好/" in stopped.stderr
+    run = _build(tmp_path, "--keep-going")
+    assert run.returncode == 0, run.stderr
+    left_out = run.stderr.split("未收录: ")[1].splitlines()[0].split(", ")
+    assert sorted(left_out) == sorted(["reports/坏.md", "reports/好.md", "reports/sub/好.md"])
+    assert not (tmp_path / "site" / "reports" / "2010" / "好").exists()

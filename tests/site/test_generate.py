@@ -1,0 +1,72 @@
+"""Golden files for the generated index pages, built from the seed imported afresh."""
+
+import re
+
+import pytest
+
+from reform_archive.archive import load_archive
+from reform_archive.site.generate import generate_site
+from reform_archive.site.html import href
+from reform_archive.site.indexes import region_levels
+from reform_archive.topics import VOCABULARY
+
+from ..conftest import REPO, assert_golden
+
+GOLDEN_PAGES = ("index.md", "topics/index.md", "topics/医疗卫生.md", "years/index.md",
+                "years/2006.md", "regions/index.md", "regions/湖南省.md")
+
+
+@pytest.fixture(scope="module")
+def generated(seed_reports_dir):
+    return {f.src_uri: f for f in generate_site(load_archive(seed_reports_dir))}
+
+
+@pytest.mark.parametrize("src_uri", GOLDEN_PAGES)
+def test_index_pages_match_golden_files(generated, src_uri):
+    assert_golden(f"pages/{src_uri}", generated[src_uri].content)
+
+
+def test_report_page_matches_golden_file(generated):
+    page = generated["reports/未知/石门县乡镇医院基本情况.md"]
+    assert_golden("pages/reports/石门县乡镇医院基本情况.md", page.content)
+
+
+def test_one_page_per_shown_report_under_reports(generated):
+    reports = [uri for uri, f in generated.items() if f.is_report]
+    assert len(reports) == 7
+    assert all(re.fullmatch(r"reports/(\d{4}|未知)/[^/]+\.md", uri) for uri in reports)
+    assert not [uri for uri, f in generated.items() if uri.startswith("reports/") and not f.is_report]
+
+
+def test_kept_report_lists_its_other_version(generated):
+    kept = generated["reports/2006/编办的改革试点工作总结.md"].content
+    assert "其他版本" in kept and "乡镇办公室科员工作篇2" in kept
+    assert "reports/2006/编办的改革试点工作总结-2.md" not in generated
+
+
+@pytest.mark.parametrize("region, levels", [
+    ("湖南省常德市石门县", ["湖南省", "湖南省常德市", "湖南省常德市石门县"]),
+    ("上海市", ["上海市"]),
+    ("内蒙古自治区呼和浩特市", ["内蒙古自治区", "内蒙古自治区呼和浩特市"]),
+    ("", []),
+])
+def test_region_levels(region, levels):
+    assert region_levels(region) == levels
+
+
+@pytest.mark.parametrize("start, target, expected", [
+    ("", "topics/", "topics/"),
+    ("topics/医疗卫生/", "reports/2006/x/", "../../reports/2006/x/"),
+    ("reports/2006/x/", "years/2006/", "../../../years/2006/"),
+])
+def test_relative_links(start, target, expected):
+    from urllib.parse import unquote
+
+    assert unquote(href(start, target)) == expected
+
+
+def test_topic_vocabulary_is_documented():
+    doc = (REPO / "docs" / "topics-vocabulary.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\S+) \| (.+?) \|$", doc, re.M)
+    documented = {name: text for name, text in rows if name not in ("主题", "---")}
+    assert documented == {t.name: t.description for t in VOCABULARY}
