@@ -16,11 +16,14 @@ from typing import Any
 import yaml
 
 from .problems import Problem, error, warning
+from .ingest.gazetteer import gazetteer
 from .topics import TOPIC_NAMES
 
 KNOWN_FIELDS = ("title", "year", "region", "topic", "keywords", "source", "date", "summary")
 MIN_YEAR, MAX_YEAR = 1900, dt.date.today().year + 1
 UNKNOWN_YEAR = "未知"
+MAX_TITLE_CHARS = 120
+MAX_REPORT_BYTES = 10 * 1024 * 1024  # a report is text; larger files are mistakes (a PDF, a dump)
 
 _FENCE = re.compile(r"^---[ \t]*$", re.M)
 _CN_DIGITS = dict(zip("〇零一二三四五六七八九", "00123456789"))
@@ -85,6 +88,11 @@ def read_report(path: Path, *, label: str | None = None) -> ParsedReport:
         raw = path.read_bytes()
     except OSError as exc:
         return ParsedReport(None, [error(name, f"cannot read file / 无法读取: {exc.strerror}")])
+    if len(raw) > MAX_REPORT_BYTES:
+        return ParsedReport(None, [error(
+            name, f"file is {len(raw) // (1024 * 1024)} MB; a report may be at most "
+            f"{MAX_REPORT_BYTES // (1024 * 1024)} MB of text. Split it or check it is a report "
+            "/ 文件过大")])
     if b"\x00" in raw[:8192]:
         return ParsedReport(None, [error(name, "binary file, not a Markdown report / 二进制文件，不是 Markdown 报告")])
     try:
@@ -154,6 +162,14 @@ def _validate(data: dict, lines: dict[str, int], body: str, name: str, path: Pat
     if not isinstance(region, str):
         problems.append(error(name, "`region` must be text such as 湖南省常德市石门县 / 地区须为文字", at("region")))
         region = ""
+    elif region.strip() and not gazetteer.is_known_path(region.strip()):
+        problems.append(warning(
+            name, f"region '{region.strip()}' is not a full path of the gazetteer such as "
+            "湖南省常德市石门县; built anyway / 地区不在地名表中", at("region")))
+    if len(title) > MAX_TITLE_CHARS:
+        problems.append(warning(
+            name, f"title is {len(title)} characters long; over {MAX_TITLE_CHARS} is hard to read "
+            "in lists / 标题过长", at("title")))
 
     topics, msg = _string_list(data.get("topic"), "topic")
     if msg:

@@ -91,3 +91,36 @@ def test_check_lists_every_problem_and_exits_1(tmp_path):
     assert "b.md:2: error: malformed YAML" in run.stderr or "b.md:3: error: malformed YAML" in run.stderr
     assert "c.md:3: warning: unknown field `author`" in run.stdout
     assert "2 error(s), 1 warning(s)" in run.stdout
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("---\ntitle: 标题\nregion: 火星省\n---\n\n正文。\n", "reports/x.md:3: warning: region '火星省'"),
+    ("---\ntitle: 标题\nregion: 石门县\n---\n\n正文。\n", "reports/x.md:3: warning: region '石门县'"),
+    ("---\ntitle: " + "长" * 300 + "\n---\n\n正文。\n", "reports/x.md:2: warning: title is 300 characters"),
+])
+def test_questionable_values_are_warnings(text, expected):
+    problems = _problems(text)
+    assert any(p.startswith(expected) for p in problems), problems
+    assert parse_report(text, "reports/x.md").report is not None  # still built
+
+
+def test_known_region_paths_are_accepted():
+    for region in ("湖南省常德市石门县", "湖南省常德市", "上海市", "江西省上饶市广丰区"):
+        assert _problems(f"---\ntitle: 标题\nregion: {region}\n---\n\n正文。\n") == []
+
+
+def test_a_huge_file_is_refused_with_its_size(tmp_path):
+    path = tmp_path / "huge.md"
+    path.write_bytes(b"---\ntitle: big\n---\n\n" + "字".encode("utf-8") * (50 * 1024 * 1024 // 3))
+    problems = read_report(path).problems
+    assert len(problems) == 1 and "file is 50 MB" in str(problems[0]) and str(problems[0]).startswith(str(path))
+
+
+@pytest.mark.parametrize("title", ["../../etc/passwd", "a/b\\c", "😀😀", "..", "标题" * 150, "CON", "\x00\x1f"])
+def test_slugs_never_leave_their_folder(title):
+    from reform_archive.slug import slugify
+
+    slug = slugify(title)
+    assert slug and "/" not in slug and "\\" not in slug and ".." not in slug
+    assert not slug.startswith(".") and len(slug) <= 60
+    assert all(c.isprintable() for c in slug)

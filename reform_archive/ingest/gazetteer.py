@@ -197,6 +197,15 @@ class Gazetteer:
         """Every surface name recognised, e.g. for a jieba user dictionary."""
         return sorted(self._places_by_name)
 
+    @cached_property
+    def _paths(self) -> frozenset[str]:
+        return frozenset(join_path(key) for places in self._places_by_name.values()
+                         for place in places for key in support_keys(place))
+
+    def is_known_path(self, region: str) -> bool:
+        """Whether `region` is a full current path such as 湖南省常德市石门县 or 上海市."""
+        return region in self._paths
+
     def mentions(self, text: str) -> list[PlaceMention]:
         """Places named in text, in order; shared names settled by the rest of the text."""
         hits = list(self._scan(text))
