@@ -39,7 +39,7 @@ def test_bad_front_matter_is_reported_with_file_and_line(text, expected):
 
 @pytest.mark.parametrize("value, year", [
     (2006, 2006), ("2006", 2006), ("2006年", 2006), ("二〇〇六年", 2006), ("二〇〇六", 2006),
-    (None, None), ("", None),
+    (None, None), ("", None), (__import__("datetime").date(2006, 5, 1), 2006),
 ])
 def test_clear_year_spellings_are_normalised(value, year):
     assert coerce_year(value) == (year, "")

@@ -22,6 +22,7 @@ from .formats import SourceError, read_source_text
 from .metadata import read_metadata
 
 SOURCES_DIR = "_sources"
+TEMP_PREFIX = ".import-"
 
 
 class ImportConflict(Exception):
@@ -81,6 +82,7 @@ def _identity(source: dict) -> tuple[str, str]:
 
 def import_sources(sources: list[Path], out_dir: Path, *, force: bool = False) -> ImportResult:
     out_dir.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(out_dir)
     existing = _existing_sources(out_dir)
     result = ImportResult()
     for path in sources:
@@ -156,12 +158,19 @@ def _keep_source_copy(path: Path, sources_dir: Path) -> None:
     write_atomically(target, path.read_bytes(), overwrite=False)
 
 
+def _remove_stale_temporaries(out_dir: Path) -> None:
+    """An import killed between writing and linking (SIGKILL, power cut) leaves its hidden
+    temporary file behind; it never became a report, so the next import clears it."""
+    for stale in out_dir.rglob(f"{TEMP_PREFIX}*.tmp"):
+        stale.unlink(missing_ok=True)
+
+
 def write_atomically(target: Path, content: str | bytes, *, overwrite: bool) -> None:
     """Write to a temporary file beside the target, then link or rename it into place: a reader
     (or a killed import) never sees half a file, and without `overwrite` nothing is replaced."""
     data = content.encode("utf-8") if isinstance(content, str) else content
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".import-", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

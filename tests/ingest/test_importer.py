@@ -128,3 +128,33 @@ def test_cli_import_then_check(tmp_path):
                            capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
     assert "7 shown" in check.stdout
+
+
+def test_an_import_killed_midway_leaves_no_report_behind(tmp_path):
+    """Kill a real import process while it writes; what it leaves is only ever whole reports
+    (plus hidden temporaries, which the next import clears and the build ignores)."""
+    import signal
+    import time
+
+    out = tmp_path / "reports"
+    code = ("import sys, time\n"
+            "from pathlib import Path\n"
+            "import reform_archive.ingest.importer as imp\n"
+            "real = imp.os.link\n"
+            "def slow_link(a, b):\n"
+            "    Path(sys.argv[2]).write_text('ready')\n"
+            "    time.sleep(30)\n"
+            "imp.os.link = slow_link\n"
+            "imp.import_sources([Path(sys.argv[1])], Path(sys.argv[3]))\n")
+    marker = tmp_path / "ready"
+    proc = subprocess.Popen([sys.executable, "-c", code, str(SEED), str(marker), str(out)])
+    deadline = time.time() + 60
+    while not marker.exists() and time.time() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert marker.exists()
+    assert list(out.glob("*.md")) == []            # no partial report
+    assert list(out.glob(".import-*.tmp"))          # the temporary it was writing
+    result = import_sources([SEED], out)            # the next import completes and cleans up
+    assert len(result.written) == 8 and not list(out.rglob(".import-*.tmp"))
