@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import posixpath
+import re
 from urllib.parse import quote
 
 
@@ -17,6 +18,15 @@ _SAFE_ASCII = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012
 
 def esc(value: object) -> str:
     return html.escape(str(value), quote=True)
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()#+!|{}-])")
+
+
+def md_text(value: object) -> str:
+    """A value placed in Markdown (a heading, a paragraph): HTML-escaped, and Markdown syntax
+    escaped too, so `[点我](javascript:…)` in a topic name is text, not a link."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", esc(value))
 
 
 def href(from_url: str, to_url: str) -> str:

@@ -14,7 +14,7 @@ from ..archive import Archive, ArchivedReport
 from ..report import UNKNOWN_YEAR
 from ..slug import slugify
 from ..topics import VOCABULARY
-from .html import esc, front_matter, href, link
+from .html import esc, front_matter, href, link, md_text
 
 UNKNOWN_REGION = "未标注地区"
 LATEST_ON_HOME = 10
@@ -89,7 +89,7 @@ def topic_pages(archive: Archive) -> dict[str, str]:
         rows.append((page, len(reports), descriptions.get(name, "（词表外）")))
         pages[page.src_uri] = (
             front_matter(f"主题：{name}", search_exclude=True)
-            + f"# 主题：{esc(name)}\n\n{esc(descriptions.get(name, ''))}\n\n"
+            + f"# 主题：{md_text(name)}\n\n{md_text(descriptions.get(name, ''))}\n\n"
             + f"共 {len(reports)} 篇报告。\n\n" + report_list(page.url, reports))
     untagged = sum(1 for r in shown if not r.report.topics)
     pages["topics/index.md"] = (
@@ -112,7 +112,7 @@ def year_pages(archive: Archive) -> dict[str, str]:
         rows.append((page, len(by_year[label]), ""))
         pages[page.src_uri] = (
             front_matter(page.title, search_exclude=True)
-            + f"# {esc(page.title)}\n\n共 {len(by_year[label])} 篇报告。\n\n"
+            + f"# {md_text(page.title)}\n\n共 {len(by_year[label])} 篇报告。\n\n"
             + report_list(page.url, by_year[label]))
     pages["years/index.md"] = (
         front_matter("按年份浏览", search_exclude=True) + "# 按年份浏览\n\n"
@@ -132,7 +132,7 @@ def region_pages(archive: Archive) -> dict[str, str]:
         rows.append((page, len(reports), ""))
         pages[page.src_uri] = (
             front_matter(province, search_exclude=True)
-            + f"# {esc(province)}\n\n共 {len(reports)} 篇报告。\n\n"
+            + f"# {md_text(province)}\n\n共 {len(reports)} 篇报告。\n\n"
             + _finer_regions(page.url, province, reports))
     pages["regions/index.md"] = (
         front_matter("按地区浏览", search_exclude=True) + "# 按地区浏览\n\n"
@@ -149,7 +149,7 @@ def _finer_regions(page_url: str, province: str, reports: list[ArchivedReport]) 
     out = []
     for region in sorted(groups, key=lambda g: (g != province, g)):
         label = "全省（市、区）" if region == province else region.removeprefix(province)
-        out.append(f"## {esc(label)}（{len(groups[region])}）\n\n" + report_list(page_url, groups[region]))
+        out.append(f"## {md_text(label)}（{len(groups[region])}）\n\n" + report_list(page_url, groups[region]))
     return "\n".join(out)
 
 

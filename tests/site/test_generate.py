@@ -70,3 +70,16 @@ def test_topic_vocabulary_is_documented():
     rows = re.findall(r"^\| (\S+) \| (.+?) \|$", doc, re.M)
     documented = {name: text for name, text in rows if name not in ("主题", "---")}
     assert documented == {t.name: t.description for t in VOCABULARY}
+
+
+def test_markdown_in_front_matter_values_stays_text(tmp_path):
+    """A topic or region named `[点我](javascript:…)` must not become a link on its index page."""
+    import markdown
+
+    (tmp_path / "x.md").write_text(
+        '---\ntitle: "[标题](javascript:alert(1))"\nregion: "[地区](javascript:alert(2))"\n'
+        'topic: ["[点我](javascript:alert(3))"]\n---\n\n正文。\n', encoding="utf-8")
+    for f in generate_site(load_archive(tmp_path)):
+        if f.src_uri.endswith(".md") and not f.is_report:
+            html = markdown.markdown(f.content.split("---\n", 2)[-1], extensions=["tables", "md_in_html"])
+            assert "javascript:" not in re.sub(r">[^<]*<", "><", html), f.src_uri
