@@ -69,10 +69,24 @@ class Report:
         return data
 
     def to_markdown(self) -> str:
-        dumped = yaml.safe_dump(
-            self.front_matter, allow_unicode=True, sort_keys=False, width=1000
+        dumped = yaml.dump(
+            self.front_matter, Dumper=_FrontMatterDumper, allow_unicode=True, sort_keys=False,
+            width=1000,
         )
         return f"---\n{dumped}---\n\n{self.body.strip()}\n"
+
+
+class _FrontMatterDumper(yaml.SafeDumper):
+    """Strings holding characters YAML reads as line breaks (NEL, LS, PS) are written
+    double-quoted, where the emitter escapes them; elsewhere they would not read back."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = '"' if any(c in value for c in "\x85\u2028\u2029") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_FrontMatterDumper.add_representer(str, _represent_str)
 
 
 @dataclass
@@ -128,6 +142,13 @@ def parse_report(text: str, name: str, path: Path | None = None) -> ParsedReport
         line = mark.line + 2 if mark is not None else 1  # +1 for 0-based, +1 for the fence
         what = getattr(exc, "problem", None) or str(exc)
         return ParsedReport(None, [error(name, f"malformed YAML: {what} / YAML 格式错误", line)])
+    except RecursionError:
+        return ParsedReport(None, [error(name, "malformed YAML: nested too deeply / YAML 嵌套过深", 2)])
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+        # PyYAML parsed the text but cannot build a value, e.g. `date: 2006-02-30`.
+        return ParsedReport(None, [error(
+            name, f"malformed YAML: a value cannot be read ({exc}); quote it to keep it as text "
+            "/ YAML 值无法解析，请加引号", 1)])
     if not isinstance(data, dict):
         return ParsedReport(None, [error(name, "front matter must be a mapping of `key: value` lines / 头信息必须是键值对", 2)])
     lines = _key_lines(node)

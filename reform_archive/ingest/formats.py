@@ -42,7 +42,11 @@ def decode_bytes(raw: bytes, name: str) -> tuple[str, str]:
     for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
                           (codecs.BOM_UTF16_BE, "utf-16")):
         if raw.startswith(bom):
-            return raw.decode(encoding), encoding
+            try:
+                return raw.decode(encoding), encoding
+            except UnicodeDecodeError as exc:
+                raise SourceError(f"{name}: starts with a {encoding} byte-order mark but is not "
+                                  f"valid {encoding} / 文件编码与其 BOM 不符") from exc
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
