@@ -2,7 +2,9 @@
 
 on_config  → the archive's vocabulary for Material's jieba search, our stylesheet
 on_files   → load and validate reports, deduplicate, add the generated pages and exports
-on_page_content → sanitise report HTML
+on_page_content → sanitise report HTML; collect the pages' text for search
+on_post_page → point Material's header search at our worker
+on_post_build → write the search index
 on_serve   → rebuild when a report is added or edited
 """
 
@@ -18,9 +20,11 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from ..archive import load_archive
+from ..archive import ArchivedReport, load_archive
 from ..problems import ArchiveError
 from ..site.generate import STYLESHEET, generate_site
+from ..search.builder import UI_SCRIPT, WORKER, SearchIndexBuilder, asset, use_our_worker
+from ..site.indexes import region_levels
 from ..site.sanitize import sanitize_html
 from .config import ReformArchiveConfig
 
@@ -31,7 +35,8 @@ KEEP_GOING_ENV = "REFORM_ARCHIVE_KEEP_GOING"
 
 class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
     def __init__(self) -> None:
-        self.report_pages: set[str] = set()
+        self.report_pages: dict[str, ArchivedReport] = {}
+        self.search = SearchIndexBuilder()
 
     def _reports_dir(self, config: MkDocsConfig) -> Path:
         folder = os.environ.get(REPORTS_ENV) or self.config.reports_dir
@@ -44,7 +49,12 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
             _share_dictionary_with_search()
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
+        if UI_SCRIPT not in config.extra_javascript:
+            config.extra_javascript.append(UI_SCRIPT)
         return config
+
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        self.search = SearchIndexBuilder()
 
     # After other plugins have added their files, so generated pages cannot be shadowed.
     @event_priority(-50)
@@ -62,7 +72,10 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
                         f"out of the site because of errors / 以下报告因错误未收录: "
                         + ", ".join(archive.left_out))
         base_url = config.site_url or "/"
-        self.report_pages = set()
+        self.report_pages = {}
+        reports_by_uri = {r.src_uri: r for r in archive.shown}
+        for name, path in (("search-worker.js", WORKER), ("search-ui.js", UI_SCRIPT)):
+            files.append(File.generated(config, path, content=asset(name)))
         for generated in generate_site(archive, base_url):
             existing = files.get_file_from_path(generated.src_uri)
             if existing is not None:
@@ -71,20 +84,35 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
                 files.remove(existing)
             # Reports and index sub-pages stay out of the sidebar: the index pages lead to them.
             in_nav = generated.src_uri in ("index.md", "topics/index.md", "years/index.md",
-                                           "regions/index.md")
+                                           "regions/index.md", "find.md")
             inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, generated.src_uri, content=generated.content,
                                         inclusion=inclusion))
             if generated.is_report:
-                self.report_pages.add(generated.src_uri)
+                self.report_pages[generated.src_uri] = reports_by_uri[generated.src_uri]
         log.info(f"reform-archive: {len(archive.shown)} reports shown, "
                  f"{len(archive.reports) - len(archive.shown)} duplicates merged")
         return files
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        if page.file.src_uri in self.report_pages:
-            return sanitize_html(html)
+        archived = self.report_pages.get(page.file.src_uri)
+        if archived is not None:
+            html = sanitize_html(html)
+            report = archived.report
+            levels = region_levels(report.region)
+            self.search.add_page(
+                page.url, report.title, html, year=report.year, region=report.region,
+                province=levels[0] if levels else "", topics=report.topics)
+            return html
+        # Hand-written pages stay in Material's own index; ours lists reports, and only reports.
         return None
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str | None:
+        return use_our_worker(output)
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        size = self.search.write(Path(config.site_dir))
+        log.info(f"reform-archive: search index of {len(self.search.documents)} pages, {size // 1024} KB")
 
     def on_serve(self, server, config: MkDocsConfig, builder):
         if self.config.enabled:

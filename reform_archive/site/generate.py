@@ -13,6 +13,29 @@ from .pages import report_page
 
 STYLESHEET = "assets/reform-archive.css"
 
+# The search page: the form and containers; search-ui.js fills them from the search worker.
+FIND_PAGE = """---
+title: 搜索
+search:
+  exclude: true
+hide:
+  - toc
+---
+
+# 搜索
+
+<div id="ra-find" markdown="0">
+<form class="ra-find-form" role="search">
+<input type="search" name="q" placeholder="输入词语，多个词用空格分开；用引号搜索短语" autocomplete="off" aria-label="搜索">
+<button type="submit" class="md-button md-button--primary">搜索</button>
+</form>
+<div class="ra-find-body">
+<aside class="ra-find-facets" aria-label="筛选"></aside>
+<section class="ra-find-results" aria-live="polite"></section>
+</div>
+</div>
+"""
+
 
 @dataclass(frozen=True)
 class GeneratedFile:
@@ -23,7 +46,7 @@ class GeneratedFile:
 
 def generate_site(archive: Archive, base_url: str = "/") -> list[GeneratedFile]:
     out = [GeneratedFile(r.src_uri, report_page(r), True) for r in archive.shown]
-    pages = {"index.md": home_page(archive)}
+    pages = {"index.md": home_page(archive), "find.md": FIND_PAGE}
     pages.update(topic_pages(archive))
     pages.update(year_pages(archive))
     pages.update(region_pages(archive))

@@ -1,0 +1,108 @@
+/* reform-archive: the search page (/find/) with facets, and the "try these words" suggestion
+ * under Material's header search when nothing matches. Both talk to the same worker. */
+(function () {
+  "use strict";
+  const config = JSON.parse(document.getElementById("__config")?.textContent || "{}");
+  const base = new URL(config.base || ".", location.href);
+  const workerUrl = new URL("assets/reform-archive/search-worker.js", base);
+  const escapeHTML = s => String(s).replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+
+  /* Header search: when the worker finds nothing, offer the query split into words. */
+  if (typeof BroadcastChannel !== "undefined") {
+    const channel = new BroadcastChannel("reform-archive-search");
+    channel.addEventListener("message", ({ data }) => {
+      const input = document.querySelector(".md-search__input");
+      const meta = document.querySelector(".md-search-result__meta");
+      if (!input || !meta || input.value !== data.query) return;
+      document.querySelectorAll(".ra-suggest").forEach(el => el.remove());
+      if (data.total || !data.suggestion) return;
+      const p = document.createElement("p");
+      p.className = "ra-suggest";
+      p.innerHTML = `没有报告包含“${escapeHTML(data.query)}”。试试：<a href="#">${escapeHTML(data.suggestion)}</a>`;
+      p.querySelector("a").addEventListener("click", event => {
+        event.preventDefault();
+        input.value = data.suggestion;
+        input.dispatchEvent(new KeyboardEvent("keyup", { bubbles: true }));
+        input.focus();
+      });
+      meta.after(p);
+    });
+  }
+
+  /* The search page: all matches, narrowed by year, region and topic, with counts. */
+  const root = document.getElementById("ra-find");
+  if (!root) return;
+  const worker = new Worker(workerUrl);
+  const form = root.querySelector("form");
+  const input = root.querySelector("input[name=q]");
+  const out = root.querySelector(".ra-find-results");
+  const facetsBox = root.querySelector(".ra-find-facets");
+  let facets = null, last = null;
+  const chosen = { year: null, province: null, topic: null };
+
+  fetch(new URL("search/facets.json", base)).then(r => r.json()).then(f => { facets = f; render(); });
+
+  function run(query) {
+    const id = Math.random();
+    worker.onmessage = ({ data }) => { if (data.id === id) { last = data.data; render(); } };
+    worker.postMessage({ kind: "facets", id, query });
+  }
+
+  function count(results, key) {
+    const counts = new Map();
+    for (const r of results) {
+      const [year, province, topics] = facets.docs[r.doc];
+      const values = key === "year" ? [year || "未知"] : key === "province"
+        ? [province >= 0 ? facets.provinces[province] : "未标注地区"] : topics.map(t => facets.topics[t]);
+      for (const v of values) counts.set(v, (counts.get(v) || 0) + 1);
+    }
+    return [...counts].sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0])));
+  }
+
+  function keep(r) {
+    const [year, province, topics] = facets.docs[r.doc];
+    if (chosen.year !== null && String(year || "未知") !== String(chosen.year)) return false;
+    const prov = province >= 0 ? facets.provinces[province] : "未标注地区";
+    if (chosen.province !== null && prov !== chosen.province) return false;
+    if (chosen.topic !== null && !topics.map(t => facets.topics[t]).includes(chosen.topic)) return false;
+    return true;
+  }
+
+  function render() {
+    if (!facets || !last) return;
+    const shown = last.results.filter(keep);
+    const groups = [["year", "年份"], ["province", "地区"], ["topic", "主题"]];
+    facetsBox.innerHTML = groups.map(([key, label]) => `<div class="ra-facet"><h3>${label}</h3><ul>` +
+      count(shown, key).map(([value, n]) => `<li><label><input type="checkbox" data-key="${key}" data-value="${escapeHTML(value)}"` +
+        `${String(chosen[key]) === String(value) ? " checked" : ""}> ${escapeHTML(value)} <span class="ra-count">${n}</span></label></li>`).join("") +
+      "</ul></div>").join("");
+    facetsBox.querySelectorAll("input").forEach(box => box.addEventListener("change", () => {
+      chosen[box.dataset.key] = box.checked ? box.dataset.value : null;
+      render();
+    }));
+    let html = `<p class="ra-find-count">找到 ${shown.length} 篇报告` +
+      (shown.length !== last.results.length ? `（共 ${last.results.length} 篇，已筛选）` : "") + "</p>";
+    if (!last.results.length && last.query.trim()) {
+      html = `<p class="ra-find-count">没有报告包含“${escapeHTML(last.query)}”。</p>` +
+        (last.suggestion ? `<p class="ra-suggest">试试：<a href="?q=${encodeURIComponent(last.suggestion)}">${escapeHTML(last.suggestion)}</a></p>` : "");
+    }
+    html += "<ol class=\"ra-find-list\">" + shown.map(r => {
+      const url = new URL(r.url, base);
+      url.searchParams.set("h", last.parts.join(" "));
+      const details = [r.year, r.region].filter(Boolean).join(" · ");
+      return `<li><a href="${escapeHTML(url.href)}">${r.title}</a> <span class="ra-list-meta">${escapeHTML(details)}</span>` +
+        (r.snippet ? `<p>${r.snippet}</p>` : "") + "</li>";
+    }).join("") + "</ol>";
+    out.innerHTML = html;
+  }
+
+  form.addEventListener("submit", event => {
+    event.preventDefault();
+    const query = input.value;
+    history.replaceState(null, "", `?q=${encodeURIComponent(query)}`);
+    chosen.year = chosen.province = chosen.topic = null;
+    run(query);
+  });
+  const initial = new URLSearchParams(location.search).get("q");
+  if (initial) { input.value = initial; run(initial); }
+})();

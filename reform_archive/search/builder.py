@@ -1,0 +1,51 @@
+"""Collects the pages to search during a build and writes the index and the worker.
+
+Used by the MkDocs plugin, but knows nothing of MkDocs: pages come in as (url, title, html,
+metadata), files go out into a folder.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib.resources import files
+from pathlib import Path
+
+from .index import SearchDocument, build_search_index
+from .text import page_text
+
+ASSETS = "assets/reform-archive"
+WORKER = f"{ASSETS}/search-worker.js"
+UI_SCRIPT = f"{ASSETS}/search-ui.js"
+INDEX_DIR = "search"
+# Material's page configuration names its lunr worker; ours takes its place.
+_MATERIAL_WORKER = re.compile(r'("search":\s*")([^"]*?)assets/javascripts/workers/search\.[0-9a-f]+\.min\.js"')
+
+
+class SearchIndexBuilder:
+    def __init__(self) -> None:
+        self.documents: list[SearchDocument] = []
+
+    def add_page(self, url: str, title: str, html: str, *, year: int | None = None,
+                 region: str = "", province: str = "", topics: list[str] | None = None) -> None:
+        self.documents.append(SearchDocument(
+            url=url, title=title, body=page_text(html), year=year, region=region,
+            province=province, topics=list(topics or [])))
+
+    def write(self, site_dir: Path) -> int:
+        """Write the index under site_dir/search/; returns its size in bytes."""
+        docs = sorted(self.documents, key=lambda d: d.url)
+        total = 0
+        for name, content in build_search_index(docs).items():
+            path = site_dir / INDEX_DIR / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+            total += len(content)
+        return total
+
+
+def asset(name: str) -> str:
+    return files("reform_archive.search").joinpath("assets", name).read_text(encoding="utf-8")
+
+
+def use_our_worker(html: str) -> str:
+    return _MATERIAL_WORKER.sub(lambda m: f'{m.group(1)}{m.group(2)}{WORKER}"', html)
