@@ -16,7 +16,8 @@ Layout under `search/` (all static, fetched on demand by the worker):
 * `m/<n>.json`     — metadata of reports in chunks of `META_CHUNK` (url, title, year, region,
   topics) for the result list;
 * `t/<id>.txt`     — a report's text, for the snippets of the first results;
-* `facets.json`    — year, province and topics of every report, for the search page's facets.
+* `facets.json`    — year, province and topics of every report, for the search page's facets;
+* `t2s.json`       — the traditional → simplified table, for queries typed in traditional.
 
 Binary postings use unsigned LEB128 varints: per gram, the number of documents, then for each
 document the id delta and the occurrence count, then (bigrams only) the position deltas.
@@ -29,7 +30,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .normalize import normalize_text
+from .normalize import normalize_text, traditional_to_simplified
 
 FORMAT_VERSION = 1
 META_CHUNK = 64
@@ -148,6 +149,7 @@ def build_search_index(docs: list[SearchDocument]) -> dict[str, bytes]:
         "docs": [[d.year or 0, provinces.index(d.province) if d.province else -1,
                   [topics.index(t) for t in d.topics]] for d in docs],
     })
+    files["t2s.json"] = _json(traditional_to_simplified())
     files["manifest.json"] = _json({
         "version": FORMAT_VERSION, "docs": len(docs), "shards": shards, "metaChunk": META_CHUNK,
         "avgLength": (sum(len(d.text) for d in docs) / len(docs)) if docs else 0,

@@ -84,7 +84,7 @@
       (shown.length !== last.results.length ? `（共 ${last.results.length} 篇，已筛选）` : "") + "</p>";
     if (!last.results.length && last.query.trim()) {
       html = `<p class="ra-find-count">没有报告包含“${escapeHTML(last.query)}”。</p>` +
-        (last.suggestion ? `<p class="ra-suggest">试试：<a href="?q=${encodeURIComponent(last.suggestion)}">${escapeHTML(last.suggestion)}</a></p>` : "");
+        (last.suggestion ? `<p class="ra-suggest">试试：<a href="?query=${encodeURIComponent(last.suggestion)}">${escapeHTML(last.suggestion)}</a></p>` : "");
     }
     html += "<ol class=\"ra-find-list\">" + shown.map(r => {
       const url = new URL(r.url, base);
@@ -99,10 +99,11 @@
   form.addEventListener("submit", event => {
     event.preventDefault();
     const query = input.value;
-    history.replaceState(null, "", `?q=${encodeURIComponent(query)}`);
+    history.replaceState(null, "", `?query=${encodeURIComponent(query)}`);
     chosen.year = chosen.province = chosen.topic = null;
     run(query);
   });
-  const initial = new URLSearchParams(location.search).get("q");
+  // `?query=`, not `?q=`: Material opens its header search on `?q=`.
+  const initial = new URLSearchParams(location.search).get("query");
   if (initial) { input.value = initial; run(initial); }
 })();

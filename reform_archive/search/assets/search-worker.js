@@ -21,6 +21,8 @@ let manifest = null, docinfo = null;
 const shards = new Map();       // shard number -> Promise<Map<gram, postings>>
 const metaChunks = new Map();
 const texts = new Map();
+let latest = 0;                 // sequence number of the newest header query
+let t2s = null;                 // traditional → simplified table, fetched when a query needs it
 const channel = typeof BroadcastChannel !== "undefined" ? new BroadcastChannel("reform-archive-search") : null;
 
 async function fetchOk(path, as) {
@@ -277,11 +279,25 @@ async function suggestion(parts) {
   return rank(pieces, matches).length ? pieces.join(" ") : null;
 }
 
+/* Traditional characters never occur in the (simplified) index, so a part that finds nothing
+ * is retried in simplified characters; the table is fetched only then. */
+async function simplified(part) {
+  if (!t2s) t2s = await fetchOk("t2s.json", "json");
+  return [...part].map(c => t2s[c] || c).join("");
+}
+
 async function search(query, limit) {
   await setup();
-  const parts = parseQuery(query);
+  let parts = parseQuery(query);
   if (!parts.length) return { parts, ranked: [], matches: [] };
-  const matches = await Promise.all(parts.map(matchPart));
+  let matches = await Promise.all(parts.map(matchPart));
+  if (matches.some(m => m.docs.size === 0) && parts.some(p => /[\u3400-\u9fff]/.test(p))) {
+    const converted = await Promise.all(parts.map(simplified));
+    if (converted.some((p, i) => p !== parts[i])) {
+      parts = converted;
+      matches = await Promise.all(parts.map(matchPart));
+    }
+  }
   const ranked = rank(parts, matches);
   return { parts, ranked: limit ? ranked.slice(0, limit) : ranked, total: ranked.length, matches };
 }
@@ -300,7 +316,7 @@ async function materialResult(query) {
   }));
   if (total > ranked.length) {
     items.push([{
-      location: `find/?q=${encodeURIComponent(query)}`, score: 0, terms: {},
+      location: `find/?query=${encodeURIComponent(query)}`, score: 0, terms: {},
       title: `共 ${total} 篇报告，此处列出前 ${ranked.length} 篇`,
       text: "<p>在搜索页查看全部结果，并按年份、地区、主题筛选。</p>",
     }]);
@@ -332,7 +348,11 @@ self.addEventListener("message", async event => {
       await setup();
       self.postMessage({ type: READY });
     } else if (message.type === QUERY) {
-      self.postMessage({ type: RESULT, data: await materialResult(message.data) });
+      // Keys arrive one by one (2, 20, 200, 2006) and queries finish out of order: only the
+      // answer to the latest query may reach the result list.
+      const seq = ++latest;
+      const data = await materialResult(message.data);
+      if (seq === latest) self.postMessage({ type: RESULT, data });
     }
   } catch (error) {
     console.error("reform-archive search:", error);

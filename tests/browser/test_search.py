@@ -1,0 +1,162 @@
+"""The archive's own search engine, end to end in Chromium: every query's result set must be
+exactly the set of reports whose text contains every part of the query.
+
+The ground truth is computed here, independently of the engine: the text of each report page
+as the browser shows it, normalised with Unicode NFKC, lower case and OpenCC's own
+traditional→simplified converter, searched with Python's `in`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from opencc import OpenCC
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+EXTRA_REPORTS = {
+    "繁体报告.md": "---\ntitle: 一九五四年政府工作報告（節選）\nyear: 1954\n---\n\n"
+                  "我們的農業生產合作社有了很大的發展。中華人民共和國第一屆全國人民代表大會。\n",
+    "统计报告.md": "---\ntitle: 县域经济统计分析\nyear: 2012\nregion: 湖南省\n---\n\n"
+                  "全县GDP增长7.5%，加入WTO以后外贸扩大。乡镇卫生院床位增加。\n",
+    "税费报告.md": "---\ntitle: 关于农村税费改革的调查\nyear: 2003\nregion: 安徽省\n---\n\n"
+                  "农村税费改革试点在全省推开，取消农业特产税。\n",
+}
+
+QUERIES = [
+    "石门县", "乡镇卫生院", "税费改革", "税费", "卫生 编制", '"乡镇机构改革"', "机构改革", "编制",
+    "领导职数", "事业站所", "gdp", "WTO", "7.5%", "2006", "上海市", "湖南", "農業", "农业",
+    "人民代表大会", "报告", "卫生", "县", "改革 2007", "乡镇 石门县 卫生院",
+    "蓝鲸乡镇改革", "量子编制", "乡镇政府职能转变",
+]
+
+
+def _normalise(text: str, t2s=OpenCC("t2s")) -> str:
+    return t2s.convert(unicodedata.normalize("NFKC", text).lower())
+
+
+def _parts(query: str) -> list[str]:
+    found = re.findall(r'"([^"]*)"|(\S+)', query)
+    return [_normalise(a or b) for a, b in found if (a or b).strip()]
+
+
+@pytest.fixture(scope="module")
+def site(make_site):
+    return make_site("search_project", EXTRA_REPORTS)
+
+
+@pytest.fixture(scope="module")
+def page_texts(site, browser) -> dict[str, str]:
+    """Each shown report's URL path → its text as the reader sees it (title and body)."""
+    import json
+
+    records = json.loads((site.site / "data" / "reports.json").read_text(encoding="utf-8"))
+    context = browser.new_context()
+    page = context.new_page()
+    texts = {}
+    for record in records:
+        if record["duplicate_of"]:
+            continue
+        page.goto(site.url(record["url"]))
+        texts[unquote(record["url"])] = page.evaluate("""() => {
+            const article = document.querySelector("article").cloneNode(true);
+            article.querySelectorAll(".ra-report-meta, .ra-versions, .headerlink").forEach(e => e.remove());
+            return article.innerText;
+        }""")
+    context.close()
+    return texts
+
+
+def _truth(texts: dict[str, str], query: str) -> set[str]:
+    parts = _parts(query)
+    return {url for url, text in texts.items() if all(p in _normalise(text) for p in parts)}
+
+
+def _header_results(page: Page, query: str) -> tuple[set[str], str]:
+    field = page.locator(".md-search__input")
+    field.click()
+    field.fill("")
+    page.keyboard.type(query)
+    page.keyboard.press("End")
+    meta = page.locator(".md-search-result__meta")
+    expect(meta).to_have_text(re.compile(r"\d+ 个|没有"), timeout=15_000)
+    page.wait_for_timeout(300)  # the list renders right after the count
+    for _ in range(20):  # Material renders 10 results, then more as the list is scrolled
+        page.eval_on_selector(".md-search__scrollwrap", "el => el.scrollTo(0, el.scrollHeight)")
+        page.wait_for_timeout(50)
+    hrefs = page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")
+    return {unquote(urlsplit(h).path) for h in hrefs}, meta.inner_text()
+
+
+@pytest.fixture
+def home(page: Page, site):
+    page.goto(site.url())
+    return page
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_header_search_lists_exactly_the_reports_containing_the_query(home, page_texts, query):
+    results, meta = _header_results(home, query)
+    truth = _truth(page_texts, query)
+    assert results == truth, f"{query!r}: missing {truth - results}, wrong {results - truth} ({meta})"
+    if not truth:
+        assert "没有" in meta
+
+
+def test_glued_words_and_traditional_text_are_found(home, page_texts):
+    """税费 inside 农村税费改革 (one jieba word), 农业 in the traditional 農業 of the 1954 text."""
+    results, _ = _header_results(home, "税费")
+    assert any("税费报告" in url for url in results)
+    results, _ = _header_results(home, "农业")
+    assert any("繁体报告" in url for url in results)
+
+
+def test_absent_query_offers_words_that_exist(home):
+    _header_results(home, "乡镇政府职能转变")
+    suggestion = home.locator(".ra-suggest a")
+    expect(suggestion).to_be_visible()
+    offered = suggestion.inner_text()
+    assert " " in offered and offered.replace(" ", "") == "乡镇政府职能转变"
+    suggestion.click()
+    expect(home.locator(".md-search-result__meta")).to_have_text(re.compile(r"\d+ 个"))
+
+
+def test_result_shows_year_region_snippet_and_highlights_on_the_page(home, site):
+    _header_results(home, "石门县")
+    first = home.locator(".md-search-result__item").first
+    expect(first.locator("h1 mark")).to_have_text("石门县")
+    expect(first.locator(".ra-search-meta")).to_contain_text("湖南省常德市石门县")
+    expect(first.locator("p mark").first).to_have_text("石门县")
+    with home.expect_navigation():
+        first.locator("a").first.click()
+    expect(home.locator("article mark").first).to_have_text("石门县")
+
+
+def test_search_page_narrows_by_facets(page: Page, site, page_texts):
+    page.goto(site.url("find/?query=乡镇"))
+    count = page.locator(".ra-find-count")
+    expect(count).to_contain_text("找到")
+    truth = _truth(page_texts, "乡镇")
+    assert f"找到 {len(truth)} 篇" in count.inner_text()
+    year_boxes = page.locator('.ra-facet input[data-key="year"]')
+    expect(year_boxes.first).to_be_visible()
+    label = page.locator(".ra-facet").first.locator("li").first.inner_text()
+    year, n = label.split()[0], int(label.split()[-1])
+    year_boxes.first.check()
+    expect(count).to_contain_text(f"找到 {n} 篇")
+    listed = page.locator(".ra-find-list > li .ra-list-meta").all_inner_texts()
+    assert len(listed) == n and all(t.startswith(year) or year == "未知" for t in listed)
+
+
+def test_a_cold_query_fetches_only_part_of_the_index(page: Page, site):
+    """The index is sharded: a query downloads the shards of its own grams, not the archive."""
+    fetched = []
+    page.on("response", lambda r: fetched.append(r.url) if "/search/g/" in r.url else None)
+    page.goto(site.url())
+    _header_results(page, "石门县")
+    shards = len(list((site.site / "search" / "g").glob("*.bin")))
+    assert 0 < len(set(fetched)) < shards
