@@ -1,0 +1,44 @@
+import json
+
+from reform_archive.search.index import SearchDocument, build_search_index, fnv1a
+from reform_archive.search.normalize import normalize_text
+from reform_archive.search.text import page_text
+
+
+def test_normalisation_keeps_every_position():
+    text = "一九五四年政府工作報告：ＧＤＰ增長７．５％\n\t農業"
+    normal = normalize_text(text)
+    assert len(normal) == len(text)
+    assert normal == "一九五四年政府工作报告:gdp增长7.5%  农业"
+
+
+def test_page_text_leaves_out_metadata_versions_and_permalinks():
+    html = ('<dl class="ra-report-meta"><dt>来源</dt><dd>乡镇办公室科员工作8篇</dd></dl>'
+            '<h2 id="x">一、情况<a class="headerlink" href="#x">¶</a></h2><p>石门县<b>乡镇</b>卫生院。</p>'
+            '<div class="ra-versions"><p>其他版本</p></div><script>var x = 1;</script>')
+    assert page_text(html) == "一、情况\n石门县乡镇卫生院。"
+
+
+def test_index_files_are_sharded_and_complete():
+    docs = [SearchDocument(url=f"reports/2006/r{i}/", title=f"报告{i}", body="乡镇卫生院" * (i + 1),
+                           year=2006, region="湖南省", province="湖南省", topics=["医疗卫生"])
+            for i in range(70)]
+    files = build_search_index(docs)
+    manifest = json.loads(files["manifest.json"])
+    assert manifest["docs"] == 70
+    shards = [name for name in files if name.startswith("g/")]
+    assert len(shards) == manifest["shards"] >= 16
+    assert len([n for n in files if n.startswith("m/")]) == 2          # 64 per chunk
+    assert files["t/3.txt"].decode("utf-8") == "报告3\n" + "乡镇卫生院" * 4
+    assert len(files["docinfo.bin"]) == 70 * 5
+    # The gram 卫生 lives in exactly the shard its hash names.
+    key = "卫生".encode("utf-8")
+    holder = [n for n in shards if key in files[n]]
+    assert holder == [f"g/{fnv1a('卫生') % manifest['shards']}.bin"]
+
+
+def test_fnv1a_matches_the_reference_values():
+    # Published FNV-1a 32-bit test vectors; the worker implements the same function.
+    assert fnv1a("") == 0x811C9DC5
+    assert fnv1a("a") == 0xE40C292C
+    assert fnv1a("foobar") == 0xBF9CF968
