@@ -12,7 +12,7 @@
 "use strict";
 
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
-const MAX_ITEMS = 100;          // results listed in the header search
+const MAX_ITEMS = 200;          // results listed in the header search; the rest on /find/
 const SNIPPETS = 10;            // first results that get a text snippet
 const K1 = 1.2, B = 0.75, TITLE_BOOST = 2.5;
 
