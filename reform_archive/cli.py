@@ -32,8 +32,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     missing = [p for p in sources if not p.exists()]
     for path in missing:
         print(f"{path}: no such file / 文件不存在", file=sys.stderr)
+    present = [p for p in sources if p.exists()]
     try:
-        result = import_sources([p for p in sources if p.exists()], Path(args.out), force=args.force)
+        result = import_sources(present, Path(args.out), force=args.force,
+                                progress=_progress_bar(len(present)))
     except ImportConflict as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
@@ -41,12 +43,43 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"imported  {path}")
     for path, why in result.skipped:
         print(f"unchanged {path} ({why})")
+    for path, other, similarity in result.duplicates:
+        print(f"warning: {path} is likely a duplicate of {other} (similarity {similarity:.0%}); "
+              "the site shows them once / 可能与已有报告重复", file=sys.stderr)
     for path, why in result.failed:
         print(f"failed    {path}: {why}", file=sys.stderr)
+    failed = len(result.failed) + len(missing)
     print(f"{len(result.written)} imported, {len(result.skipped)} already present, "
-          f"{len(result.failed) + len(missing)} failed / 导入 {len(result.written)} 篇，"
-          f"已存在 {len(result.skipped)} 篇，失败 {len(result.failed) + len(missing)} 个")
+          f"{len(result.duplicates)} flagged as likely duplicates, {failed} failed / "
+          f"导入 {len(result.written)} 篇，已存在 {len(result.skipped)} 篇，"
+          f"疑似重复 {len(result.duplicates)} 篇，失败 {failed} 个")
     return EXIT_PROBLEMS if result.failed or missing else EXIT_OK
+
+
+PROGRESS_MIN_FILES = 20  # below this, and off a terminal, an import is quick enough to be silent
+
+
+def _progress_bar(total: int):
+    """A one-line progress bar on stderr: redrawn in place on a terminal; in a log (not a TTY)
+    one line per tenth, and only for imports of many files. None when it would be noise."""
+    tty = sys.stderr.isatty()
+    if not tty and total < PROGRESS_MIN_FILES:
+        return None
+    last_tenth = -1
+
+    def show(done: int, total: int, path: Path) -> None:
+        nonlocal last_tenth
+        width = 30
+        filled = width * done // max(total, 1)
+        line = f"[{'#' * filled}{'-' * (width - filled)}] {done}/{total} {path.name if done < total else ''}"
+        if tty:
+            end = "\n" if done == total else ""
+            print(f"\r{line[:100]:<100}", end=end, file=sys.stderr, flush=True)
+        elif done * 10 // max(total, 1) > last_tenth:
+            last_tenth = done * 10 // max(total, 1)
+            print(line, file=sys.stderr, flush=True)
+
+    return show
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -101,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("import", help="split, clean and tag raw pages into reports/")
-    p.add_argument("sources", nargs="+", help="files, folders or globs (.txt in UTF-8/GBK/GB18030/UTF-16)")
+    p.add_argument("sources", nargs="+", help="files, folders or globs: .txt (UTF-8/GBK/GB18030/UTF-16), .html, .docx, .md")
     p.add_argument("--out", default="reports", help="reports folder (default: reports)")
     p.add_argument("--force", action="store_true", help="overwrite existing reports")
     p.set_defaults(func=cmd_import)

@@ -53,3 +53,78 @@ def test_archive_shows_each_duplicate_group_once(seed_reports_dir):
     assert len(hidden) == 1
     kept = hidden[0].duplicate_of
     assert kept.shown and [v.key for v, _ in kept.versions] == [hidden[0].key]
+
+
+# Two NPC resolutions (2014 and 2015, from ../shared/corpus): formulaic, alike, different documents.
+RESOLUTION_2014 = ("第十二届全国人民代表大会第二次会议听取和审议了国务院总理李克强所作的政府工作报告。会议充分肯定"
+                   "国务院过去一年的工作，同意报告提出的2014年经济社会发展的总体要求、主要目标和工作部署，决定批准"
+                   "这个报告。会议号召，全国各族人民更加紧密地团结在以习近平同志为总书记的党中央周围，全面贯彻落实"
+                   "党的十八大和十八届二中、三中全会精神，锐意进取，攻坚克难，为全面完成2014年经济社会发展目标任务"
+                   "而努力奋斗！")
+RESOLUTION_2015 = ("第十二届全国人民代表大会第三次会议听取和审议了国务院总理李克强所作的政府工作报告。会议充分肯定"
+                   "国务院过去一年的工作，同意报告提出的2015年经济社会发展的总体要求、主要预期目标、宏观政策取向和"
+                   "工作部署，决定批准这个报告。会议号召，全国各族人民更加紧密地团结在以习近平同志为总书记的党中央"
+                   "周围，协调推进全面建成小康社会、全面深化改革、全面依法治国、全面从严治党，为完成2015年经济社会"
+                   "发展目标任务而努力奋斗！")
+
+
+def test_npc_resolutions_are_not_merged():
+    assert find_duplicate_clusters({"2014": RESOLUTION_2014, "2015": RESOLUTION_2015}) == []
+    assert jaccard(shingles(RESOLUTION_2014), shingles(RESOLUTION_2015)) < JACCARD_THRESHOLD
+
+
+def test_traditional_copy_is_a_duplicate():
+    """Before: a traditional-script copy shared almost no shingle with the simplified text."""
+    from opencc import OpenCC
+
+    traditional = OpenCC("s2t").convert(RESOLUTION_2015)
+    assert traditional != RESOLUTION_2015
+    clusters = find_duplicate_clusters({"a": RESOLUTION_2015, "b": traditional})
+    assert len(clusters) == 1 and clusters[0].similarity[clusters[0].others[0]] > 0.95
+
+
+def test_hashed_similarity_equals_the_shingle_jaccard(seed_reports_dir):
+    from reform_archive.dedup import _exact_jaccard, shingle_hashes
+
+    reports = list(_bodies(seed_reports_dir).values())
+    for a, b in itertools.combinations(reports[:5], 2):
+        assert abs(_exact_jaccard(shingle_hashes(a.body), shingle_hashes(b.body))
+                   - jaccard(shingles(a.body), shingles(b.body))) < 1e-9
+
+
+def test_kept_page_shows_a_readable_escaped_diff(tmp_path):
+    from reform_archive.site.pages import report_page
+
+    body = "\n\n".join(f"第{n}段：石门县乡镇机构改革工作按计划推进，完成了编制核定和人员分流。" for n in range(12))
+    (tmp_path / "a.md").write_text(f"---\ntitle: 甲\n---\n\n{body}\n", encoding="utf-8")
+    edited = body.replace("第3段：石门县", "第3段：<b>澧县</b>")
+    (tmp_path / "b.md").write_text(f"---\ntitle: 乙\n---\n\n{edited}\n", encoding="utf-8")
+    archive = load_archive(tmp_path)
+    kept = next(r for r in archive.reports if r.shown)
+    page = report_page(kept)
+    assert '<details class="ra-diff">' in page
+    assert "<del>石门</del>" in page and "<ins>&lt;b&gt;澧</ins>" in page
+    assert "<b>" not in page
+
+
+def test_importer_warns_about_a_duplicate_of_an_existing_report(tmp_path):
+    from reform_archive.ingest.importer import import_sources
+
+    out = tmp_path / "reports"
+    first = tmp_path / "first.txt"
+    first.write_text("关于政府工作报告的决议\n" + RESOLUTION_2015 + "\n", encoding="utf-8")
+    again = tmp_path / "again.txt"
+    again.write_text("关于政府工作报告的决议（转载）\n" + RESOLUTION_2015.replace("，", ",") + "\n",
+                     encoding="utf-8")
+    assert import_sources([first], out).duplicates == []
+    result = import_sources([again], out)
+    assert len(result.written) == 1
+    assert [(new.name, old.name) for new, old, _ in result.duplicates] == [
+        (result.written[0].name, "关于政府工作报告的决议.md")]
+
+
+def test_any_code_point_can_be_compared():
+    """Found by the XSS build: OpenCC simplifies a few characters (繐 U+7E50, 譅 U+8B45) to
+    plane-3 characters, beyond the lookup table, and the numpy lookup crashed."""
+    weird = "".join(chr(c) for c in (0x7E50, 0x8B45, 0x2FA1D, 0x30C28, 0x1F600, 0xE0001)) + "石门县乡镇机构改革"
+    assert find_duplicate_clusters({"a": weird, "b": weird}) != []

@@ -17,7 +17,12 @@ BOILERPLATE_LINES = (
     re.compile(r"^(时间|发布时间|日期)\s*[:：]\s*\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2})?)?\s*$"),
 )
 # Lines that are site chrome only when they close the page (possibly followed by nothing).
-TRAILING_LINES = (re.compile(r"^推荐期刊\s*$"), re.compile(r"^相关(文章|推荐|阅读)\s*$"))
+TRAILING_LINES = (re.compile(r"^推荐期刊\s*$"), re.compile(r"^相关(文章|推荐|阅读)\s*$"),
+                  re.compile(r"^(Public domain|false|true)\s*$"))
+# Wikisource's licence box (`这部作品在1931年1月1日以前…属于公有领域`), broken over several lines:
+# everything from its first line on is dropped when it starts among the last lines.
+LICENCE_START = re.compile(r"^这部作品在")
+LICENCE_TAIL_LINES = 20
 # Section headings that are dropped when nothing follows them.
 EMPTY_TRAILING_HEADINGS = (re.compile(r"^参考文献\s*[:：]?\s*$"),)
 
@@ -49,6 +54,10 @@ def is_boilerplate(line: str) -> bool:
 def drop_trailing_chrome(paragraphs: list[str]) -> list[str]:
     """Drop a trailing `推荐期刊` and an empty trailing `参考文献:`, in any order."""
     paragraphs = list(paragraphs)
+    for i in range(max(0, len(paragraphs) - LICENCE_TAIL_LINES), len(paragraphs)):
+        if LICENCE_START.match(paragraphs[i].strip()):
+            paragraphs = paragraphs[:i]
+            break
     changed = True
     while paragraphs and changed:
         last = paragraphs[-1].strip()

@@ -20,6 +20,9 @@ _HEADING = re.compile(
 _CAPTURE_DATE = re.compile(r"^(?:时间|发布时间|日期)\s*[:：]\s*(\d{4}-\d{1,2}-\d{1,2})")
 _CN_NUM = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
 MAX_HEADING_LINE = 48
+# A compilation's first article starts right under the page title and date; a numbered run
+# deep inside one long text (`附件1` `附件2`, a figure's `CPC 1` `CPC 2`) is part of it.
+MAX_PREAMBLE_LINES = 12
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,8 @@ class Compilation:
 def split_compilation(text: str) -> Compilation:
     lines = text.split("\n")
     headings = _find_article_headings(lines)
+    if headings and sum(1 for line in lines[:headings[0][0]] if line.strip()) > MAX_PREAMBLE_LINES:
+        headings = []
     preamble_end = headings[0][0] if headings else len(lines)
     page_title, captured = _read_preamble(lines[:preamble_end])
     if not headings:

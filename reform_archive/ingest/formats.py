@@ -27,13 +27,66 @@ class SourceText:
     encoding: str
 
 
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+DOCX_SUFFIXES = (".docx",)
+
+
 def read_source_text(path: Path) -> SourceText:
+    """Plain text of a source file: .txt and .md decoded; a saved .html page reduced to its main
+    text by trafilatura (navigation, footers and scripts left out); a .docx's paragraphs."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise SourceError(f"{path}: cannot read / 无法读取: {exc.strerror}") from exc
+    suffix = path.suffix.lower()
+    if suffix in DOCX_SUFFIXES:
+        return SourceText(path, docx_text(raw, str(path)), "docx")
     text, encoding = decode_bytes(raw, str(path))
-    return SourceText(path, text.replace("\r\n", "\n").replace("\r", "\n"), encoding)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if suffix in HTML_SUFFIXES:
+        text = html_main_text(text, str(path))
+    elif suffix == ".md":
+        text = _strip_front_matter(text)
+    return SourceText(path, text, encoding)
+
+
+def html_main_text(html: str, name: str) -> str:
+    import trafilatura
+
+    text = trafilatura.extract(html, include_comments=False, include_tables=True,
+                               favor_recall=True, deduplicate=False)
+    if not text or not text.strip():
+        raise SourceError(f"{name}: no article text found in the page / 网页中未找到正文")
+    return text
+
+
+def docx_text(raw: bytes, name: str) -> str:
+    import io
+    import zipfile
+
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(raw))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise SourceError(f"{name}: not a readable .docx file / 无法读取 Word 文件") from exc
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            lines.append(" ".join(cell.text for cell in row.cells))
+    text = "\n".join(lines)
+    if not text.strip():
+        raise SourceError(f"{name}: the document has no text / 文档没有文字")
+    return text
+
+
+def _strip_front_matter(text: str) -> str:
+    """A Markdown source's YAML front matter is not text of the article."""
+    if text.startswith("---\n"):
+        end = text.find("\n---", 4)
+        if end != -1:
+            return text[end + 4 :].lstrip("\n")
+    return text
 
 
 def decode_bytes(raw: bytes, name: str) -> tuple[str, str]:

@@ -10,16 +10,21 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from typing import Callable
+
+from ..dedup import find_duplicate_clusters
 from ..report import Report, read_report
 from ..slug import slugify
 from .clean import clean_paragraphs, to_markdown
-from .compilation import Section, split_compilation
+from .compilation import Compilation, Section, split_compilation
 from .formats import SourceError, read_source_text
-from .metadata import read_metadata
+from .metadata import MAX_TITLE_CHARS, read_metadata
+from .page import SALUTATION, SpeechHeader, read_speech_page
 
 SOURCES_DIR = "_sources"
 TEMP_PREFIX = ".import-"
@@ -34,14 +39,27 @@ class ImportResult:
     written: list[Path] = field(default_factory=list)
     skipped: list[tuple[Path, str]] = field(default_factory=list)
     failed: list[tuple[Path, str]] = field(default_factory=list)
+    # (new report, the report it likely duplicates, Jaccard similarity): written, but flagged
+    duplicates: list[tuple[Path, Path, float]] = field(default_factory=list)
 
 
 def articles_from_source(path: Path) -> list[Report]:
     """The reports one source file holds, not yet written anywhere."""
     source = read_source_text(path)
     compilation = split_compilation(source.text)
-    captured_year = int(compilation.captured[:4]) if compilation.captured else None
     is_compilation = len(compilation.sections) > 1
+    speech = None if is_compilation else read_speech_page(source.text)
+    header = speech.header if speech else SpeechHeader()
+    if speech is not None:
+        # A speech page is one article: its preamble (toolbar, outlet, caption) is not text.
+        compilation = Compilation(header.title or compilation.page_title,
+                                  header.published or compilation.captured,
+                                  [Section(header.title, 1, speech.body)])
+    captured_year = int(compilation.captured[:4]) if compilation.captured else None
+    if not is_compilation and not _is_title_line(compilation.page_title):
+        # A page that opens with its text (`各位代表，现在，我代表国务院…`) has no title line:
+        # its first paragraph is text, kept, and the title is drawn from the text.
+        compilation = Compilation("", compilation.captured, compilation.sections)
     reports = []
     for section in compilation.sections:
         paragraphs = clean_paragraphs(section.text)
@@ -49,7 +67,8 @@ def articles_from_source(path: Path) -> list[Report]:
             paragraphs = paragraphs[1:]  # a single article: the page title is its title
         if not paragraphs:
             continue
-        meta = read_metadata(paragraphs, captured_year=captured_year)
+        meta = read_metadata(paragraphs, captured_year=captured_year, header=header,
+                             page_title=compilation.page_title if not is_compilation else "")
         title = meta.title
         if not is_compilation and compilation.page_title:
             title = compilation.page_title
@@ -60,15 +79,25 @@ def articles_from_source(path: Path) -> list[Report]:
             region=meta.region,
             topics=meta.topics,
             keywords=meta.keywords,
+            date=header.date,
             source=_source_record(path, compilation.page_title, compilation.captured, section,
-                                  is_compilation),
+                                  is_compilation, header),
         ))
     return reports
 
 
+def _is_title_line(line: str) -> bool:
+    return (bool(line) and len(line) <= MAX_TITLE_CHARS and not re.search(r"[。；！？]", line)
+            and not SALUTATION.match(line))
+
+
 def _source_record(path: Path, page_title: str, captured: str, section: Section,
-                   is_compilation: bool) -> dict:
+                   is_compilation: bool, header: SpeechHeader) -> dict:
     record = {"page_title": page_title, "captured": captured}
+    if header.meeting:
+        record["meeting"] = header.meeting
+    if header.outlet:
+        record["outlet"] = header.outlet
     if is_compilation:
         record["section"] = section.label
     record["file"] = path.name
@@ -80,12 +109,16 @@ def _identity(source: dict) -> tuple[str, str]:
     return (str(source.get("file", "")), str(source.get("section", "")))
 
 
-def import_sources(sources: list[Path], out_dir: Path, *, force: bool = False) -> ImportResult:
+def import_sources(sources: list[Path], out_dir: Path, *, force: bool = False,
+                   progress: Callable[[int, int, Path], None] | None = None) -> ImportResult:
+    """Import every source; `progress(done, total, path)` is called before each one."""
     out_dir.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(out_dir)
     existing = _existing_sources(out_dir)
     result = ImportResult()
-    for path in sources:
+    for done, path in enumerate(sources):
+        if progress:
+            progress(done, len(sources), path)
         try:
             reports = articles_from_source(path)
         except SourceError as exc:
@@ -104,7 +137,37 @@ def import_sources(sources: list[Path], out_dir: Path, *, force: bool = False) -
             result.written.append(target)
         if planned:
             _keep_source_copy(path, out_dir / SOURCES_DIR)
+    if progress:
+        progress(len(sources), len(sources), Path())
+    result.duplicates = likely_duplicates(result.written, out_dir)
     return result
+
+
+def likely_duplicates(new: list[Path], out_dir: Path) -> list[tuple[Path, Path, float]]:
+    """New reports that the build will merge with another report (see dedup.py): each is paired
+    with the report shown in its place, or with another new one when both are new."""
+    if not new:
+        return []
+    texts = {}
+    for path in sorted(out_dir.rglob("*.md")):
+        if any(part.startswith(("_", ".")) for part in path.relative_to(out_dir).parts):
+            continue
+        parsed = read_report(path)
+        if parsed.report is not None:
+            texts[path] = parsed.report.body
+    new_set = set(new)
+    flagged = []
+    for cluster in find_duplicate_clusters({str(k): v for k, v in texts.items()}):
+        kept = Path(cluster.kept)
+        members = [kept] + [Path(o) for o in cluster.others]
+        old = [m for m in members if m not in new_set]
+        for member in members:
+            if member not in new_set or (not old and member == kept):
+                continue  # two new copies of one text: the one shown is not flagged
+            other = old[0] if old else kept
+            score = cluster.similarity.get(str(member), cluster.similarity.get(str(other), 1.0))
+            flagged.append((member, other, score))
+    return sorted(flagged)
 
 
 def _plan_files(reports: list[Report], out_dir: Path, existing: dict, force: bool,

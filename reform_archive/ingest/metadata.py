@@ -11,8 +11,11 @@ from dataclasses import dataclass, field
 
 from ..segment import segmenter
 from ..topics import classify_topics
+from .chinese import normalize_chinese
 from .clean import heading_level
+from .dating import report_year
 from .gazetteer import gazetteer
+from .page import SpeechHeader
 
 _REFERENCES = re.compile(r"^(参考文献|注释|参考资料)\s*[:：]?\s*$")
 _CITATION_LINE = re.compile(r"^\s*[【\[]\d+[】\]]")
@@ -125,12 +128,53 @@ def _place_prefix(region: str) -> str:
     return parts[-1] if parts else region
 
 
-def read_metadata(paragraphs: list[str], *, captured_year: int | None = None) -> ArticleMetadata:
-    """Everything the importer writes to the front matter, from the cleaned paragraphs."""
+# Texts of the central state and party: the State Council's report, the NPC's resolution, a
+# report to the party's national congress. They are about the whole country, so they get no
+# region; the provinces they name are examples, not their subject.
+NATIONAL = re.compile(
+    r"代表国务院|受[^，,。]{0,8}国务院的?委托|国务院总理|总理在报告中|代表中央人民政府"
+    r"|全国人民代表大会|(?:代表|受)(?:第)?[一二三四五六七八九十]*届?中央委员会"
+    r"|^\s*(?:中国共产党)?第[一二三四五六七八九十]+次全国代表大会|向(?:党的)?第[一二三四五六七八九十]+次全国代表大会"
+    r"|共产主义组织.{0,200}(?:此次|这次)代表大会",
+    re.M | re.S)
+NATIONAL_OPENING_CHARS = 1000
+
+
+def is_national(opening: str, meeting: str = "") -> bool:
+    """Whether a text speaks for the whole country (its opening says who speaks, to whom)."""
+    if meeting:
+        return "全国人民代表大会" in meeting or "全国代表大会" in meeting
+    return bool(NATIONAL.search(opening))
+
+
+def resolve_region(text: str, opening: str, meeting: str = "") -> str:
+    """A national text has no region; a speech to a local people's congress is about the place
+    whose congress it is (`湖南省第十四届人民代表大会` → 湖南省), however many cities it names;
+    anything else is located by the gazetteer."""
+    if is_national(opening, meeting):
+        return ""
+    if meeting:
+        place = gazetteer.resolve(re.sub(r"第?[一二三四五六七八九十]+届.*$", "", meeting))
+        if place:
+            return place
+    return gazetteer.resolve(_ANONYMISED.sub("□", text))
+
+
+def read_metadata(paragraphs: list[str], *, captured_year: int | None = None,
+                  header: SpeechHeader | None = None, page_title: str = "") -> ArticleMetadata:
+    """Everything the importer writes to the front matter, from the cleaned paragraphs and,
+    for a speech page, the header above its salutation."""
+    header = header or SpeechHeader()
     content = without_references(paragraphs)
     text = "\n".join(content)
-    year = extract_year(text, not_after=captured_year)
-    region = gazetteer.resolve(_ANONYMISED.sub("□", text))
+    normalized = normalize_chinese(text)
+    title_line = normalize_chinese(header.title or page_title)
+    year = report_year(normalized, header_year=header.year, title=title_line,
+                       meeting=normalize_chinese(header.meeting))
+    if year is None:
+        year = extract_year(normalized, not_after=captured_year)
+    opening = (title_line + "\n" + normalized.lstrip())[:NATIONAL_OPENING_CHARS]
+    region = resolve_region(normalized, opening, normalize_chinese(header.meeting))
     title = derive_title(content, region)
     return ArticleMetadata(
         title=title,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
+import re
+
 from ..archive import ArchivedReport
 from .html import esc, front_matter, link
 from .indexes import region_levels, region_page, topic_page, year_page
@@ -12,6 +15,51 @@ def source_label(source: dict) -> str:
     captured = source.get("captured")
     label = " · ".join(str(p) for p in parts if p)
     return f"{label}（采集于 {captured}）" if captured else label
+
+
+MAX_DIFF_BLOCKS = 200  # a diff longer than this is cut, with a note: the page stays readable
+
+
+def _paragraphs(body: str) -> list[str]:
+    return [p.strip() for p in re.split(r"\n\s*\n", body) if p.strip()]
+
+
+def _inline_diff(old: str, new: str) -> str:
+    """One changed paragraph, character by character: deleted text in <del>, added in <ins>."""
+    parts = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for op, a0, a1, b0, b1 in matcher.get_opcodes():
+        if op == "equal":
+            parts.append(esc(old[a0:a1]))
+        if op in ("delete", "replace"):
+            parts.append(f"<del>{esc(old[a0:a1])}</del>")
+        if op in ("insert", "replace"):
+            parts.append(f"<ins>{esc(new[b0:b1])}</ins>")
+    return "".join(parts)
+
+
+def version_diff(kept: str, other: str) -> str:
+    """A collapsible, readable diff from the shown text to another version: only the paragraphs
+    that differ, each with its changes marked; every piece of text is HTML-escaped."""
+    old, new = _paragraphs(kept), _paragraphs(other)
+    blocks = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for op, a0, a1, b0, b1 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        if op == "replace" and a1 - a0 == b1 - b0:
+            blocks += [f"<p>{_inline_diff(o, n)}</p>" for o, n in zip(old[a0:a1], new[b0:b1])]
+            continue
+        blocks += [f"<p><del>{esc(p)}</del></p>" for p in old[a0:a1]]
+        blocks += [f"<p><ins>{esc(p)}</ins></p>" for p in new[b0:b1]]
+    if not blocks:
+        return '<p class="ra-diff-none">正文相同（仅空白或格式不同）</p>'
+    note = ""
+    if len(blocks) > MAX_DIFF_BLOCKS:
+        note = f"<p>……另有 {len(blocks) - MAX_DIFF_BLOCKS} 处差异未显示</p>"
+        blocks = blocks[:MAX_DIFF_BLOCKS]
+    return ('<details class="ra-diff"><summary>与本页正文的差异（<del>删去</del> / <ins>增加</ins>）</summary>\n'
+            + "\n".join(blocks) + note + "\n</details>")
 
 
 def report_page(r: ArchivedReport) -> str:
@@ -32,7 +80,7 @@ def report_page(r: ArchivedReport) -> str:
     if r.versions:
         items = "\n".join(
             f"<li>{esc(v.report.title)} <span class=\"ra-list-meta\">{esc(source_label(v.report.source) or v.key)}"
-            f" · 文件 {esc(v.key)} · 相似度 {similarity:.0%}</span></li>"
+            f" · 文件 {esc(v.key)} · 相似度 {similarity:.0%}</span>\n{version_diff(report.body, v.report.body)}</li>"
             for v, similarity in r.versions)
         versions = (
             '\n\n<div class="ra-versions" markdown="0">\n<h2 id="other-versions">其他版本</h2>\n'

@@ -67,3 +67,15 @@ def test_plain_text_stays_plain():
     assert escape_markdown("*年度，*县") == r"\*年度，\*县"
     assert escape_markdown("<script>alert(1)</script>") == r"\<script\>alert(1)\</script\>"
     assert escape_markdown("# 不是标题") == r"\# 不是标题"
+
+
+def test_wikisource_licence_box_is_dropped():
+    """Found by the corpus benchmark: the licence's `1931年` became the year of a 1921 report."""
+    from reform_archive.ingest.clean import clean_paragraphs
+
+    text = ("同志们，北京共产主义组织仅仅是在十个月以前才产生的。\n这次成立大会应当具体地解决任务。\n"
+            "这部作品在1931年1月1日以前以匿名或别名发表，确实作者身份不明（包括仅以法人名义发表），在\n"
+            "美国\n以及版权期限是\n匿名别名作品发表起95年\n以下的国家以及地区属于\n公有领域\n。\n"
+            "Public domain\nPublic domain\nfalse\nfalse\n")
+    assert clean_paragraphs(text) == ["同志们，北京共产主义组织仅仅是在十个月以前才产生的。",
+                                      "这次成立大会应当具体地解决任务。"]

@@ -47,3 +47,12 @@ def test_every_sentence_of_every_article_is_kept(seed_text):
         for line in raw.split("\n"):
             for sentence in _sentences(line):
                 assert sentence in cleaned, f"{section.label}: lost sentence {sentence!r}"
+
+
+def test_a_numbered_run_deep_inside_one_text_does_not_split_it():
+    """A provincial work report ends with `附件1` … `附件2`; a congress report has a chart's
+    `CPC 1` `CPC 2`: found by the corpus benchmark, they split one report in two."""
+    body = "\n".join(f"第{n}段正文，内容较长，讲述工作情况。" for n in range(40))
+    text = f"政府工作报告\n各位代表：\n{body}\n附件1\n名词解释一\n附件2\n名词解释二\n"
+    compilation = split_compilation(text)
+    assert len(compilation.sections) == 1

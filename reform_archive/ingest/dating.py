@@ -1,0 +1,165 @@
+"""The year a report belongs to, read from what the text says about itself.
+
+Counting years does not work on work reports: they review the previous year at length and
+name their own year far less (the 2025 report names 2024 more than 2025), so "the first date,
+else the most frequent year" is right for about a third of them. The rules, in order; the first
+that applies decides:
+
+1. the speech's own date line, `——2026年2月3日在…会议上` (page.py);
+2. a title naming the year: `2026年湖南省政府工作报告`, `陕西省2026年政府工作报告`;
+3. the meeting the text is addressed to or adopted at: `第十四届全国人民代表大会第三次会议`
+   (terms of the National People's Congress are fixed: the 14th began in 2023), `向第四届全国人民
+   代表大会作…报告`, and party congresses (`党的第十二次全国代表大会`, `我受十二届中央委员会委托`);
+4. a meeting the text places relative to its own year: `去年9月第五届全国人民代表大会第三次会议`,
+   `今年党的十二大`, `第八届全国人民代表大会第一次会议以来的五年`;
+5. the report's look back and ahead: `一、2024年工作回顾` and `刚刚过去的1984年` give the next
+   year; `2025年经济社会发展总体要求`, `同意报告提出的2025年…` give that year;
+6. a work report (opening `各位代表`) that speaks of `今年` but names no year of its own: the
+   year it mentions most is the one it reviews, so the next one;
+7. otherwise the latest year the text reports on, never after the page's capture year
+   (`extract_year`), which is right for the seed's summaries and surveys.
+
+All rules read the normalised text (NFKC, simplified characters, Arabic digits: chinese.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+_NUM = "一二三四五六七八九十"
+_CN = {c: i for i, c in enumerate(_NUM, start=1)}
+
+# Year each National People's Congress term opened (first session).
+NPC_TERMS = {1: 1954, 2: 1959, 3: 1964, 4: 1975, 5: 1978, 6: 1983, 7: 1988, 8: 1993, 9: 1998,
+             10: 2003, 11: 2008, 12: 2013, 13: 2018, 14: 2023}
+# Year of each national congress of the Communist Party of China.
+CPC_CONGRESSES = {1: 1921, 2: 1922, 3: 1923, 4: 1925, 5: 1927, 6: 1928, 7: 1945, 8: 1956,
+                  9: 1969, 10: 1973, 11: 1977, 12: 1982, 13: 1987, 14: 1992, 15: 1997, 16: 2002,
+                  17: 2007, 18: 2012, 19: 2017, 20: 2022}
+
+OPENING_CHARS = 400  # where a text names the meeting it is addressed to
+_TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年.{0,20}报告")
+# Only the meeting the text is addressed to or adopted at counts, not one it looks back on.
+_NPC_SESSION = re.compile(rf"(?:^|在|向|我们|这次|本次)第([{_NUM}]+)届全国人民代表大会第([{_NUM}]+)次会议")
+_NPC_TERM_ONLY = re.compile(rf"向第([{_NUM}]+)届全国人民代表大会作")
+_CPC_CONGRESS = re.compile(
+    rf"(?:向(?:党的)?|在中国共产党|^\s*中国共产党)第([{_NUM}]+)次全国代表大会(?!精神)(?:上|作|[,，])", re.M)
+_CPC_OUTGOING = re.compile(rf"(?:受|代表)(?:第)?([{_NUM}]+)届中央委员会")
+_REVIEW = re.compile(r"((?:19|20)\d{2})\s*年(?:国内)?(?:的)?工作(?:的)?回顾|刚刚过去的\s*((?:19|20)\d{2})\s*年")
+# A plan is named in a heading (`二、2025年经济社会发展总体要求`) or in the resolution adopting it.
+_PLAN = re.compile(
+    r"同意报告提出的((?:19|20)\d{2})\s*年"
+    r"|^\s*[一二三四五六七八九十]+、\s*((?:19|20)\d{2})\s*年(?:的)?(?:经济社会发展|国民经济和社会发展)?(?:的)?"
+    r"(?:总体要求|主要任务|重点工作任务|工作总体部署|工作部署|工作安排)", re.M)
+_SALUTATION = re.compile(r"^\s*各位代表")
+_YEAR = re.compile(r"(?<![\d〔【\[（(])((?:19|20)\d{2})\s*年(?!代)")
+MIN_THIS_YEAR_MENTIONS = 2
+# A meeting placed relative to now: `去年9月第五届全国人民代表大会第三次会议`, `去年五届人大四次会议`,
+# `今年党的十二大`, `第八届全国人民代表大会第一次会议以来的五年`.
+_NPC_REF = rf"(?:第)?([{_NUM}]+)届(?:全国人民代表大会|人大)第?([{_NUM}]+)次会议"
+_RELATIVE_NPC = re.compile(rf"(去年|今年)[^。，,;；]{{0,8}}?{_NPC_REF}")
+_RELATIVE_CPC = re.compile(
+    rf"(去年|今年)(?:召开的|举行的)?(?:党的)?(?:第([{_NUM}]+)次全国代表大会|([{_NUM}]+)大)")
+_SINCE_NPC = re.compile(rf"{_NPC_REF}以来的([{_NUM}]+)年")
+
+
+def _number(token: str) -> int | None:
+    try:
+        if len(token) == 1:
+            return 10 if token == "十" else _CN[token]
+        if token.startswith("十"):
+            return 10 + _CN[token[1]]
+        tens, _, ones = token.partition("十")
+        return _CN[tens] * 10 + (_CN[ones] if ones else 0)
+    except KeyError:
+        return None
+
+
+def npc_session_year(text: str) -> int | None:
+    """`第十四届全国人民代表大会第三次会议` → 2025."""
+    match = _NPC_SESSION.search(text)
+    if match:
+        term, session = _number(match.group(1)), _number(match.group(2))
+        if term in NPC_TERMS and session:
+            return NPC_TERMS[term] + session - 1
+    match = _NPC_TERM_ONLY.search(text)
+    if match and _number(match.group(1)) in NPC_TERMS:
+        return NPC_TERMS[_number(match.group(1))]
+    return None
+
+
+def party_congress_year(opening: str) -> int | None:
+    """`向党的第十二次全国代表大会作报告` → 1982; `我受十二届中央委员会委托` → the 13th, 1987."""
+    match = _CPC_OUTGOING.search(opening)
+    if match and (_number(match.group(1)) or 0) + 1 in CPC_CONGRESSES:
+        return CPC_CONGRESSES[_number(match.group(1)) + 1]
+    match = _CPC_CONGRESS.search(opening)
+    if match and _number(match.group(1)) in CPC_CONGRESSES:
+        return CPC_CONGRESSES[_number(match.group(1))]
+    return None
+
+
+def _session_year(term: str, session: str) -> int | None:
+    t, n = _number(term), _number(session)
+    return NPC_TERMS[t] + n - 1 if t in NPC_TERMS and n else None
+
+
+def relative_meeting_year(text: str) -> int | None:
+    """A meeting the text dates relative to its own year (去年, 今年, 以来的五年)."""
+    for match in _RELATIVE_NPC.finditer(text):
+        year = _session_year(match.group(2), match.group(3))
+        if year:
+            return year + (1 if match.group(1) == "去年" else 0)
+    for match in _RELATIVE_CPC.finditer(text):
+        number = _number(match.group(2) or match.group(3))
+        if number in CPC_CONGRESSES:
+            return CPC_CONGRESSES[number] + (1 if match.group(1) == "去年" else 0)
+    match = _SINCE_NPC.search(text)
+    if match:
+        year, span = _session_year(match.group(1), match.group(2)), _number(match.group(3))
+        if year and span:
+            return year + span
+    return None
+
+
+def review_or_plan_year(text: str) -> int | None:
+    review = _REVIEW.search(text)
+    if review:
+        return int(review.group(1) or review.group(2)) + 1
+    plan = _PLAN.search(text)
+    if plan:
+        return int(plan.group(1) or plan.group(2))
+    return None
+
+
+def work_report_year(text: str) -> int | None:
+    """A work report speaks of its own year as 今年; the year it names most is the one before."""
+    if not _SALUTATION.match(text) or text.count("今年") < MIN_THIS_YEAR_MENTIONS:
+        return None
+    counts = Counter(int(y) for y in _YEAR.findall(text))
+    if not counts:
+        return None
+    most = max(counts.values())
+    return max(y for y, n in counts.items() if n == most) + 1
+
+
+def report_year(text: str, *, header_year: int | None = None, title: str = "",
+                meeting: str = "") -> int | None:
+    """The year by rules 1–6 above, or None (then the caller falls back to rule 7).
+    `text` must be normalised (chinese.normalize_chinese)."""
+    if header_year:
+        return header_year
+    found = _TITLE_YEAR.search(title)
+    if found:
+        return int(found.group(1))
+    opening = text.lstrip()[:OPENING_CHARS]
+    for year in (npc_session_year(meeting) if meeting else None, npc_session_year(title),
+                 npc_session_year(opening), party_congress_year(opening),
+                 relative_meeting_year(text), review_or_plan_year(text), work_report_year(text)):
+        if year:
+            return year
+    return None
+
+
+__all__ = ["CPC_CONGRESSES", "NPC_TERMS", "report_year"]
