@@ -25,6 +25,8 @@ UNKNOWN_YEAR = "未知"
 MAX_TITLE_CHARS = 120
 MAX_REPORT_BYTES = 10 * 1024 * 1024  # a report is text; larger files are mistakes (a PDF, a dump)
 
+# libyaml's parser is several times faster at 10,000 reports; messages and marks are the same.
+_LOADER = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
 _FENCE = re.compile(r"^---[ \t]*$", re.M)
 _CN_DIGITS = dict(zip("〇零一二三四五六七八九", "00123456789"))
 
@@ -135,8 +137,8 @@ def parse_report(text: str, name: str, path: Path | None = None) -> ParsedReport
     yaml_text = text[fences[0].end() + 1 : fences[1].start()]
     body = text[fences[1].end():].lstrip("\n")
     try:
-        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(yaml_text)
+        node = yaml.compose(yaml_text, Loader=_LOADER)
+        data = _LOADER(yaml_text).get_single_data() if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1  # +1 for 0-based, +1 for the fence

@@ -22,3 +22,8 @@ class ReformArchiveConfig(base.Config):
     """Build the site even when some reports have errors, leaving exactly those out (they are
     listed). Off by default: a broken report stops the build. REFORM_ARCHIVE_KEEP_GOING=1
     (`reform-archive build --keep-going`) turns it on."""
+
+    cache = c.Type(bool, default=True)
+    """Keep what is derived from each report page (its sanitised HTML, its text for search) in
+    `.cache/reform-archive/` beside mkdocs.yml, keyed by content hash and code version, so that
+    a rebuild only redoes the reports that changed. Safe to delete at any time."""

@@ -21,14 +21,19 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from ..archive import ArchivedReport, load_archive
+from ..cache import ContentCache, code_version
 from ..problems import ArchiveError
 from ..site.generate import STYLESHEET, generate_site
 from ..search.builder import UI_SCRIPT, WORKER, SearchIndexBuilder, asset, use_our_worker
+from ..search.text import page_text
 from ..site.indexes import region_levels
 from ..site.sanitize import sanitize_html
 from .config import ReformArchiveConfig
 
 log = logging.getLogger("mkdocs.plugins.reform_archive")
+CACHE_DIR = ".cache/reform-archive"
+# What a report page's cache entry is derived by: sanitising its HTML, extracting its text.
+PAGE_CODE = (("site/sanitize.py", "search/text.py"), ("nh3",))
 REPORTS_ENV = "REFORM_ARCHIVE_REPORTS"
 KEEP_GOING_ENV = "REFORM_ARCHIVE_KEEP_GOING"
 
@@ -37,6 +42,7 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
     def __init__(self) -> None:
         self.report_pages: dict[str, ArchivedReport] = {}
         self.search = SearchIndexBuilder()
+        self.page_cache = ContentCache(None, "pages", "")
 
     def _reports_dir(self, config: MkDocsConfig) -> Path:
         folder = os.environ.get(REPORTS_ENV) or self.config.reports_dir
@@ -55,6 +61,8 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         self.search = SearchIndexBuilder()
+        folder = Path(config.config_file_path).parent / CACHE_DIR if self.config.cache else None
+        self.page_cache = ContentCache(folder, "pages", code_version(*PAGE_CODE))
 
     # After other plugins have added their files, so generated pages cannot be shadowed.
     @event_priority(-50)
@@ -97,22 +105,36 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         archived = self.report_pages.get(page.file.src_uri)
         if archived is not None:
-            html = sanitize_html(html)
+            # Sanitising and text extraction depend on the rendered HTML only: cached by it.
+            key = self.page_cache.key(html)
+            cached = self.page_cache.get(key)
+            if cached is None:
+                clean = sanitize_html(html)
+                cached = (clean, page_text(clean))
+                self.page_cache.put(key, cached)
+            html, text = cached
             report = archived.report
             levels = region_levels(report.region)
-            self.search.add_page(
-                page.url, report.title, html, year=report.year, region=report.region,
+            self.search.add_text(
+                page.url, report.title, text, year=report.year, region=report.region,
                 province=levels[0] if levels else "", topics=report.topics)
             return html
         # Hand-written pages stay in Material's own index; ours lists reports, and only reports.
         return None
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str | None:
+        if page.file.src_uri in self.report_pages:
+            # MkDocs keeps every page's Markdown and HTML until the build ends; a report page's
+            # are not needed once it is written (its text for search is already taken), and
+            # at 10,000 reports they are gigabytes.
+            page.markdown = None
+            page.content = None
         return use_our_worker(output)
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         size = self.search.write(Path(config.site_dir))
-        log.info(f"reform-archive: search index of {len(self.search.documents)} pages, {size // 1024} KB")
+        log.info(f"reform-archive: search index of {len(self.search.documents)} pages, {size // 1024} KB; "
+                 f"page cache: {self.page_cache.hits} reused, {self.page_cache.misses} new")
 
     def on_serve(self, server, config: MkDocsConfig, builder):
         if self.config.enabled:

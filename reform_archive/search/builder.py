@@ -27,8 +27,14 @@ class SearchIndexBuilder:
 
     def add_page(self, url: str, title: str, html: str, *, year: int | None = None,
                  region: str = "", province: str = "", topics: list[str] | None = None) -> None:
+        self.add_text(url, title, page_text(html), year=year, region=region, province=province,
+                      topics=topics)
+
+    def add_text(self, url: str, title: str, text: str, *, year: int | None = None,
+                 region: str = "", province: str = "", topics: list[str] | None = None) -> None:
+        """A page whose text (`page_text` of its HTML) is already known, e.g. from the cache."""
         self.documents.append(SearchDocument(
-            url=url, title=title, body=page_text(html), year=year, region=region,
+            url=url, title=title, body=text, year=year, region=region,
             province=province, topics=list(topics or [])))
 
     def write(self, site_dir: Path) -> int:

@@ -27,14 +27,16 @@ from __future__ import annotations
 
 import json
 import math
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .normalize import normalize_text, traditional_to_simplified
+import numpy as np
+
+from .normalize import normalize_char, traditional_to_simplified
 
 FORMAT_VERSION = 1
 META_CHUNK = 64
 TARGET_SHARD_BYTES = 8 * 1024
+GATHER_BYTES = 8 * 1024 * 1024
 
 
 @dataclass
@@ -69,65 +71,305 @@ def _varint(n: int, out: bytearray) -> None:
     out.append(n)
 
 
-def _postings(docs: list[SearchDocument]) -> dict[str, dict[int, list[int]]]:
-    grams: dict[str, dict[int, list[int]]] = defaultdict(dict)
-    for doc_id, doc in enumerate(docs):
-        text = normalize_text(doc.text)
-        seen_chars: dict[str, int] = defaultdict(int)
-        for i, char in enumerate(text):
-            if char != " ":
-                seen_chars[char] += 1
-            if i + 1 < len(text):
-                gram = text[i : i + 2]
-                if gram != "  ":
-                    grams[gram].setdefault(doc_id, []).append(i)
-        for char, count in seen_chars.items():
-            grams[char][doc_id] = [count]  # unigrams: an occurrence count, no positions
-    return grams
+def _code_points(docs: list[SearchDocument]) -> tuple[np.ndarray, np.ndarray]:
+    """Every document's normalised text, concatenated, as code points (uint32), and each
+    document's start offset in it. Normalisation is per character, so it is a table lookup over
+    the distinct code points (a few thousand) rather than a Python call per character."""
+    texts = [doc.text for doc in docs]
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    starts = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=starts[1:])
+    cps = np.empty(int(starts[-1]), dtype=np.uint32)
+    for i, text in enumerate(texts):
+        cps[starts[i] : starts[i + 1]] = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    del texts
+    if cps.size:
+        present = np.zeros(int(cps.max()) + 1, dtype=bool)
+        present[cps] = True
+        table = np.arange(present.size, dtype=np.uint32)
+        for cp in np.flatnonzero(present).tolist():
+            table[cp] = ord(normalize_char(chr(cp)))
+        np.take(table, cps, out=cps)
+    return cps, starts
 
 
-def _encode_gram(gram: str, postings: dict[int, list[int]], out: bytearray) -> None:
-    key = gram.encode("utf-8")
-    _varint(len(key), out)
-    out += key
-    _varint(len(postings), out)
-    previous = 0
-    unigram = len(gram) == 1
-    for doc_id in sorted(postings):
-        _varint(doc_id - previous, out)
-        previous = doc_id
-        values = postings[doc_id]
-        if unigram:
-            _varint(values[0], out)
-            continue
-        _varint(len(values), out)
-        last = 0
-        for position in values:
-            _varint(position - last, out)
-            last = position
+def _varint_lengths(values: np.ndarray) -> np.ndarray:
+    out = np.ones(values.shape, dtype=np.int64)
+    for bits in (7, 14, 21, 28, 35, 42, 49, 56):
+        out += values >= (1 << bits)
+    return out
+
+
+def _encode_items(values: np.ndarray, raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """LEB128 varints of `values`, except where `raw` (one byte, as is). Returns the bytes and
+    each item's byte offset (with the total as a last element)."""
+    values = values.astype(np.uint64)
+    sizes = np.where(raw, 1, _varint_lengths(values))
+    offsets = np.zeros(values.size + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    out = np.zeros(int(offsets[-1]), dtype=np.uint8)
+    for k in range(int(sizes.max()) if sizes.size else 0):
+        mask = sizes > k
+        chunk = (values[mask] >> np.uint64(7 * k)) & np.uint64(0x7F)
+        more = (sizes[mask] > k + 1).astype(np.uint64) << np.uint64(7)
+        out[offsets[:-1][mask] + k] = (chunk | more).astype(np.uint8)
+    out[offsets[:-1][raw]] = values[raw].astype(np.uint8)
+    return out, offsets
+
+
+def _grouped(gram_keys: np.ndarray, doc_ids: np.ndarray):
+    """For occurrences sorted by (gram, doc, position): where each (gram, doc) group starts,
+    each group's gram, doc, size, and its doc id delta (from the gram's previous document)."""
+    n = gram_keys.size
+    new_group = np.ones(n, dtype=bool)
+    if n:
+        new_group[1:] = (gram_keys[1:] != gram_keys[:-1]) | (doc_ids[1:] != doc_ids[:-1])
+    group_starts = np.flatnonzero(new_group)
+    group_gram = gram_keys[group_starts]
+    group_doc = doc_ids[group_starts].astype(np.int64)
+    group_size = np.diff(np.append(group_starts, n))
+    delta = group_doc.copy()
+    same_gram = np.zeros(group_starts.size, dtype=bool)
+    same_gram[1:] = group_gram[1:] == group_gram[:-1]
+    delta[1:][same_gram[1:]] -= group_doc[:-1][same_gram[1:]]
+    return group_starts, group_gram, group_size, delta
+
+
+def _sort_occurrences(keys: np.ndarray, key_bits: int) -> np.ndarray:
+    """Indices of the occurrences ordered by key, ties in index order (positions ascending)."""
+    index_bits = max(1, int(keys.size).bit_length())
+    if key_bits + index_bits <= 63:
+        packed = (keys.astype(np.uint64) << np.uint64(index_bits)) | np.arange(keys.size, dtype=np.uint64)
+        packed.sort()
+        return (packed & np.uint64((1 << index_bits) - 1)).astype(np.int64)
+    return np.argsort(keys, kind="stable")
+
+
+class _EncodedGrams:
+    """All grams of the index: their names (in string order), shard hashes and encoded blocks."""
+
+    def __init__(self, cps_of_rank, key_bytes, key_len, first, second, data, offsets):
+        self.cps_of_rank = cps_of_rank
+        self.key_bytes, self.key_len = key_bytes, key_len
+        self.first, self.second = first, second   # ranks; second = -1 for unigrams
+        self.data, self.offsets = data, offsets   # bytes of all grams in string order
+
+    def names(self) -> list[str]:
+        chars = [chr(c) for c in self.cps_of_rank.tolist()]
+        return [chars[a] + (chars[b] if b >= 0 else "") for a, b in
+                zip(self.first.tolist(), self.second.tolist())]
+
+    def blocks(self):
+        data = self.data
+        for a, b in zip(self.offsets[:-1].tolist(), self.offsets[1:].tolist()):
+            yield data[a:b]
+
+    def hashes(self) -> np.ndarray:
+        """FNV-1a (32-bit) of every gram's UTF-8 key, computed for all grams at once."""
+        h = np.full(self.first.size, 0x811C9DC5, dtype=np.uint64)
+        for k in range(int(self.key_len.max()) if self.key_len.size else 0):
+            mask = self.key_len > k
+            h[mask] = ((h[mask] ^ self.key_bytes[mask, k]) * np.uint64(0x01000193)) & np.uint64(0xFFFFFFFF)
+        return h
+
+
+PARTITION_OCCURRENCES = 1_000_000  # bigram occurrences sorted at once: bounds the memory used
+
+
+def _encoded_grams(docs: list[SearchDocument]) -> _EncodedGrams:
+    """Every gram's encoded postings, in string order. Grams are processed in partitions of
+    their first character (in rank order, so partitions come out in string order), each of a
+    few million occurrences: memory stays a few bytes per character of the archive."""
+    cps, starts = _code_points(docs)
+    n = cps.size
+    doc_of = np.repeat(np.arange(len(docs), dtype=np.int32), np.diff(starts))
+    # Dense ranks of the distinct code points keep string order and make gram keys small.
+    if n:
+        present = np.zeros(int(cps.max()) + 1, dtype=bool)
+        present[cps] = True
+        cps_of_rank = np.flatnonzero(present).astype(np.uint32)
+        rank = (np.cumsum(present, dtype=np.int32) - 1)[cps]
+        del present
+    else:
+        cps_of_rank, rank = np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.int32)
+    del cps
+    distinct = cps_of_rank.size
+    width = distinct + 1
+    space = int(np.searchsorted(cps_of_rank, 32)) if n else 0
+    if not (n and space < distinct and cps_of_rank[space] == 32):
+        space = -1
+    # A bigram starts at i when i + 1 is in the same document and the pair is not two spaces.
+    pair = np.zeros(n, dtype=bool)
+    if n > 1:
+        pair[:-1] = doc_of[:-1] == doc_of[1:]
+        if space >= 0:
+            pair[:-1] &= ~((rank[:-1] == space) & (rank[1:] == space))
+
+    encoded_chars = [chr(c).encode("utf-8", "surrogatepass") for c in cps_of_rank.tolist()]
+    char_bytes = np.zeros((max(1, distinct), 4), dtype=np.uint64)
+    char_len = np.zeros(max(1, distinct), dtype=np.int64)
+    for r, b in enumerate(encoded_chars):
+        char_bytes[r, : len(b)] = list(b)
+        char_len[r] = len(b)
+
+    per_rank = np.bincount(rank, minlength=distinct)
+    cut_points = np.searchsorted(np.cumsum(per_rank), np.arange(PARTITION_OCCURRENCES, n, PARTITION_OCCURRENCES))
+    bounds = sorted({0, distinct, *(int(c) + 1 for c in cut_points)})
+    parts = []
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        in_range = (rank >= lo) & (rank < hi)
+        bi_index = np.flatnonzero(in_range & pair)
+        uni_mask = in_range
+        if space >= 0:
+            uni_mask &= rank != space
+        uni_index = np.flatnonzero(uni_mask)
+        del in_range, uni_mask
+        parts.append(_encode_partition(bi_index, uni_index, rank, doc_of, starts, width,
+                                       char_bytes, char_len))
+    data_parts = [p[2] for p in parts]
+    sizes = np.array([d.size for d in data_parts], dtype=np.int64)
+    base = np.concatenate([[0], np.cumsum(sizes)])
+    offsets = np.concatenate([p[3][:-1] + base[i] for i, p in enumerate(parts)] + [base[-1:]])
+    keys = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+    key_bytes = (np.concatenate([p[1] for p in parts]) if parts
+                 else np.zeros((0, 8), dtype=np.uint64))
+    key_len = np.concatenate([p[4] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+    data = np.concatenate(data_parts) if parts else np.zeros(0, dtype=np.uint8)
+    return _EncodedGrams(cps_of_rank, key_bytes, key_len, keys // width, keys % width - 1, data, offsets)
+
+
+def _encode_partition(bi_index, uni_index, rank, doc_of, starts, width, char_bytes, char_len):
+    """The grams of some first characters: (keys, UTF-8 key bytes, encoded data, offsets of
+    each gram in it, key lengths), grams in string order."""
+    distinct = width - 1
+    key_bits = max(1, int(distinct * width + distinct).bit_length())
+    rank_i = rank[bi_index].astype(np.int64)
+    bi_keys = rank_i * width + rank[bi_index + 1] + 1
+    del rank_i
+    order = _sort_occurrences(bi_keys, key_bits)
+    bi_index = bi_index[order]
+    bi_keys = bi_keys[order]
+    del order
+    bi_docs = doc_of[bi_index]
+    bi_pos = bi_index - starts[bi_docs]
+    del bi_index
+    b_starts, b_gram, b_size, b_delta = _grouped(bi_keys, bi_docs)
+    del bi_docs
+    # Position deltas: from the previous occurrence in the same group, the first from 0.
+    pos_delta = bi_pos.copy()
+    pos_delta[1:] -= bi_pos[:-1]
+    pos_delta[b_starts] = bi_pos[b_starts]
+    del bi_pos
+
+    # Unigrams: every character but the space, with its number of occurrences per document.
+    uni_keys = rank[uni_index].astype(np.int64) * width
+    order = _sort_occurrences(uni_keys, key_bits)
+    uni_index = uni_index[order]
+    uni_keys = uni_keys[order]
+    del order
+    _, u_gram, u_size, u_delta = _grouped(uni_keys, doc_of[uni_index])
+    del uni_index, uni_keys
+
+    # Body items, per gram in key order: bigram groups are [doc delta, count, positions...],
+    # unigram groups [doc delta, count].
+    nb_groups = b_starts.size
+    occurrences = bi_keys.size
+    del bi_keys
+    b_items = np.empty(occurrences + 2 * nb_groups, dtype=np.int64)
+    group_of = np.repeat(np.arange(nb_groups, dtype=np.int64), b_size)
+    b_items[np.arange(occurrences) + 2 * (group_of + 1)] = pos_delta
+    del pos_delta, group_of
+    b_head = b_starts + 2 * np.arange(nb_groups, dtype=np.int64)
+    b_items[b_head] = b_delta
+    b_items[b_head + 1] = b_size
+    u_items = np.empty(2 * u_gram.size, dtype=np.int64)
+    u_items[0::2] = u_delta
+    u_items[1::2] = u_size
+
+    # Grams: unigram keys (r * width) and bigram keys (r * width + r2 + 1) sort as strings do.
+    b_new = np.ones(nb_groups, dtype=bool)
+    b_new[1:] = b_gram[1:] != b_gram[:-1]
+    b_gram_first = np.flatnonzero(b_new)
+    b_item_start = b_head[b_gram_first]
+    u_new = np.ones(u_gram.size, dtype=bool)
+    u_new[1:] = u_gram[1:] != u_gram[:-1]
+    u_gram_first = np.flatnonzero(u_new)
+    u_gram_docs = np.diff(np.append(u_gram_first, u_gram.size))
+
+    keys = np.concatenate([u_gram[u_gram_first], b_gram[b_gram_first]])
+    docs_per_gram = np.concatenate([u_gram_docs, np.diff(np.append(b_gram_first, nb_groups))])
+    body_start = np.concatenate([2 * u_gram_first, b_item_start + u_items.size])
+    body_count = np.concatenate([2 * u_gram_docs, np.diff(np.append(b_item_start, b_items.size))])
+    body = np.concatenate([u_items, b_items])
+    del u_items, b_items
+    by_key = np.argsort(keys, kind="stable")
+    keys, docs_per_gram = keys[by_key], docs_per_gram[by_key]
+    body_start, body_count = body_start[by_key], body_count[by_key]
+    first = keys // width
+    second = keys % width - 1
+
+    # UTF-8 keys of the grams, from the UTF-8 of each distinct character.
+    grams_n = keys.size
+    key_bytes = np.zeros((grams_n, 8), dtype=np.uint64)
+    len1 = char_len[first]
+    is_bi = second >= 0
+    len2 = np.where(is_bi, char_len[np.maximum(second, 0)], 0)
+    key_len = len1 + len2
+    key_bytes[:, :4] = char_bytes[first]
+    for k in range(4):
+        rows = np.flatnonzero(is_bi & (k < len2))
+        key_bytes[rows, len1[rows] + k] = char_bytes[second[rows], k]
+
+    # Items of each gram: [key length, key bytes (raw)..., number of documents, body...].
+    head_count = 2 + key_len
+    count = head_count + body_count
+    item_start = np.zeros(grams_n + 1, dtype=np.int64)
+    np.cumsum(count, out=item_start[1:])
+    values = np.empty(int(item_start[-1]), dtype=np.int64)
+    raw = np.zeros(values.size, dtype=bool)
+    values[item_start[:-1]] = key_len
+    for k in range(8):
+        rows = np.flatnonzero(key_len > k)
+        values[item_start[rows] + 1 + k] = key_bytes[rows, k]
+        raw[item_start[rows] + 1 + k] = True
+    values[item_start[:-1] + 1 + key_len] = docs_per_gram
+    # Body items move from their place in `body` to after their gram's head.
+    total_body = int(body_count.sum())
+    within = np.arange(total_body, dtype=np.int64) - np.repeat(np.cumsum(body_count) - body_count, body_count)
+    values[np.repeat(item_start[:-1] + head_count, body_count) + within] = body[np.repeat(body_start, body_count) + within]
+    del body, within
+    data, item_offsets = _encode_items(values, raw)
+    return keys, key_bytes, data, item_offsets[item_start], key_len
 
 
 def build_search_index(docs: list[SearchDocument]) -> dict[str, bytes]:
     """Every file of the index, keyed by its path under `search/`."""
-    grams = _postings(docs)
-    encoded: dict[str, bytearray] = {}
-    for gram, postings in grams.items():
-        buf = bytearray()
-        _encode_gram(gram, postings, buf)
-        encoded[gram] = buf
-    total = sum(len(b) for b in encoded.values())
+    grams = _encoded_grams(docs)
+    total = int(grams.offsets[-1]) if grams.offsets.size else 0
     shards = 1 << max(4, math.ceil(math.log2(max(1, total / TARGET_SHARD_BYTES))))
-    shard_bufs = [bytearray() for _ in range(shards)]
-    shard_counts = [0] * shards
-    for gram in sorted(encoded):
-        n = fnv1a(gram) % shards
-        shard_bufs[n] += encoded[gram]
-        shard_counts[n] += 1
+    shard_of = (grams.hashes() % np.uint64(shards)).astype(np.int64)
+    # Within a shard, grams keep string order: they already are in it, so a stable sort by shard.
+    order = np.argsort(shard_of, kind="stable")
+    sizes = np.diff(grams.offsets)[order]
+    starts = grams.offsets[:-1][order]
+    ends = np.cumsum(sizes)
+    shard_data = np.empty(total, dtype=np.uint8)
+    # Gathered a few MB at a time: an index of every byte at once would be 8 bytes per byte.
+    cuts = [0, *np.searchsorted(ends, np.arange(GATHER_BYTES, total, GATHER_BYTES)).tolist(), sizes.size]
+    for a, b in zip(cuts[:-1], cuts[1:]):
+        s, st = sizes[a:b], starts[a:b]
+        picked = np.repeat(st, s) + (np.arange(int(s.sum()), dtype=np.int64) - np.repeat(np.cumsum(s) - s, s))
+        begin = int(ends[a - 1]) if a else 0
+        shard_data[begin : begin + picked.size] = grams.data[picked]
+    shard_data = shard_data.tobytes()
+    shard_counts = np.bincount(shard_of, minlength=shards)
+    shard_bytes = np.bincount(shard_of, weights=np.diff(grams.offsets), minlength=shards).astype(np.int64)
+    bounds = np.concatenate([[0], np.cumsum(shard_bytes)]).tolist()
     files: dict[str, bytes] = {}
-    for n, buf in enumerate(shard_bufs):
+    for n in range(shards):
         head = bytearray()
-        _varint(shard_counts[n], head)
-        files[f"g/{n}.bin"] = bytes(head + buf)
+        _varint(int(shard_counts[n]), head)
+        files[f"g/{n}.bin"] = bytes(head) + shard_data[bounds[n] : bounds[n + 1]]
 
     info = bytearray()
     for doc in docs:

@@ -50,6 +50,18 @@ def normalize_char(c: str) -> str:
     return traditional_to_simplified().get(n, n)
 
 
+class _NormalizedTable(dict):
+    """A `str.translate` table filled on first use of each character: translate runs in C over
+    the text, and `normalize_char` is called once per distinct character, not per character."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = value = normalize_char(chr(code))
+        return value
+
+
+_TABLE = _NormalizedTable()
+
+
 def normalize_text(text: str) -> str:
     """Same length as `text`, character for character."""
-    return "".join(normalize_char(c) for c in text)
+    return text.translate(_TABLE)

@@ -18,6 +18,7 @@ from .html import esc, front_matter, href, link, md_text
 
 UNKNOWN_REGION = "未标注地区"
 LATEST_ON_HOME = 10
+PAGE_SIZE = 500  # reports per index page: a topic of 3,000 reports is 6 pages, none of them megabytes
 _LEVEL = re.compile(r".{2,}?(?:特别行政区|自治区|自治州|自治县|自治旗|省|市|州|盟|地区|县|区|旗)")
 
 
@@ -42,6 +43,51 @@ def region_page(province: str) -> IndexPage:
     return IndexPage(f"regions/{slug}.md", f"regions/{slug}/", province)
 
 
+def sub_page(page: IndexPage, number: int) -> IndexPage:
+    """Page `number` (1-based) of an index page that is split: the first is the page itself,
+    the others `topics/<slug>/2/`, `topics/<slug>/3/` …"""
+    if number == 1:
+        return page
+    stem = page.src_uri.removesuffix(".md")
+    return IndexPage(f"{stem}/{number}.md", f"{page.url}{number}/", f"{page.title}（第 {number} 页）")
+
+
+def _chunks(items: list, size: int = PAGE_SIZE) -> list[list]:
+    return [items[i : i + size] for i in range(0, len(items), size)] or [[]]
+
+
+def pager(page: IndexPage, number: int, count: int) -> str:
+    """Links between the pages of a split index page: previous, every page, next."""
+    if count <= 1:
+        return ""
+    here = sub_page(page, number).url
+    parts = []
+    if number > 1:
+        parts.append(link(here, sub_page(page, number - 1).url, "上一页", "ra-page-prev"))
+    for k in range(1, count + 1):
+        parts.append(f'<span class="ra-page-current">{k}</span>' if k == number
+                     else link(here, sub_page(page, k).url, str(k)))
+    if number < count:
+        parts.append(link(here, sub_page(page, number + 1).url, "下一页", "ra-page-next"))
+    return (f'<nav class="ra-pager" aria-label="分页">第 {number} / {count} 页：'
+            + " ".join(parts) + "</nav>\n")
+
+
+def paginated(page: IndexPage, head: str, reports: list[ArchivedReport], render) -> dict[str, str]:
+    """An index page, split into pages of PAGE_SIZE reports when it holds more. `head` is the
+    Markdown above the list (front matter excluded), `render(url, reports)` the list itself."""
+    chunks = _chunks(reports)
+    pages = {}
+    for number, chunk in enumerate(chunks, 1):
+        current = sub_page(page, number)
+        nav = pager(page, number, len(chunks))
+        title = page.title if number == 1 else current.title
+        pages[current.src_uri] = (front_matter(title, search_exclude=True) + head
+                                  + (nav + "\n" if nav else "") + render(current.url, chunk)
+                                  + ("\n" + nav if nav else ""))
+    return pages
+
+
 def region_levels(region: str) -> list[str]:
     """Cumulative paths: 湖南省常德市石门县 → [湖南省, 湖南省常德市, 湖南省常德市石门县]."""
     parts = _LEVEL.findall(region)
@@ -55,9 +101,9 @@ def _sorted(reports: list[ArchivedReport]) -> list[ArchivedReport]:
     return sorted(reports, key=lambda r: (-(r.report.year or 0), r.report.title, r.key))
 
 
-def report_list(page_url: str, reports: list[ArchivedReport]) -> str:
+def report_list(page_url: str, reports: list[ArchivedReport], *, presorted: bool = False) -> str:
     items = []
-    for r in _sorted(reports):
+    for r in (reports if presorted else _sorted(reports)):
         details = " · ".join(x for x in (r.report.year_label, r.report.region) if x)
         items.append(
             f'<li>{link(page_url, r.url, r.report.title)} '
@@ -87,10 +133,11 @@ def topic_pages(archive: Archive) -> dict[str, str]:
         page = topic_page(name)
         reports = by_topic.get(name, [])
         rows.append((page, len(reports), descriptions.get(name, "（词表外）")))
-        pages[page.src_uri] = (
-            front_matter(f"主题：{name}", search_exclude=True)
-            + f"# 主题：{md_text(name)}\n\n{md_text(descriptions.get(name, ''))}\n\n"
-            + f"共 {len(reports)} 篇报告。\n\n" + report_list(page.url, reports))
+        pages.update(paginated(
+            IndexPage(page.src_uri, page.url, f"主题：{name}"),
+            f"# 主题：{md_text(name)}\n\n{md_text(descriptions.get(name, ''))}\n\n"
+            + f"共 {len(reports)} 篇报告。\n\n",
+            _sorted(reports), lambda url, chunk: report_list(url, chunk, presorted=True)))
     untagged = sum(1 for r in shown if not r.report.topics)
     pages["topics/index.md"] = (
         front_matter("按主题浏览", search_exclude=True)
@@ -110,10 +157,9 @@ def year_pages(archive: Archive) -> dict[str, str]:
     for label in labels:
         page = year_page(label)
         rows.append((page, len(by_year[label]), ""))
-        pages[page.src_uri] = (
-            front_matter(page.title, search_exclude=True)
-            + f"# {md_text(page.title)}\n\n共 {len(by_year[label])} 篇报告。\n\n"
-            + report_list(page.url, by_year[label]))
+        pages.update(paginated(
+            page, f"# {md_text(page.title)}\n\n共 {len(by_year[label])} 篇报告。\n\n",
+            _sorted(by_year[label]), lambda url, chunk: report_list(url, chunk, presorted=True)))
     pages["years/index.md"] = (
         front_matter("按年份浏览", search_exclude=True) + "# 按年份浏览\n\n"
         + _count_table("years/", rows, ("年份", "报告数", "")))
@@ -130,26 +176,39 @@ def region_pages(archive: Archive) -> dict[str, str]:
         page = region_page(province)
         reports = by_province[province]
         rows.append((page, len(reports), ""))
-        pages[page.src_uri] = (
-            front_matter(province, search_exclude=True)
-            + f"# {md_text(province)}\n\n共 {len(reports)} 篇报告。\n\n"
-            + _finer_regions(page.url, province, reports))
+        pages.update(paginated(
+            page, f"# {md_text(province)}\n\n共 {len(reports)} 篇报告。\n\n",
+            _by_finer_region(province, reports),
+            lambda url, chunk, province=province: _finer_regions(url, province, chunk)))
     pages["regions/index.md"] = (
         front_matter("按地区浏览", search_exclude=True) + "# 按地区浏览\n\n"
         + _count_table("regions/", rows, ("省级地区", "报告数", "")))
     return pages
 
 
-def _finer_regions(page_url: str, province: str, reports: list[ArchivedReport]) -> str:
-    """Sections for each finer region inside a province, most reports first."""
+def _finer_region(province: str, r: ArchivedReport) -> str:
+    levels = region_levels(r.report.region)
+    return levels[-1] if len(levels) > 1 else province
+
+
+def _by_finer_region(province: str, reports: list[ArchivedReport]) -> list[ArchivedReport]:
+    """The province's reports in the order its page lists them: by finer region (the
+    province-wide ones first), then as `report_list` sorts."""
     groups: dict[str, list[ArchivedReport]] = defaultdict(list)
     for r in reports:
-        levels = region_levels(r.report.region)
-        groups[levels[-1] if len(levels) > 1 else province].append(r)
+        groups[_finer_region(province, r)].append(r)
+    return [r for region in sorted(groups, key=lambda g: (g != province, g)) for r in _sorted(groups[region])]
+
+
+def _finer_regions(page_url: str, province: str, reports: list[ArchivedReport]) -> str:
+    """Sections for each finer region inside a province, in the order of `_by_finer_region`."""
+    groups: dict[str, list[ArchivedReport]] = {}
+    for r in reports:
+        groups.setdefault(_finer_region(province, r), []).append(r)
     out = []
-    for region in sorted(groups, key=lambda g: (g != province, g)):
+    for region, members in groups.items():
         label = "全省（市、区）" if region == province else region.removeprefix(province)
-        out.append(f"## {md_text(label)}（{len(groups[region])}）\n\n" + report_list(page_url, groups[region]))
+        out.append(f"## {md_text(label)}（{len(members)}）\n\n" + report_list(page_url, members, presorted=True))
     return "\n".join(out)
 
 

@@ -1,0 +1,79 @@
+"""A content-addressed cache for what is derived from one report and costly to derive again.
+
+An entry's key is a SHA-256 of what it is derived from (the rendered page's HTML, say) plus
+the *code version*: a hash of the source of the modules that derive it and of the versions of
+the packages they call. Editing a report changes its key; editing the code changes every key;
+either way a stale entry is never read, only left behind (delete `.cache/` at any time).
+
+Entries are `marshal`-ed (strings, tuples: fast to read) in one file each, under two levels
+of the key's hex digits, written atomically so that an interrupted build leaves no half file.
+The folder is `.cache/reform-archive/` beside mkdocs.yml (ignored by git).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import marshal
+import os
+import tempfile
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+
+CACHE_FORMAT = 1
+
+
+@lru_cache(maxsize=None)
+def code_version(modules: tuple[str, ...], packages: tuple[str, ...] = ()) -> str:
+    """Hash of the source of `modules` (files of this package, e.g. "search/text.py") and the
+    installed versions of `packages`."""
+    h = hashlib.sha256(f"reform-archive cache {CACHE_FORMAT}".encode())
+    root = files("reform_archive")
+    for name in modules:
+        h.update(name.encode() + b"\0" + root.joinpath(name).read_bytes())
+    for package in packages:
+        h.update(f"{package}=={importlib.metadata.version(package)}".encode())
+    return h.hexdigest()[:16]
+
+
+class ContentCache:
+    """Entries of one kind (`namespace`) derived by code of one version."""
+
+    def __init__(self, folder: Path | None, namespace: str, version: str) -> None:
+        self.folder = folder / namespace if folder is not None else None
+        self.version = version
+        self.hits = self.misses = 0
+
+    def key(self, content: str | bytes) -> str:
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        return hashlib.sha256(self.version.encode() + b"\0" + data).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        assert self.folder is not None
+        return self.folder / key[:2] / f"{key[2:]}.marshal"
+
+    def get(self, key: str):
+        """The entry, or None when there is none (or it cannot be read: then it is rebuilt)."""
+        if self.folder is None:
+            return None
+        try:
+            value = marshal.loads(self._path(key).read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return value
+
+    def put(self, key: str, value) -> None:
+        if self.folder is None:
+            return
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(marshal.dumps(value))
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only or full disk makes the next build slower, never wrong
