@@ -15,7 +15,8 @@ Layout under `search/` (all static, fetched on demand by the worker):
   shards of its own grams (a few KB each) and never the whole index;
 * `m/<n>.json`     — metadata of reports in chunks of `META_CHUNK` (url, title, year, region,
   topics) for the result list;
-* `t/<id>.txt`     — a report's text, for the snippets of the first results;
+* `t/<id>/<k>.txt` — a report's text in blocks of `TEXT_BLOCK` characters: the snippet of a
+  result fetches only the block(s) around its first match;
 * `facets.json`    — year, province and topics of every report, for the search page's facets;
 * `t2s.json`       — the traditional → simplified table, for queries typed in traditional.
 
@@ -34,7 +35,8 @@ import numpy as np
 from .normalize import normalize_char, traditional_to_simplified
 
 FORMAT_VERSION = 1
-META_CHUNK = 64
+TEXT_BLOCK = 2048  # characters per text block: a snippet needs one or two blocks, not the report
+META_CHUNK = 16  # small chunks: a result list touches many chunks, each only for a few titles
 TARGET_SHARD_BYTES = 8 * 1024
 GATHER_BYTES = 8 * 1024 * 1024
 
@@ -381,7 +383,9 @@ def build_search_index(docs: list[SearchDocument]) -> dict[str, bytes]:
         chunk = [[d.url, d.title, d.year, d.region, d.topics] for d in docs[start : start + META_CHUNK]]
         files[f"m/{start // META_CHUNK}.json"] = _json(chunk)
     for doc_id, doc in enumerate(docs):
-        files[f"t/{doc_id}.txt"] = doc.text.encode("utf-8")
+        text = doc.text
+        for block in range(0, max(1, -(-len(text) // TEXT_BLOCK))):
+            files[f"t/{doc_id}/{block}.txt"] = text[block * TEXT_BLOCK:(block + 1) * TEXT_BLOCK].encode("utf-8")
 
     provinces = sorted({d.province for d in docs if d.province})
     topics = sorted({t for d in docs for t in d.topics})
@@ -393,7 +397,7 @@ def build_search_index(docs: list[SearchDocument]) -> dict[str, bytes]:
     })
     files["t2s.json"] = _json(traditional_to_simplified())
     files["manifest.json"] = _json({
-        "version": FORMAT_VERSION, "docs": len(docs), "shards": shards, "metaChunk": META_CHUNK,
+        "version": FORMAT_VERSION, "docs": len(docs), "shards": shards, "metaChunk": META_CHUNK, "textBlock": TEXT_BLOCK,
         "avgLength": (sum(len(d.text) for d in docs) / len(docs)) if docs else 0,
     })
     return files

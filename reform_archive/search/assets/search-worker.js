@@ -203,9 +203,19 @@ async function meta(doc) {
   return { url, title, year, region, topics };
 }
 
-async function text(doc) {
-  if (!texts.has(doc)) texts.set(doc, fetchOk(`t/${doc}.txt`, "text"));
-  return texts.get(doc);
+/* The characters [from, to) of a report's text (positions in code points), fetched block by block. */
+async function textRange(doc, from, to) {
+  const size = manifest.textBlock;
+  const first = Math.floor(from / size), last = Math.floor(Math.max(from, to - 1) / size);
+  const blocks = [];
+  for (let k = first; k <= last; k++) {
+    const key = `${doc}/${k}`;
+    if (!texts.has(key)) texts.set(key, fetchOk(`t/${doc}/${k}.txt`, "text").catch(() => ""));
+    blocks.push(texts.get(key));
+  }
+  const joined = [...(await Promise.all(blocks)).join("")];
+  return { chars: joined.slice(from - first * size, to - first * size), atStart: from === 0,
+           atEnd: joined.length - (from - first * size) < to - from };
 }
 
 const escapeHTML = s => s.replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
@@ -238,11 +248,11 @@ function highlight(original, parts) {
   return open ? html + "</mark>" : html;
 }
 
-function snippet(fullText, start, parts) {
-  const chars = [...fullText];
-  const from = Math.max(0, start - 40), to = Math.min(chars.length, start + 80);
-  const window = chars.slice(from, to).join("").replace(/\s+/g, " ");
-  return (from > 0 ? "…" : "") + highlight(window, parts) + (to < chars.length ? "…" : "");
+async function snippet(doc, start, parts) {
+  const from = Math.max(0, start - 40);
+  const { chars, atEnd } = await textRange(doc, from, start + 80);
+  const window = chars.join("").replace(/\s+/g, " ");
+  return (from > 0 ? "…" : "") + highlight(window, parts) + (atEnd ? "" : "…");
 }
 
 function firstBodyMatch(doc, matches) {
@@ -308,7 +318,7 @@ async function materialResult(query) {
     const m = await meta(doc);
     const details = [m.year, m.region].filter(Boolean).join(" · ");
     let teaser = details ? `<p class="ra-search-meta">${escapeHTML(String(details))}</p>` : "";
-    if (i < SNIPPETS) teaser += `<p>${snippet(await text(doc), firstBodyMatch(doc, matches), parts)}</p>`;
+    if (i < SNIPPETS) teaser += `<p>${await snippet(doc, firstBodyMatch(doc, matches), parts)}</p>`;
     return [{
       location: m.url, title: highlight(m.title, parts), text: teaser, score,
       terms: Object.fromEntries(parts.map(p => [p, true])),
@@ -333,7 +343,7 @@ async function facetResult(query) {
   const results = await Promise.all(ranked.map(async ([doc, score], i) => {
     const m = await meta(doc);
     return { doc, score, ...m, title: highlight(m.title, parts),
-             snippet: i < SNIPPETS ? snippet(await text(doc), firstBodyMatch(doc, matches), parts) : "" };
+             snippet: i < SNIPPETS ? await snippet(doc, firstBodyMatch(doc, matches), parts) : "" };
   }));
   const suggest = !ranked.length && parts.length ? await suggestion(parts) : null;
   return { query, parts, results, suggestion: suggest };
