@@ -13,8 +13,8 @@ Layout under `search/` (all static, fetched on demand by the worker):
 * `docinfo.bin`    — per report: title length (u8) and text length in chars (u32), for ranking;
 * `g/<n>.bin`      — postings, sharded by a hash of the gram, so a query fetches only the
   shards of its own grams (a few KB each) and never the whole index;
-* `m/<n>.json`     — metadata of reports in chunks of `META_CHUNK` (url, title, year, region,
-  topics) for the result list;
+* `m/<n>.json`     — what a result line shows (url, title, year, region), in chunks of
+  `META_CHUNK` reports;
 * `t/<id>/<k>.txt` — a report's text in blocks of `TEXT_BLOCK` characters: the snippet of a
   result fetches only the block(s) around its first match;
 * `facets.json`    — year, province and topics of every report, for the search page's facets;
@@ -380,7 +380,8 @@ def build_search_index(docs: list[SearchDocument]) -> dict[str, bytes]:
     files["docinfo.bin"] = bytes(info)
 
     for start in range(0, len(docs), META_CHUNK):
-        chunk = [[d.url, d.title, d.year, d.region, d.topics] for d in docs[start : start + META_CHUNK]]
+        # What a result line shows, nothing more: every byte here is paid by broad queries.
+        chunk = [[d.url, d.title, d.year or 0, d.region] for d in docs[start : start + META_CHUNK]]
         files[f"m/{start // META_CHUNK}.json"] = _json(chunk)
     for doc_id, doc in enumerate(docs):
         text = doc.text

@@ -199,8 +199,8 @@ function rank(parts, matches) {
 async function meta(doc) {
   const chunk = Math.floor(doc / manifest.metaChunk);
   if (!metaChunks.has(chunk)) metaChunks.set(chunk, fetchOk(`m/${chunk}.json`, "json"));
-  const [url, title, year, region, topics] = (await metaChunks.get(chunk))[doc % manifest.metaChunk];
-  return { url, title, year, region, topics };
+  const [url, title, year, region] = (await metaChunks.get(chunk))[doc % manifest.metaChunk];
+  return { url, title, year: year || "", region };
 }
 
 /* The characters [from, to) of a report's text (positions in code points), fetched block by block. */
