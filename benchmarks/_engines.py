@@ -74,6 +74,16 @@ def path_bytes(root: Path, paths: tuple[str, ...]) -> int:
     return total
 
 
+def stop_all(engines: dict, workdir: Path, keep: bool) -> None:
+    """Stop every engine's server; remove the work folder unless asked to keep it."""
+    for engine in engines.values():
+        engine.stop()
+    if keep:
+        log(f"kept {workdir}")
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 def log(*parts) -> None:
     print(*parts, file=sys.stderr, flush=True)
 

@@ -39,7 +39,6 @@ folder), --table PATH.
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import tempfile
 import time
@@ -52,7 +51,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _browser import chromium, new_context, runner_for  # noqa: E402
 from _corpus import GroundTruth, Query, load_documents, load_queries, write_reports  # noqa: E402
 from _engines import (BuildError, Engine, build_material, build_ours, build_pagefind,  # noqa: E402
-                      human_bytes, log, url_path)
+                      human_bytes, log, stop_all, url_path)
 
 HERE = Path(__file__).resolve().parent
 ENGINES = ("ours", "material", "pagefind")
@@ -279,12 +278,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"per-query table: {table}")
         print(f"runtime: {time.perf_counter() - started:.0f} s")
     finally:
-        for e in engines.values():
-            e.stop()
-        if args.keep:
-            log(f"kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+        stop_all(engines, workdir, args.keep)
     return 0
 
 

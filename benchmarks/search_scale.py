@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import shutil
 import sys
 import tempfile
 import time
@@ -50,7 +49,7 @@ from _browser import chromium, new_context, runner_for  # noqa: E402
 from _corpus import (corpus_regions, load_documents, paragraph_pool,  # noqa: E402
                      synthetic_documents, write_reports)
 from _engines import (BuildError, Engine, build_material, build_ours, build_pagefind,  # noqa: E402
-                      human_bytes, log)
+                      human_bytes, log, stop_all)
 import _engines  # noqa: E402
 
 ENGINES = ("ours", "material", "pagefind")
@@ -263,12 +262,7 @@ def run_size(size: int, docs, wanted, args, browser) -> None:
                       f"(target < 1 s), warm p95 {fmt_ms(percentile(o.warm_ms, 95))} (target < 50 ms)")
         sys.stdout.flush()
     finally:
-        for e in engines.values():
-            e.stop()
-        if args.keep:
-            log(f"kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+        stop_all(engines, workdir, args.keep)
 
 
 def main(argv: list[str] | None = None) -> int:
