@@ -95,11 +95,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if errors else EXIT_OK
 
 
+def _use_reports(args: argparse.Namespace) -> None:
+    """`--reports DIR` reaches the plugin through its environment override."""
+    from .mkdocs_plugin.plugin import REPORTS_ENV
+
+    if args.reports:
+        os.environ[REPORTS_ENV] = str(Path(args.reports).resolve())
+
+
 def _mkdocs_config(args: argparse.Namespace, **overrides):
     from mkdocs.config import load_config
 
-    if args.reports:
-        os.environ["REFORM_ARCHIVE_REPORTS"] = str(Path(args.reports).resolve())
+    _use_reports(args)
     return load_config(args.config, **overrides)
 
 
@@ -109,7 +116,9 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     overrides = {"site_dir": str(Path(args.out).resolve())} if args.out else {}
     if args.keep_going:
-        os.environ["REFORM_ARCHIVE_KEEP_GOING"] = "1"
+        from .mkdocs_plugin.plugin import KEEP_GOING_ENV
+
+        os.environ[KEEP_GOING_ENV] = "1"
     try:
         config = _mkdocs_config(args, **overrides)
         build(config)
@@ -123,8 +132,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
 
-    if args.reports:
-        os.environ["REFORM_ARCHIVE_REPORTS"] = str(Path(args.reports).resolve())
+    _use_reports(args)
     serve(config_file=args.config, dev_addr=args.dev_addr, open_in_browser=False)
     return EXIT_OK
 

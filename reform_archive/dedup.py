@@ -161,7 +161,6 @@ def find_duplicate_clusters(texts: dict[str, str]) -> list[DuplicateCluster]:
             key = parent[key]
         return key
 
-    similarity: dict[tuple[str, str], float] = {}
     for a, b in sorted(candidates):
         if root(a) == root(b):
             continue

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from pathlib import Path
 
 import jieba
 import jieba.analyse
@@ -72,11 +71,6 @@ class ArchiveSegmenter:
         words = self._tfidf.extract_tags(
             text, topK=count * 2, allowPOS=("n", "nr", "ns", "nt", "nz", "vn", "v", "l", "eng"))
         return [w for w in words if len(w) > 1 and not _KEYWORD_JUNK.match(w)][:count]
-
-    def write_user_dictionary(self, path: Path) -> Path:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("".join(f"{w} {f} {t}\n" for w, f, t in self.user_dictionary()), encoding="utf-8")
-        return path
 
 
 segmenter = ArchiveSegmenter()

@@ -11,7 +11,6 @@ from importlib.resources import files
 from pathlib import Path
 
 from .index import SearchDocument, build_search_index
-from .text import page_text
 
 ASSETS = "assets/reform-archive"
 WORKER = f"{ASSETS}/search-worker.js"
@@ -25,14 +24,9 @@ class SearchIndexBuilder:
     def __init__(self) -> None:
         self.documents: list[SearchDocument] = []
 
-    def add_page(self, url: str, title: str, html: str, *, year: int | None = None,
-                 region: str = "", province: str = "", topics: list[str] | None = None) -> None:
-        self.add_text(url, title, page_text(html), year=year, region=region, province=province,
-                      topics=topics)
-
     def add_text(self, url: str, title: str, text: str, *, year: int | None = None,
                  region: str = "", province: str = "", topics: list[str] | None = None) -> None:
-        """A page whose text (`page_text` of its HTML) is already known, e.g. from the cache."""
+        """A report page, by its text as `search.text.page_text` gives it (the plugin caches it)."""
         self.documents.append(SearchDocument(
             url=url, title=title, body=text, year=year, region=region,
             province=province, topics=list(topics or [])))

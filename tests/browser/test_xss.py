@@ -15,7 +15,6 @@ import json
 import random
 import re
 import shutil
-from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
