@@ -7,10 +7,12 @@ so all three see the same reports, the same problems and the same duplicate grou
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .dedup import DuplicateCluster, find_duplicate_clusters
+from .cache import code_version
+from .dedup import DuplicateCluster, SignatureStore, find_duplicate_clusters
 from .problems import Problem, error
 from .report import Report, read_report
 from .slug import slugify
@@ -73,27 +75,31 @@ def report_files(reports_dir: Path) -> list[Path]:
     return files
 
 
-def load_archive(reports_dir: Path, *, label_root: Path | None = None) -> Archive:
+def load_archive(reports_dir: Path, *, label_root: Path | None = None,
+                 cache_dir: Path | None = None) -> Archive:
     """Read, validate and deduplicate every report. Reports with errors are left out of
-    `reports` but never silently: each has at least one error in `problems`."""
+    `reports` but never silently: each has at least one error in `problems`. With a cache
+    folder, the duplicate detector keeps its signatures there between builds."""
     if not reports_dir.is_dir():
         return Archive([], [error(reports_dir, "reports folder not found / 找不到报告文件夹")], [])
-    root = label_root or Path.cwd()
+    label_of = _labeller(reports_dir, label_root or Path.cwd())
     problems: list[Problem] = []
     reports: list[ArchivedReport] = []
     for path in report_files(reports_dir):
-        label = _label(path, root)
+        label = label_of(path)
         parsed = read_report(path, label=label)
         problems.extend(parsed.problems)
         if parsed.report is None or any(p.is_error for p in parsed.problems):
             continue
         key = path.relative_to(reports_dir).as_posix()
         reports.append(ArchivedReport(parsed.report, key, slugify(path.stem)))
-    collisions = _slug_collisions(reports, reports_dir, root)
+    collisions = _slug_collisions(reports, reports_dir, label_of)
     problems.extend(collisions)
     colliding = {p.file for p in collisions}
-    reports = [r for r in reports if _label(reports_dir / r.key, root) not in colliding]
-    clusters = find_duplicate_clusters({r.key: r.report.body for r in reports})
+    reports = [r for r in reports if label_of(reports_dir / r.key) not in colliding]
+    store = SignatureStore(cache_dir / "dedup-signatures.marshal" if cache_dir else None,
+                           code_version(("dedup.py", "ingest/chinese.py"), ("numpy", "opencc-python-reimplemented")))
+    clusters = find_duplicate_clusters({r.key: r.report.body for r in reports}, store)
     by_key = {r.key: r for r in reports}
     for cluster in clusters:
         kept = by_key[cluster.kept]
@@ -103,14 +109,19 @@ def load_archive(reports_dir: Path, *, label_root: Path | None = None) -> Archiv
     return Archive(reports, problems, clusters)
 
 
-def _label(path: Path, root: Path) -> str:
+def _labeller(reports_dir: Path, root: Path) -> Callable[[Path], str]:
+    """How problems name a report file: its path from `root` (the project), else as given.
+    The folders are resolved once; each file is then named by string operations alone."""
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        prefix = reports_dir.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
-        return str(path)
+        return str
+    prefix = "" if prefix == "." else prefix + "/"
+    return lambda path: prefix + path.relative_to(reports_dir).as_posix()
 
 
-def _slug_collisions(reports: list[ArchivedReport], reports_dir: Path, root: Path) -> list[Problem]:
+def _slug_collisions(reports: list[ArchivedReport], reports_dir: Path,
+                     label_of: Callable[[Path], str]) -> list[Problem]:
     """Two files that would be published at the same URL: an error, never a silent overwrite."""
     by_url: dict[str, list[ArchivedReport]] = defaultdict(list)
     for report in reports:
@@ -118,10 +129,10 @@ def _slug_collisions(reports: list[ArchivedReport], reports_dir: Path, root: Pat
     problems = []
     for url, same in by_url.items():
         if len(same) > 1:
-            names = ", ".join(_label(reports_dir / r.key, root) for r in same)
+            names = ", ".join(label_of(reports_dir / r.key) for r in same)
             for r in same:
                 problems.append(error(
-                    _label(reports_dir / r.key, root),
+                    label_of(reports_dir / r.key),
                     f"same page URL /{url} as another report ({names}); rename one of the files "
                     "/ 与其他报告的网址相同，请重命名文件"))
     return problems

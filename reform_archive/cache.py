@@ -16,6 +16,7 @@ import hashlib
 import importlib.metadata
 import marshal
 import os
+import shutil
 import tempfile
 from functools import lru_cache
 from importlib.resources import files
@@ -77,3 +78,23 @@ class ContentCache:
             os.replace(tmp, path)
         except OSError:
             pass  # a read-only or full disk makes the next build slower, never wrong
+
+
+def link_or_copy(source: Path, dest: Path, made: set[Path] | None = None) -> None:
+    """Put `source` at `dest`: a hard link (no bytes copied) where the file system allows it,
+    else a copy. Whatever was at `dest` is unlinked first, never written through: it may itself
+    be a link to a cache entry. `made` remembers the folders already created (a build places
+    tens of thousands of files in a few thousand folders)."""
+    folder = dest.parent
+    if made is None or folder not in made:
+        folder.mkdir(parents=True, exist_ok=True)
+        if made is not None:
+            made.add(folder)
+    try:
+        dest.unlink()
+    except FileNotFoundError:
+        pass
+    try:
+        os.link(source, dest)
+    except OSError:
+        shutil.copyfile(source, dest)

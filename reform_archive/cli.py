@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import glob
+import logging
 import os
 import sys
 from pathlib import Path
@@ -110,9 +111,22 @@ def _mkdocs_config(args: argparse.Namespace, **overrides):
     return load_config(args.config, **overrides)
 
 
+def _show_build_log() -> None:
+    """MkDocs' warnings and errors, and our plugin's summary lines (reports shown, pages reused,
+    search index), on stderr, as `mkdocs build` would show them."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.addHandler(handler)
+    mkdocs_log.setLevel(logging.WARNING)
+    logging.getLogger("mkdocs.plugins.reform_archive").setLevel(logging.INFO)
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
+
+    _show_build_log()
 
     overrides = {"site_dir": str(Path(args.out).resolve())} if args.out else {}
     if args.keep_going:

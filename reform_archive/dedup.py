@@ -15,14 +15,23 @@ the shingle strings, for tests and readers. Two reports are duplicates when that
 similarity is at least `JACCARD_THRESHOLD` (0.8): copies with a dropped comma, a watermark or a
 few edited sentences score above 0.9, while different reports on the same subject stay below 0.3.
 Groups are the connected components of confirmed pairs; nothing is ever deleted.
+
+A rebuild need not shingle every report again: `SignatureStore` keeps each text's signature
+(keyed by a hash of the text) and the code-point tables between builds, so only new or edited
+texts and the members of candidate pairs are shingled.
 """
 
 from __future__ import annotations
 
+import hashlib
+import marshal
+import os
 import re
+import tempfile
 import unicodedata
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -45,8 +54,55 @@ class DuplicateCluster:
     similarity: dict[str, float] = field(default_factory=dict)  # other key → Jaccard with kept
 
 
+class SignatureStore:
+    """Signatures of texts seen in earlier builds, and the code-point tables, in one file.
+    `path` None keeps them for this process only. A damaged or outdated file is ignored."""
+
+    def __init__(self, path: Path | None, version: str = "") -> None:
+        self.path, self.version = path, version
+        self.signatures: dict[bytes, bytes] = {}
+        self.tables: tuple[bytes, bytes] | None = None
+        self.changed = False
+        if path is not None:
+            try:
+                data = marshal.loads(path.read_bytes())
+                if data["version"] == version:
+                    self.signatures, self.tables = data["signatures"], data["tables"]
+            except (OSError, EOFError, ValueError, TypeError, KeyError):
+                pass
+
+    def save(self, keep: set[bytes]) -> None:
+        """Write the store, keeping only the signatures of `keep` (the texts of this build)."""
+        if self.path is None or not (self.changed or keep != self.signatures.keys()):
+            return
+        data = {"version": self.version, "tables": self.tables,
+                "signatures": {d: s for d, s in self.signatures.items() if d in keep}}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(marshal.dumps(data))
+            os.replace(tmp, self.path)
+        except OSError:
+            pass  # the next build is slower, never wrong
+
+
+_tables_store: SignatureStore | None = None  # where _code_point_tables may find its tables
+
+
 @lru_cache(maxsize=1)
 def _code_point_tables() -> tuple[np.ndarray, np.ndarray]:
+    store = _tables_store
+    if store is not None and store.tables is not None:
+        return (np.frombuffer(store.tables[0], dtype=np.uint32).copy(),
+                np.frombuffer(store.tables[1], dtype=bool).copy())
+    mapping, is_word = _build_code_point_tables()
+    if store is not None:
+        store.tables, store.changed = (mapping.tobytes(), is_word.tobytes()), True
+    return mapping, is_word
+
+
+def _build_code_point_tables() -> tuple[np.ndarray, np.ndarray]:
     """Per code point: its comparison form (NFKC, then simplified), and whether it is a word
     character (what `\\W` removes is not). Built once; normalising a text is then two numpy
     lookups instead of three passes of Python string functions over every report."""
@@ -138,15 +194,43 @@ def _exact_jaccard(a: np.ndarray, b: np.ndarray) -> float:
     return common / (len(a) + len(b) - common)
 
 
-def find_duplicate_clusters(texts: dict[str, str]) -> list[DuplicateCluster]:
+class _LazyHashes(dict):
+    """Shingle hashes of a text, computed when first asked for."""
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        super().__init__()
+        self.texts = texts
+
+    def __missing__(self, key: str) -> np.ndarray:
+        value = self[key] = shingle_hashes(self.texts[key])
+        return value
+
+
+def find_duplicate_clusters(texts: dict[str, str], store: SignatureStore | None = None) -> list[DuplicateCluster]:
     """Groups of near-identical texts. `texts` maps a stable key (the report's path) to its
-    body. The kept version of a group is the most complete copy (see below)."""
+    body. The kept version of a group is the most complete copy (see below). With a `store`,
+    signatures of texts seen before are read from it, and only candidates are shingled."""
+    global _tables_store
+    _tables_store = store
     keys = sorted(texts)
-    hashes = {key: shingle_hashes(texts[key]) for key in keys}
-    keys = [key for key in keys if len(hashes[key])]
+    hashes = _LazyHashes(texts)
+    signatures: dict[str, np.ndarray] = {}
+    seen: set[bytes] = set()
+    for key in keys:
+        digest = hashlib.blake2b(texts[key].encode("utf-8"), digest_size=16).digest()
+        seen.add(digest)
+        known = store.signatures.get(digest) if store is not None else None
+        if known is None:
+            found = hashes[key]
+            known = _signature(found).tobytes() if len(found) else b""
+            if store is not None:
+                store.signatures[digest], store.changed = known, True
+        if known:  # an empty text (no shingles) is nobody's duplicate
+            signatures[key] = np.frombuffer(known, dtype=np.uint64)
+    keys = [key for key in keys if key in signatures]
     buckets: dict[tuple[int, bytes], list[str]] = {}
     for key in keys:
-        signature = _signature(hashes[key])
+        signature = signatures[key]
         for band in range(LSH_BANDS):
             rows = signature[band * LSH_ROWS : (band + 1) * LSH_ROWS].tobytes()
             buckets.setdefault((band, rows), []).append(key)
@@ -184,4 +268,9 @@ def find_duplicate_clusters(texts: dict[str, str]) -> list[DuplicateCluster]:
         others = [k for k in members if k != kept]
         clusters.append(DuplicateCluster(
             kept, others, {o: round(_exact_jaccard(hashes[kept], hashes[o]), 3) for o in others}))
+    if store is not None:
+        if store.tables is None and _code_point_tables.cache_info().currsize:
+            mapping, is_word = _code_point_tables()
+            store.tables, store.changed = (mapping.tobytes(), is_word.tobytes()), True
+        store.save(seen)
     return sorted(clusters, key=lambda c: c.kept)

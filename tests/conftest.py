@@ -52,3 +52,13 @@ def project_copy(tmp_path) -> Path:
     for name in ("docs", "reports"):
         shutil.copytree(REPO / name, tmp_path / name)
     return tmp_path
+
+
+def search_texts(site: Path) -> list[str]:
+    """The text of every report in a built site's search index (`search/t/<id>-<block>.txt`,
+    and the same under `search/delta/`), one string per report."""
+    blocks: dict[tuple[Path, str], list[Path]] = {}
+    for block in sorted((site / "search").rglob("t/*.txt")):
+        blocks.setdefault((block.parent, block.name.split("-")[0]), []).append(block)
+    return ["".join(b.read_text(encoding="utf-8") for b in sorted(found, key=lambda b: int(b.stem.split("-")[1])))
+            for found in blocks.values()]

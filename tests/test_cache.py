@@ -1,12 +1,16 @@
 """The content cache: keys follow content and code, entries round-trip, damage is a miss; and
 a real build reuses it and writes the same site."""
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from reform_archive.cache import ContentCache, code_version
+
+from .conftest import search_texts
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
@@ -51,25 +55,57 @@ def _tree(site: Path) -> dict[str, bytes]:
 
 
 def _entries(project: Path) -> dict[str, int]:
-    return {p.name: p.stat().st_mtime_ns for p in (project / ".cache" / "reform-archive").rglob("*.marshal")}
+    return {p.name: p.stat().st_mtime_ns for p in (project / ".cache" / "reform-archive" / "pages").rglob("*.marshal")}
+
+
+def _rendered(project: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in (project / ".cache" / "reform-archive" / "rendered").rglob("*.html")}
 
 
 def test_a_rebuild_reuses_the_cache_and_writes_the_same_site(project_copy):
     first = _build(project_copy)
     assert first.returncode == 0, first.stderr
-    entries = _entries(project_copy)
+    entries, pages = _entries(project_copy), _rendered(project_copy)
     assert len(entries) == 7                      # one per shown report page
+    assert len(pages) > 7                         # reports and index sub-pages
     before = _tree(project_copy / "site")
     second = _build(project_copy)
     assert second.returncode == 0, second.stderr
+    assert f"{len(pages)} pages reused, 0 rendered" in second.stderr
     assert _entries(project_copy) == entries      # all read, none written again
+    assert _rendered(project_copy) == pages
     assert _tree(project_copy / "site") == before
     # Editing a report: only that page is derived again, and the site shows the edit.
     report = next(p for p in sorted((project_copy / "reports").glob("*.md")) if "石门县" in p.name)
     report.write_text(report.read_text(encoding="utf-8") + "\n新增一段。\n", encoding="utf-8")
-    assert _build(project_copy).returncode == 0
+    third = _build(project_copy)
+    assert third.returncode == 0, third.stderr
     after = _entries(project_copy)
     assert len(after) == 8 and {k: after[k] for k in entries} == entries
-    texts = ["".join(b.read_text(encoding="utf-8") for b in d.iterdir())
-             for d in (project_copy / "site" / "search" / "t").iterdir()]
+    texts = search_texts(project_copy / "site")
     assert sum("新增一段" in t for t in texts) == 1
+    # The edited report went to the index's delta; its old text is not published any more.
+    manifest = json.loads((project_copy / "site" / "search" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["delta"]["docs"] == 1 and len(manifest["delta"]["removed"]) == 1
+    assert len(texts) == 7
+
+
+def test_reused_pages_are_the_pages_a_build_without_cache_writes(project_copy, tmp_path):
+    """The finished-page cache must be invisible: after an edit, a warm build writes the same
+    pages as a cold one (only the search index may be laid out as base + delta)."""
+    assert _build(project_copy).returncode == 0
+    report = next(p for p in sorted((project_copy / "reports").glob("*.md")) if "石门县" in p.name)
+    report.write_text(report.read_text(encoding="utf-8").replace("石门县", "石门县（改）", 1), encoding="utf-8")
+    new = project_copy / "reports" / "zz-new.md"
+    new.write_text("---\ntitle: 新加的报告\nyear: 2020\nregion: 湖南省\n---\n\n乡镇卫生院的新报告。\n",
+                   encoding="utf-8")
+    warm = _build(project_copy)
+    assert warm.returncode == 0, warm.stderr
+    assert "0 rendered" not in warm.stderr
+    cold_project = tmp_path / "cold"
+    shutil.copytree(project_copy, cold_project, ignore=shutil.ignore_patterns(".cache", "site"))
+    assert _build(cold_project).returncode == 0
+    pages = lambda site: {k: v for k, v in _tree(site).items() if not k.startswith("search/")}  # noqa: E731
+    warm_pages, cold_pages = pages(project_copy / "site"), pages(cold_project / "site")
+    assert warm_pages.keys() == cold_pages.keys()
+    assert [k for k in warm_pages if warm_pages[k] != cold_pages[k]] == []

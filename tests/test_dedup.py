@@ -128,3 +128,24 @@ def test_any_code_point_can_be_compared():
     plane-3 characters, beyond the lookup table, and the numpy lookup crashed."""
     weird = "".join(chr(c) for c in (0x7E50, 0x8B45, 0x2FA1D, 0x30C28, 0x1F600, 0xE0001)) + "石门县乡镇机构改革"
     assert find_duplicate_clusters({"a": weird, "b": weird}) != []
+
+
+def test_a_signature_store_gives_the_same_clusters_and_survives_damage(seed_reports_dir, tmp_path):
+    from reform_archive.dedup import SignatureStore
+
+    texts = {k: r.body for k, r in _bodies(seed_reports_dir).items()}
+    plain = find_duplicate_clusters(texts)
+    path = tmp_path / "signatures.marshal"
+    first = find_duplicate_clusters(texts, SignatureStore(path, "v1"))
+    assert first == plain and path.is_file()
+    store = SignatureStore(path, "v1")
+    assert len(store.signatures) == len(texts) and store.tables is not None
+    assert find_duplicate_clusters(texts, store) == plain
+    # A text edited into a copy of another is found from its new signature, not the stored one.
+    keys = sorted(texts)
+    edited = dict(texts, **{keys[-1]: texts[plain[0].kept] + "补一句。"})
+    assert find_duplicate_clusters(edited, SignatureStore(path, "v1")) == find_duplicate_clusters(edited)
+    # Another code version or a damaged file: ignored, never wrong.
+    assert SignatureStore(path, "v2").signatures == {}
+    path.write_bytes(b"\x00 not marshal")
+    assert find_duplicate_clusters(texts, SignatureStore(path, "v1")) == plain

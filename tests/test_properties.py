@@ -243,3 +243,27 @@ def test_round_trip_keeps_next_line_character(field):
     got = {"region": back.region, "keywords": back.keywords[:1] and back.keywords[0],
            "source": back.source.get("page_title")}[field]
     assert got == value, (report.to_markdown(), got)
+
+
+# --- relative links -----------------------------------------------------------------------------
+
+_SEGMENT = st.sampled_from(["reports", "2006", "未知", "石门县", "topics", "a-b", "x"])
+_DIR_URL = st.lists(_SEGMENT, max_size=4).map(lambda parts: "/".join(parts) + "/" if parts else "")
+
+
+@FAST
+@given(_DIR_URL, st.one_of(_DIR_URL, _DIR_URL.map(lambda u: u.rstrip("/"))))
+def test_href_is_the_relative_path_from_one_page_to_another(from_url, to_url):
+    """`href` walks the path itself (posixpath.relpath asks the OS for the working folder on
+    every call); it must give what relpath gives, and lead back to the target."""
+    import posixpath
+    from urllib.parse import unquote
+
+    from reform_archive.site.html import href
+
+    expected = posixpath.relpath(to_url.rstrip("/") or ".", from_url.rstrip("/") or ".")
+    if to_url.endswith("/") or to_url == "":
+        expected = expected.rstrip("/") + "/"
+    got = href(from_url, to_url)
+    assert unquote(got) == expected
+    assert posixpath.normpath(posixpath.join(from_url or ".", unquote(got))) == (to_url.rstrip("/") or ".")

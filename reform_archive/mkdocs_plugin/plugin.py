@@ -1,17 +1,20 @@
 """The MkDocs plugin: wires MkDocs events to the archive's modules, and does nothing else.
 
 on_config  → the archive's vocabulary for Material's jieba search, our stylesheet
-on_files   → load and validate reports, deduplicate, add the generated pages and exports
+on_files   → load and validate reports, deduplicate, add the generated pages and exports;
+             pages finished in an earlier build with the same inputs are not added (rendered.py)
 on_page_content → sanitise report HTML; collect the pages' text for search
-on_post_page → point Material's header search at our worker
-on_post_build → write the search index
+on_post_page → point Material's header search at our worker; keep the finished page
+on_post_build → put the reused pages in place; write the search index
 on_serve   → rebuild when a report is added or edited
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import re
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -29,6 +32,7 @@ from ..search.text import page_text
 from ..site.indexes import region_levels
 from ..site.sanitize import sanitize_html
 from .config import ReformArchiveConfig
+from .rendered import RenderedPages, site_signature
 
 log = logging.getLogger("mkdocs.plugins.reform_archive")
 CACHE_DIR = ".cache/reform-archive"
@@ -36,6 +40,10 @@ CACHE_DIR = ".cache/reform-archive"
 PAGE_CODE = (("site/sanitize.py", "search/text.py"), ("nh3",))
 REPORTS_ENV = "REFORM_ARCHIVE_REPORTS"
 KEEP_GOING_ENV = "REFORM_ARCHIVE_KEEP_GOING"
+# Generated pages in the sidebar; reports and index sub-pages stay out (the index pages lead
+# to them), and only those are reused from earlier builds.
+NAV_PAGES = ("index.md", "topics/index.md", "years/index.md", "regions/index.md", "find.md")
+_TITLE = re.compile(r"^title:[ \t]*(.+)$|^# (.+)$", re.M)
 
 
 class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
@@ -43,6 +51,10 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
         self.report_pages: dict[str, ArchivedReport] = {}
         self.search = SearchIndexBuilder()
         self.page_cache = ContentCache(None, "pages", "")
+        self.rendered = RenderedPages(None, "")
+        self.reused: dict[str, str] = {}    # dest path in the site → rendered-page key
+        self.pending: dict[str, str] = {}   # src_uri of a page rendered now → its key
+        self.texts: dict[str, str] = {}     # src_uri → search text, until the page is kept
 
     def _reports_dir(self, config: MkDocsConfig) -> Path:
         folder = os.environ.get(REPORTS_ENV) or self.config.reports_dir
@@ -59,10 +71,13 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
             config.extra_javascript.append(UI_SCRIPT)
         return config
 
+    def _cache_dir(self, config: MkDocsConfig) -> Path | None:
+        return Path(config.config_file_path).parent / CACHE_DIR if self.config.cache else None
+
     def on_pre_build(self, config: MkDocsConfig) -> None:
         self.search = SearchIndexBuilder()
-        folder = Path(config.config_file_path).parent / CACHE_DIR if self.config.cache else None
-        self.page_cache = ContentCache(folder, "pages", code_version(*PAGE_CODE))
+        self.page_cache = ContentCache(self._cache_dir(config), "pages", code_version(*PAGE_CODE))
+        self.reused, self.pending, self.texts = {}, {}, {}
 
     # After other plugins have added their files, so generated pages cannot be shadowed.
     @event_priority(-50)
@@ -70,7 +85,7 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
         if not self.config.enabled:
             return None
         root = Path(config.config_file_path).parent
-        archive = load_archive(self._reports_dir(config), label_root=root)
+        archive = load_archive(self._reports_dir(config), label_root=root, cache_dir=self._cache_dir(config))
         for problem in archive.problems:
             (log.error if problem.is_error else log.warning)(str(problem))
         if archive.errors:
@@ -84,22 +99,43 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
         reports_by_uri = {r.src_uri: r for r in archive.shown}
         for name, path in (("search-worker.js", WORKER), ("search-ui.js", UI_SCRIPT)):
             files.append(File.generated(config, path, content=asset(name)))
-        for generated in generate_site(archive, base_url):
+        generated_pages = generate_site(archive, base_url)
+        for generated in generated_pages:
             existing = files.get_file_from_path(generated.src_uri)
             if existing is not None:
                 if generated.src_uri == "index.md":
                     continue  # a hand-written home page wins over the generated one
                 files.remove(existing)
-            # Reports and index sub-pages stay out of the sidebar: the index pages lead to them.
-            in_nav = generated.src_uri in ("index.md", "topics/index.md", "years/index.md",
-                                           "regions/index.md", "find.md")
-            inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, generated.src_uri, content=generated.content,
-                                        inclusion=inclusion))
-            if generated.is_report:
-                self.report_pages[generated.src_uri] = reports_by_uri[generated.src_uri]
+        later = []
+        for generated in generated_pages:
+            if generated.src_uri == "index.md" and files.get_file_from_path("index.md") is not None:
+                continue
+            if generated.src_uri.endswith(".md") and generated.src_uri not in NAV_PAGES:
+                later.append(generated)
+            else:
+                files.append(File.generated(config, generated.src_uri, content=generated.content))
+        # What every page shows besides itself is known now: reuse the pages it did not change.
+        self.rendered = RenderedPages(self._cache_dir(config), site_signature(config, _nav_entries(files)))
+        site_dir = Path(config.site_dir)
+        for generated in later:
+            key = self.rendered.key(generated.src_uri, generated.content)
+            file = File.generated(config, generated.src_uri, content=generated.content,
+                                  inclusion=InclusionLevel.NOT_IN_NAV)
+            archived = reports_by_uri.get(generated.src_uri) if generated.is_report else None
+            if self.rendered.has(key):
+                self.reused[file.dest_uri] = key
+                if archived is not None:
+                    self._add_to_search(file.url, archived, key, lambda key=key: self.rendered.text(key))
+                continue
+            files.append(file)
+            self.pending[generated.src_uri] = key
+            # MkDocs writes pages in place; an old page there may be a link into the cache.
+            (site_dir / file.dest_uri).unlink(missing_ok=True)
+            if archived is not None:
+                self.report_pages[generated.src_uri] = archived
         log.info(f"reform-archive: {len(archive.shown)} reports shown, "
-                 f"{len(archive.reports) - len(archive.shown)} duplicates merged")
+                 f"{len(archive.reports) - len(archive.shown)} duplicates merged; "
+                 f"{len(self.reused)} pages unchanged since the last build")
         return files
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
@@ -113,33 +149,61 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
                 cached = (clean, page_text(clean))
                 self.page_cache.put(key, cached)
             html, text = cached
-            report = archived.report
-            levels = region_levels(report.region)
-            self.search.add_text(
-                page.url, report.title, text, year=report.year, region=report.region,
-                province=levels[0] if levels else "", topics=report.topics)
+            self.texts[page.file.src_uri] = text
+            self._add_to_search(page.url, archived, self.pending.get(page.file.src_uri), text)
             return html
         # Hand-written pages stay in Material's own index; ours lists reports, and only reports.
         return None
 
+    def _add_to_search(self, url: str, archived: ArchivedReport, key: str | None, text) -> None:
+        report = archived.report
+        levels = region_levels(report.region)
+        self.search.add_text(url, report.title, text, identity=key, year=report.year,
+                             region=report.region, province=levels[0] if levels else "",
+                             topics=report.topics)
+
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str | None:
+        output = use_our_worker(output)
+        key = self.pending.get(page.file.src_uri)
+        if key is not None:
+            self.rendered.store(key, output, self.texts.pop(page.file.src_uri, ""))
         if page.file.src_uri in self.report_pages:
             # MkDocs keeps every page's Markdown and HTML until the build ends; a report page's
             # are not needed once it is written (its text for search is already taken), and
             # at 10,000 reports they are gigabytes.
             page.markdown = None
             page.content = None
-        return use_our_worker(output)
+        return output
 
     def on_post_build(self, config: MkDocsConfig) -> None:
-        size = self.search.write(Path(config.site_dir))
-        log.info(f"reform-archive: search index of {len(self.search.documents)} pages, {size // 1024} KB; "
-                 f"page cache: {self.page_cache.hits} reused, {self.page_cache.misses} new")
+        site_dir = Path(config.site_dir)
+        made: set[Path] = set()
+        for dest, key in self.reused.items():
+            self.rendered.place(key, site_dir / dest, made)
+        cache_dir = self._cache_dir(config)
+        size = self.search.write(site_dir, cache_dir)
+        how = ("built in full" if self.search.rebuilt_base else
+               f"reused, with {self.search.delta_docs} new and {self.search.removed_docs} removed")
+        log.info(f"reform-archive: search index of {len(self.search.documents)} pages ({how}), "
+                 f"{size // 1024} KB; {len(self.reused)} pages reused, {len(self.pending)} rendered")
 
     def on_serve(self, server, config: MkDocsConfig, builder):
         if self.config.enabled:
             server.watch(str(self._reports_dir(config)))
         return server
+
+
+def _nav_entries(files: Files):
+    """(path, what the sidebar shows of it) for every page that can be in the navigation: the
+    title of a page we generate, a hash of the source of any other (its title is in there)."""
+    for file in files.documentation_pages():
+        if file.inclusion.is_not_in_nav():
+            continue
+        if file.generated_by is not None and file.src_uri in NAV_PAGES:
+            match = _TITLE.search(file.content_string)
+            yield file.src_uri, (match.group(1) or match.group(2)) if match else ""
+        else:
+            yield file.src_uri, hashlib.sha256(file.content_bytes).hexdigest()
 
 
 def _share_dictionary_with_search() -> None:

@@ -1,46 +1,191 @@
 """Collects the pages to search during a build and writes the index and the worker.
 
-Used by the MkDocs plugin, but knows nothing of MkDocs: pages come in as (url, title, html,
-metadata), files go out into a folder.
+Used by the MkDocs plugin, but knows nothing of MkDocs: pages come in as (identity, url, title,
+text, metadata), files go out into a folder.
+
+Rebuilding the index of a whole archive after adding one report would cost as much as the first
+build (every shard holds postings of many reports). So, as Lucene does with segments, the index
+is a *base* plus a small *delta*: the base is built once over all reports and kept in the cache;
+a later build that adds, edits or removes a few reports links the base's files into the site
+unchanged, writes an index of just the new or edited reports under `search/delta/`, and lists
+the base's reports that are gone or edited (`removed`) in the manifest; the worker searches
+both and skips those. When the delta would pass `delta_limit` reports, the base is built again.
+A report's identity is a hash of everything its index entry is made from, so an edited report
+is a removed one plus an added one.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
+from typing import Callable
 
-from .index import SearchDocument, build_search_index
+from ..cache import code_version, link_or_copy
+from .index import SearchDocument, build_search_index, doc_file_prefix
 
 ASSETS = "assets/reform-archive"
 WORKER = f"{ASSETS}/search-worker.js"
 UI_SCRIPT = f"{ASSETS}/search-ui.js"
 INDEX_DIR = "search"
+DELTA_DIR = "delta"
+MANIFEST = "manifest.json"
 # Material's page configuration names its lunr worker; ours takes its place.
 _MATERIAL_WORKER = re.compile(r'("search":\s*")([^"]*?)assets/javascripts/workers/search\.[0-9a-f]+\.min\.js"')
+_INDEX_CODE = (("search/index.py", "search/normalize.py", "search/builder.py"), ("numpy", "opencc-python-reimplemented"))
+
+
+def delta_limit(base_docs: int) -> int:
+    """Most reports a delta may hold before the base is rebuilt: 5 %, at least 50. A delta
+    costs the visitor a second set of (small) fetches and the builder a fraction of a second."""
+    return max(50, base_docs // 20)
+
+
+@dataclass
+class _Entry:
+    identity: str
+    url: str
+    title: str
+    text: str | Callable[[], str]   # a callable when the text is read only if needed
+    meta: dict = field(default_factory=dict)
+
+    def document(self) -> SearchDocument:
+        text = self.text() if callable(self.text) else self.text
+        return SearchDocument(url=self.url, title=self.title, body=text, **self.meta)
 
 
 class SearchIndexBuilder:
     def __init__(self) -> None:
-        self.documents: list[SearchDocument] = []
+        self.entries: list[_Entry] = []
+        self.delta_docs = 0       # what the last write did, for the build log and tests
+        self.removed_docs = 0
+        self.rebuilt_base = False
 
-    def add_text(self, url: str, title: str, text: str, *, year: int | None = None,
-                 region: str = "", province: str = "", topics: list[str] | None = None) -> None:
-        """A report page, by its text as `search.text.page_text` gives it (the plugin caches it)."""
-        self.documents.append(SearchDocument(
-            url=url, title=title, body=text, year=year, region=region,
-            province=province, topics=list(topics or [])))
+    @property
+    def documents(self) -> list[_Entry]:
+        return self.entries
 
-    def write(self, site_dir: Path) -> int:
-        """Write the index under site_dir/search/; returns its size in bytes."""
-        docs = sorted(self.documents, key=lambda d: d.url)
-        total = 0
-        for name, content in build_search_index(docs).items():
-            path = site_dir / INDEX_DIR / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(content)
-            total += len(content)
-        return total
+    def add_text(self, url: str, title: str, text: str | Callable[[], str], *, identity: str | None = None,
+                 year: int | None = None, region: str = "", province: str = "",
+                 topics: list[str] | None = None) -> None:
+        """A report page, by its text as `search.text.page_text` gives it. `identity` names
+        exactly what the entry is made of (the plugin passes its page-cache key); without one
+        it is hashed from the entry itself, which needs the text."""
+        meta = {"year": year, "region": region, "province": province, "topics": list(topics or [])}
+        if identity is None:
+            body = text() if callable(text) else text
+            identity = hashlib.sha256(json.dumps([url, title, body, meta], ensure_ascii=False)
+                                      .encode("utf-8")).hexdigest()
+            text = body
+        self.entries.append(_Entry(identity, url, title, text, meta))
+
+    def write(self, site_dir: Path, cache_dir: Path | None = None) -> int:
+        """Write the index under site_dir/search/; returns its size in bytes. With a cache
+        folder, reuse the base index kept there when only a few reports changed."""
+        entries = sorted(self.entries, key=lambda e: e.url)
+        out = site_dir / INDEX_DIR
+        self.delta_docs = self.removed_docs = 0
+        self.rebuilt_base = True
+        if cache_dir is None:
+            return _write_files(out, build_search_index([e.document() for e in entries]))
+        store = _BaseStore(cache_dir / "search-base", code_version(*_INDEX_CODE))
+        base = store.current()
+        if base is not None:
+            folder, identities = base
+            known = {ident: i for i, ident in enumerate(identities)}
+            wanted = {e.identity for e in entries}
+            removed = [i for i, ident in enumerate(identities) if ident not in wanted]
+            added = [e for e in entries if e.identity not in known]
+            if len(added) + len(removed) <= delta_limit(len(identities)):
+                self.rebuilt_base = False
+                self.delta_docs, self.removed_docs = len(added), len(removed)
+                return _write_with_delta(out, folder, removed, [e.document() for e in added])
+        folder = store.save([e.identity for e in entries],
+                            build_search_index([e.document() for e in entries]))
+        return _write_with_delta(out, folder, [], [])
+
+
+def _write_files(out: Path, index_files: dict[str, bytes]) -> int:
+    total = 0
+    for name, content in index_files.items():
+        path = out / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _unlink(path)  # never write through: an old file there may be a link into the cache
+        path.write_bytes(content)
+        total += len(content)
+    return total
+
+
+def _unlink(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+
+
+def _write_with_delta(out: Path, base: Path, removed: list[int], added: list[SearchDocument]) -> int:
+    """The base's files, linked (less the text of removed reports), a delta index of `added`
+    under delta/, and a manifest that names both."""
+    hidden = tuple(doc_file_prefix(i) for i in removed)
+    total = 0
+    made: set[Path] = set()
+    for path in base.rglob("*"):
+        name = path.relative_to(base).as_posix()
+        if not path.is_file() or name in (MANIFEST, _BaseStore.IDENTITIES) or name.startswith(hidden or "\0"):
+            continue
+        link_or_copy(path, out / name, made)
+        total += path.stat().st_size
+    manifest = json.loads((base / MANIFEST).read_text(encoding="utf-8"))
+    if added or removed:
+        total += _write_files(out / DELTA_DIR, build_search_index(added))
+        manifest["delta"] = {"dir": DELTA_DIR, "docs": len(added), "removed": removed}
+    total += _write_files(out, {MANIFEST: json.dumps(manifest, ensure_ascii=False).encode("utf-8")})
+    return total
+
+
+class _BaseStore:
+    """Base indexes in the cache: one folder per base, named by what it holds; `CURRENT` names
+    the latest. Folders are complete before `CURRENT` points at them."""
+
+    IDENTITIES = "identities.json"
+
+    def __init__(self, folder: Path, version: str) -> None:
+        self.folder, self.version = folder, version
+
+    def current(self) -> tuple[Path, list[str]] | None:
+        try:
+            version, name = (self.folder / "CURRENT").read_text(encoding="utf-8").split()
+            if version != self.version:
+                return None
+            folder = self.folder / name
+            identities = json.loads((folder / self.IDENTITIES).read_text(encoding="utf-8"))
+            return folder, identities
+        except (OSError, ValueError):
+            return None
+
+    def save(self, identities: list[str], index_files: dict[str, bytes]) -> Path:
+        name = hashlib.sha256("\n".join([self.version, *identities]).encode()).hexdigest()[:16]
+        self.folder.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(dir=self.folder, prefix=".tmp-"))
+        _write_files(work, index_files)
+        (work / self.IDENTITIES).write_text(json.dumps(identities), encoding="utf-8")
+        final = self.folder / name
+        shutil.rmtree(final, ignore_errors=True)
+        os.replace(work, final)
+        pointer = self.folder / ".CURRENT.tmp"
+        pointer.write_text(f"{self.version} {name}\n", encoding="utf-8")
+        os.replace(pointer, self.folder / "CURRENT")
+        # Older bases are not needed any more (the site's links keep their files alive).
+        for other in self.folder.iterdir():
+            if other.is_dir() and other.name != name:
+                shutil.rmtree(other, ignore_errors=True)
+        return final
 
 
 def asset(name: str) -> str:

@@ -15,7 +15,7 @@ Layout under `search/` (all static, fetched on demand by the worker):
   shards of its own grams (a few KB each) and never the whole index;
 * `m/<n>.json`     — what a result line shows (url, title, year, region), in chunks of
   `META_CHUNK` reports;
-* `t/<id>/<k>.txt` — a report's text in blocks of `TEXT_BLOCK` characters: the snippet of a
+* `t/<id>-<k>.txt` — a report's text in blocks of `TEXT_BLOCK` characters: the snippet of a
   result fetches only the block(s) around its first match;
 * `facets.json`    — year, province and topics of every report, for the search page's facets;
 * `t2s.json`       — the traditional → simplified table, for queries typed in traditional.
@@ -386,7 +386,7 @@ def build_search_index(docs: list[SearchDocument]) -> dict[str, bytes]:
     for doc_id, doc in enumerate(docs):
         text = doc.text
         for block in range(0, max(1, -(-len(text) // TEXT_BLOCK))):
-            files[f"t/{doc_id}/{block}.txt"] = text[block * TEXT_BLOCK:(block + 1) * TEXT_BLOCK].encode("utf-8")
+            files[f"{doc_file_prefix(doc_id)}{block}.txt"] = text[block * TEXT_BLOCK:(block + 1) * TEXT_BLOCK].encode("utf-8")
 
     provinces = sorted({d.province for d in docs if d.province})
     topics = sorted({t for d in docs for t in d.topics})
@@ -402,6 +402,12 @@ def build_search_index(docs: list[SearchDocument]) -> dict[str, bytes]:
         "avgLength": (sum(len(d.text) for d in docs) / len(docs)) if docs else 0,
     })
     return files
+
+
+def doc_file_prefix(doc_id: int) -> str:
+    """The start of the path of every file that belongs to one report alone (its text). One
+    folder for all: a folder per report would be 10,000 folders to create and delete per build."""
+    return f"t/{doc_id}-"
 
 
 def _json(value: object) -> bytes:

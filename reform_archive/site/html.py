@@ -8,7 +8,6 @@ be computed once, here.
 from __future__ import annotations
 
 import html
-import posixpath
 import re
 from urllib.parse import quote
 
@@ -31,9 +30,14 @@ def md_text(value: object) -> str:
 
 def href(from_url: str, to_url: str) -> str:
     """Relative link between two site-relative directory URLs ("" is the home page)."""
-    start = from_url.rstrip("/") or "."
-    target = to_url.rstrip("/") or "."
-    rel = posixpath.relpath(target, start)
+    # posixpath.relpath does the same but asks the OS for the working folder on every call,
+    # and an index page holds hundreds of links.
+    start = [p for p in from_url.split("/") if p and p != "."]
+    target = [p for p in to_url.split("/") if p and p != "."]
+    common = 0
+    while common < min(len(start), len(target)) and start[common] == target[common]:
+        common += 1
+    rel = "/".join([".."] * (len(start) - common) + target[common:]) or "."
     if to_url.endswith("/") or to_url == "":
         rel = rel.rstrip("/") + "/"
     # Chinese stays readable (browsers accept UTF-8 in href); unsafe ASCII is percent-encoded.

@@ -8,6 +8,7 @@ traditional→simplified converter, searched with Python's `in`.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from urllib.parse import unquote, urlsplit
@@ -51,8 +52,11 @@ def site(make_site):
 
 @pytest.fixture(scope="module")
 def page_texts(site, browser) -> dict[str, str]:
+    return _page_texts(site, browser)
+
+
+def _page_texts(site, browser) -> dict[str, str]:
     """Each shown report's URL path → its text as the reader sees it (title and body)."""
-    import json
 
     records = json.loads((site.site / "data" / "reports.json").read_text(encoding="utf-8"))
     context = browser.new_context()
@@ -160,3 +164,54 @@ def test_a_cold_query_fetches_only_part_of_the_index(page: Page, site):
     _header_results(page, "石门县")
     shards = len(list((site.site / "search" / "g").glob("*.bin")))
     assert 0 < len(set(fetched)) < shards
+
+
+# --- an index in two segments: a base, and a delta of the reports changed since --------------
+
+DELTA_QUERIES = ["磐石镇", "乡镇卫生院", "税费", "石门县", "改革", "县", "乡镇 卫生院", "石门县 磐石镇",
+                 "农业特产税", "量子编制"]
+
+
+@pytest.fixture(scope="module")
+def delta_site(tmp_path_factory, browser):
+    """Built once (the base index), then one report edited, one added and one removed and
+    built again in the same project: the second build's index is the base plus a delta."""
+    from tests.browser.conftest import BuiltSite, build_site, copy_project, serve
+
+    project = copy_project(tmp_path_factory.mktemp("delta") / "project")
+    for name, text in EXTRA_REPORTS.items():
+        (project / "reports" / name).write_text(text, encoding="utf-8")
+    build_site(project)
+    edited = next(p for p in sorted((project / "reports").glob("*.md")) if "石门县" in p.name)
+    edited.write_text(edited.read_text(encoding="utf-8").replace("石门县", "磐石镇"), encoding="utf-8")
+    (project / "reports" / "新增报告.md").write_text(
+        "---\ntitle: 磐石镇乡镇卫生院调查\nyear: 2021\nregion: 吉林省\n---\n\n磐石镇的乡镇卫生院改革。\n",
+        encoding="utf-8")
+    (project / "reports" / "税费报告.md").unlink()
+    site_dir = build_site(project)
+    manifest = json.loads((site_dir / "search" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["delta"]["docs"] == 2 and len(manifest["delta"]["removed"]) == 2
+    server, thread, base_url = serve(site_dir)
+    site = BuiltSite(project, site_dir, base_url)
+    yield site, _page_texts(site, browser)
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)
+
+
+@pytest.mark.parametrize("query", DELTA_QUERIES)
+def test_a_base_and_delta_index_finds_exactly_the_reports_of_now(page: Page, delta_site, query):
+    site, texts = delta_site
+    page.goto(site.url())
+    found, meta = _header_results(page, query)
+    truth = _truth(texts, query)
+    assert found == truth, f"{query!r}: missing {truth - found}, extra {found - truth} ({meta})"
+
+
+def test_the_search_page_facets_cover_the_delta(page: Page, delta_site):
+    site, texts = delta_site
+    page.goto(site.url("find/?query=磐石镇"))
+    count = page.locator(".ra-find-count")
+    expect(count).to_contain_text(f"找到 {len(_truth(texts, '磐石镇'))} 篇")
+    expect(page.locator('.ra-facet input[data-value="2021"]')).to_have_count(1)
+    expect(page.locator('.ra-facet input[data-value="吉林省"]')).to_have_count(1)

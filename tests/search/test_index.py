@@ -29,7 +29,7 @@ def test_index_files_are_sharded_and_complete():
     shards = [name for name in files if name.startswith("g/")]
     assert len(shards) == manifest["shards"] >= 16
     assert len([n for n in files if n.startswith("m/")]) == -(-70 // META_CHUNK)
-    assert files["t/3/0.txt"].decode("utf-8") == "报告3\n" + "乡镇卫生院" * 4
+    assert files["t/3-0.txt"].decode("utf-8") == "报告3\n" + "乡镇卫生院" * 4
     assert len(files["docinfo.bin"]) == 70 * 5
     # The gram 卫生 lives in exactly the shard its hash names.
     key = "卫生".encode("utf-8")
@@ -48,6 +48,6 @@ def test_long_texts_are_split_into_blocks_that_join_back():
     body = "".join(f"第{i}段乡镇卫生院。" for i in range(2000))
     doc = SearchDocument(url="reports/2006/r/", title="长报告", body=body)
     files = build_search_index([doc])
-    blocks = sorted((int(n.split("/")[2][:-4]), v) for n, v in files.items() if n.startswith("t/0/"))
+    blocks = sorted((int(n.split("-")[1][:-4]), v) for n, v in files.items() if n.startswith("t/0-"))
     assert len(blocks) == -(-len(doc.text) // TEXT_BLOCK) > 1
     assert "".join(v.decode("utf-8") for _, v in blocks) == doc.text

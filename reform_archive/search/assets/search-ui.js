@@ -37,10 +37,11 @@
   const input = root.querySelector("input[name=q]");
   const out = root.querySelector(".ra-find-results");
   const facetsBox = root.querySelector(".ra-find-facets");
-  let facets = null, last = null;
+  let last = null;
   const chosen = { year: null, province: null, topic: null };
-
-  fetch(new URL("search/facets.json", base)).then(r => r.json()).then(f => { facets = f; render(); });
+  // A result's facet values, as the worker gives them (it reads each index segment's facets).
+  const values = (r, key) => key === "year" ? [r.facets.year || "未知"]
+    : key === "province" ? [r.facets.province || "未标注地区"] : r.facets.topics;
 
   function run(query) {
     const id = Math.random();
@@ -51,25 +52,18 @@
   function count(results, key) {
     const counts = new Map();
     for (const r of results) {
-      const [year, province, topics] = facets.docs[r.doc];
-      const values = key === "year" ? [year || "未知"] : key === "province"
-        ? [province >= 0 ? facets.provinces[province] : "未标注地区"] : topics.map(t => facets.topics[t]);
-      for (const v of values) counts.set(v, (counts.get(v) || 0) + 1);
+      for (const v of values(r, key)) counts.set(v, (counts.get(v) || 0) + 1);
     }
     return [...counts].sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0])));
   }
 
   function keep(r) {
-    const [year, province, topics] = facets.docs[r.doc];
-    if (chosen.year !== null && String(year || "未知") !== String(chosen.year)) return false;
-    const prov = province >= 0 ? facets.provinces[province] : "未标注地区";
-    if (chosen.province !== null && prov !== chosen.province) return false;
-    if (chosen.topic !== null && !topics.map(t => facets.topics[t]).includes(chosen.topic)) return false;
-    return true;
+    return ["year", "province", "topic"].every(key =>
+      chosen[key] === null || values(r, key).some(v => String(v) === String(chosen[key])));
   }
 
   function render() {
-    if (!facets || !last) return;
+    if (!last) return;
     const shown = last.results.filter(keep);
     const groups = [["year", "年份"], ["province", "地区"], ["topic", "主题"]];
     facetsBox.innerHTML = groups.map(([key, label]) => `<div class="ra-facet"><h3>${label}</h3><ul>` +

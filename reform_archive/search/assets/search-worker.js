@@ -8,6 +8,10 @@
  *
  * The same file serves the search page (messages with `kind`), which asks for all matches with
  * their facets.
+ *
+ * The index may come in two segments (search/builder.py): the base, and under delta/ the reports
+ * added or edited since the base was built, with `manifest.delta.removed` naming the base's
+ * reports that are gone. Document ids are global: the delta's follow the base's.
  */
 "use strict";
 
@@ -18,8 +22,11 @@ const K1 = 1.2, B = 0.75, TITLE_BOOST = 2.5;
 
 const base = new URL("../../search/", self.location.href);  // worker: assets/reform-archive/
 let manifest = null, docinfo = null;
-const shards = new Map();       // shard number -> Promise<Map<gram, postings>>
+let segments = [];              // {path, manifest, offset}: the base, then the delta if any
+let removed = new Set();        // base documents not in the archive any more
+const shards = new Map();       // segment path + shard number -> Promise<Map<gram, postings>>
 const metaChunks = new Map();
+const facetChunks = new Map();
 const texts = new Map();
 let latest = 0;                 // sequence number of the newest header query
 let t2s = null;                 // traditional → simplified table, fetched when a query needs it
@@ -31,18 +38,43 @@ async function fetchOk(path, as) {
   return as === "json" ? response.json() : as === "text" ? response.text() : response.arrayBuffer();
 }
 
-async function setup() {
-  if (!manifest) {
-    const [m, info] = await Promise.all([fetchOk("manifest.json", "json"), fetchOk("docinfo.bin")]);
-    manifest = m;
-    const view = new DataView(info);
-    docinfo = { titleLength: new Uint8Array(m.docs), length: new Uint32Array(m.docs) };
-    for (let i = 0; i < m.docs; i++) {
-      docinfo.titleLength[i] = view.getUint8(i * 5);
-      docinfo.length[i] = view.getUint32(i * 5 + 1, true);
-    }
+let ready = null;
+function setup() {
+  if (!ready) ready = loadManifests().catch(error => { ready = null; throw error; });
+  return ready;
+}
+
+async function loadManifests() {
+  const [m, info] = await Promise.all([fetchOk("manifest.json", "json"), fetchOk("docinfo.bin")]);
+  const parts = [{ path: "", manifest: m, offset: 0, info }];
+  if (m.delta) {
+    const path = `${m.delta.dir}/`;
+    const [dm, dinfo] = await Promise.all([fetchOk(`${path}manifest.json`, "json"), fetchOk(`${path}docinfo.bin`)]);
+    parts.push({ path, manifest: dm, offset: m.docs, info: dinfo });
+    removed = new Set(m.delta.removed);
   }
+  const total = parts.reduce((n, s) => n + s.manifest.docs, 0);
+  docinfo = { titleLength: new Uint8Array(total), length: new Uint32Array(total) };
+  let live = 0, characters = 0;
+  for (const s of parts) {
+    const view = new DataView(s.info);
+    for (let i = 0; i < s.manifest.docs; i++) {
+      const doc = s.offset + i;
+      docinfo.titleLength[doc] = view.getUint8(i * 5);
+      docinfo.length[doc] = view.getUint32(i * 5 + 1, true);
+      if (!removed.has(doc)) { live++; characters += docinfo.length[doc]; }
+    }
+    delete s.info;
+  }
+  segments = parts;
+  // Ranking counts the reports that are in the archive now, over both segments.
+  manifest = { ...m, docs: live, avgLength: live ? characters / live : 0 };
   return manifest;
+}
+
+function segmentOf(doc) {
+  for (let i = segments.length - 1; i >= 0; i--) if (doc >= segments[i].offset) return segments[i];
+  return segments[0];
 }
 
 /* --- normalisation: the same character-for-character mapping as normalize.py --- */
@@ -110,14 +142,26 @@ function decodeShard(buffer) {
   return grams;
 }
 
-function shard(n) {
-  if (!shards.has(n)) shards.set(n, fetchOk(`g/${n}.bin`).then(decodeShard));
-  return shards.get(n);
+function shard(segment, n) {
+  const key = segment.path + n;
+  if (!shards.has(key)) shards.set(key, fetchOk(`${segment.path}g/${n}.bin`).then(decodeShard));
+  return shards.get(key);
 }
 
+/* A gram's documents over all segments, in global ids, without the removed ones. */
 async function postings(gram) {
-  const grams = await shard(fnv1a(gram) % manifest.shards);
-  return grams.get(gram) || new Map();
+  const hash = fnv1a(gram);
+  const lists = await Promise.all(segments.map(async s => [s, (await shard(s, hash % s.manifest.shards)).get(gram)]));
+  if (segments.length === 1) return lists[0][1] || new Map();
+  const merged = new Map();
+  for (const [s, docs] of lists) {
+    if (!docs) continue;
+    for (const [doc, value] of docs) {
+      const id = doc + s.offset;
+      if (!removed.has(id)) merged.set(id, value);
+    }
+  }
+  return merged;
 }
 
 function bigrams(part) {
@@ -197,20 +241,31 @@ function rank(parts, matches) {
 }
 
 async function meta(doc) {
-  const chunk = Math.floor(doc / manifest.metaChunk);
-  if (!metaChunks.has(chunk)) metaChunks.set(chunk, fetchOk(`m/${chunk}.json`, "json"));
-  const [url, title, year, region] = (await metaChunks.get(chunk))[doc % manifest.metaChunk];
+  const s = segmentOf(doc), local = doc - s.offset, size = s.manifest.metaChunk;
+  const key = `${s.path}m/${Math.floor(local / size)}.json`;
+  if (!metaChunks.has(key)) metaChunks.set(key, fetchOk(key, "json"));
+  const [url, title, year, region] = (await metaChunks.get(key))[local % size];
   return { url, title, year: year || "", region };
+}
+
+/* Year, province and topics of a report, for the search page's facets. */
+async function facetsOf(doc) {
+  const s = segmentOf(doc);
+  const key = `${s.path}facets.json`;
+  if (!facetChunks.has(key)) facetChunks.set(key, fetchOk(key, "json"));
+  const f = await facetChunks.get(key);
+  const [year, province, topics] = f.docs[doc - s.offset];
+  return { year: year || "", province: province >= 0 ? f.provinces[province] : "", topics: topics.map(t => f.topics[t]) };
 }
 
 /* The characters [from, to) of a report's text (positions in code points), fetched block by block. */
 async function textRange(doc, from, to) {
-  const size = manifest.textBlock;
+  const s = segmentOf(doc), size = s.manifest.textBlock;
   const first = Math.floor(from / size), last = Math.floor(Math.max(from, to - 1) / size);
   const blocks = [];
   for (let k = first; k <= last; k++) {
-    const key = `${doc}/${k}`;
-    if (!texts.has(key)) texts.set(key, fetchOk(`t/${doc}/${k}.txt`, "text").catch(() => ""));
+    const key = `${s.path}t/${doc - s.offset}-${k}.txt`;
+    if (!texts.has(key)) texts.set(key, fetchOk(key, "text").catch(() => ""));
     blocks.push(texts.get(key));
   }
   const joined = [...(await Promise.all(blocks)).join("")];
@@ -342,7 +397,7 @@ async function facetResult(query) {
   const { parts, ranked, matches } = await search(query, 0);
   const results = await Promise.all(ranked.map(async ([doc, score], i) => {
     const m = await meta(doc);
-    return { doc, score, ...m, title: highlight(m.title, parts),
+    return { doc, score, ...m, facets: await facetsOf(doc), title: highlight(m.title, parts),
              snippet: i < SNIPPETS ? await snippet(doc, firstBodyMatch(doc, matches), parts) : "" };
   }));
   const suggest = !ranked.length && parts.length ? await suggestion(parts) : null;

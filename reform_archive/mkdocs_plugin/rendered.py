@@ -1,0 +1,127 @@
+"""Finished pages from earlier builds, so that a page whose inputs did not change is not
+rendered again (at 10,000 reports, Markdown and the theme's templates are most of a build).
+
+A generated page outside the navigation (a report, an index sub-page) is a function of its
+Markdown, its path, and the site around it: the MkDocs configuration, the theme and its
+overrides, the navigation that every page shows, and the code of MkDocs, Material and ours. Its
+cache key hashes all of these (`site_signature` + the page), so any change to them renders the
+pages again; a hit means the page would come out the same, byte for byte (a test checks it).
+
+Entries live in `.cache/reform-archive/rendered/`: `<key>.html` (the finished page) and
+`<key>.txt` (its text, for the search index). They are written once, atomically, and never
+changed in place, so the site may hard-link them instead of copying.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable
+
+from mkdocs.config.defaults import MkDocsConfig
+
+from ..cache import code_version, link_or_copy
+
+# Options that do not change what a page looks like: where the site goes, how it is served.
+_NOT_IN_PAGES = frozenset({"site_dir", "dev_addr", "watch", "strict", "validation", "config_file_path",
+                           "plugins"})
+# The code a page goes through on its way out, besides the theme and Markdown.
+_PAGE_CODE = (("mkdocs_plugin/plugin.py", "mkdocs_plugin/rendered.py", "site/sanitize.py",
+               "search/text.py", "search/builder.py"),
+              ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "nh3"))
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def _stable(value: Any) -> str:
+    """A text for a configuration value that is the same in every process."""
+    if isinstance(value, dict) or hasattr(value, "items") and not isinstance(value, (str, bytes)):
+        try:
+            items = sorted((str(k), _stable(v)) for k, v in value.items())
+        except Exception:  # noqa: BLE001 - odd mappings fall back to their repr
+            return _ADDRESS.sub("", repr(value))
+        return "{" + ",".join(f"{k}:{v}" for k, v in items) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(_stable(v) for v in value) + "]"
+    return _ADDRESS.sub("", repr(value))
+
+
+def _tree_hash(folder: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def site_signature(config: MkDocsConfig, nav_entries: Iterable[tuple[str, str]]) -> str:
+    """Everything besides a page's own Markdown and path that goes into it.
+
+    `nav_entries`: (path, what the navigation shows of it) for every page that can be in the
+    navigation: its title when we generated it, a hash of its source otherwise."""
+    h = hashlib.sha256(code_version(*_PAGE_CODE).encode())
+    for key in sorted(config.keys()):
+        if key not in _NOT_IN_PAGES:
+            h.update(f"{key}={_stable(config[key])}\n".encode())
+    # Plugins change pages through their options (a plugin's own code is in its version).
+    for name, plugin in config.plugins.items():
+        h.update(f"plugin {name} {_stable(dict(plugin.config))}\n".encode())
+    h.update(f"theme {_stable(dict(config.theme))}\n".encode())
+    site_packages = {Path(p).resolve() for p in (importlib.metadata.distribution("mkdocs").locate_file(""),)}
+    for folder in config.theme.dirs:
+        folder_path = Path(folder).resolve()
+        if not any(folder_path.is_relative_to(p) for p in site_packages):
+            h.update(f"theme dir {folder}: {_tree_hash(folder_path)}\n".encode())  # overrides
+    for path, shown in sorted(nav_entries):
+        h.update(f"nav {path} {shown}\n".encode())
+    return h.hexdigest()
+
+
+class RenderedPages:
+    """Finished pages by key; `folder` None switches the cache off (every lookup misses)."""
+
+    def __init__(self, folder: Path | None, signature: str) -> None:
+        self.folder = folder / "rendered" if folder is not None else None
+        self.signature = signature
+        self.hits = self.misses = 0
+
+    def key(self, src_uri: str, markdown: str) -> str:
+        h = hashlib.sha256(self.signature.encode())
+        h.update(src_uri.encode() + b"\0" + markdown.encode("utf-8"))
+        return h.hexdigest()
+
+    def _path(self, key: str, suffix: str) -> Path:
+        assert self.folder is not None
+        return self.folder / key[:2] / f"{key[2:]}{suffix}"
+
+    def has(self, key: str) -> bool:
+        found = (self.folder is not None and self._path(key, ".html").is_file()
+                 and self._path(key, ".txt").is_file())
+        if found:
+            self.hits += 1
+        else:
+            self.misses += 1
+        return found
+
+    def text(self, key: str) -> str:
+        return self._path(key, ".txt").read_text(encoding="utf-8")
+
+    def store(self, key: str, html: str, text: str) -> None:
+        if self.folder is None:
+            return
+        try:
+            for suffix, content in ((".txt", text), (".html", html)):  # .html last: it marks a whole entry
+                path = self._path(key, suffix)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(content.encode("utf-8", errors="xmlcharrefreplace"))
+                os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only or full disk makes the next build slower, never wrong
+
+    def place(self, key: str, dest: Path, made: set[Path] | None = None) -> None:
+        """Put the finished page at `dest` (see `cache.link_or_copy`)."""
+        link_or_copy(self._path(key, ".html"), dest, made)
