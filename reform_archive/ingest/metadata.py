@@ -191,6 +191,6 @@ def read_metadata(paragraphs: list[str], *, captured_year: int | None = None,
         title=title,
         year=year,
         region=region,
-        topics=classify_topics(text),
+        topics=classify_topics(normalized),
         keywords=segmenter.keywords(text),
     )
