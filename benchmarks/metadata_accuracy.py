@@ -6,7 +6,8 @@ Each corpus file is imported from its raw text (`articles_from_source`, as `refo
 import` does; the manifest is read only to score). A national document (manifest region 全国)
 is right when it gets no region: the archive's regions are places of the gazetteer, and a
 national report belongs to none of them. Province accuracy compares the first level of the path,
-full accuracy the whole path. Without the corpus, the script says so and scores the seed page
+full accuracy the whole path. Topics are counted, not scored (the manifest has none): how many
+reports each topic of the vocabulary holds, and how many got none. Without the corpus, the script says so and scores the seed page
 against the expected values a person set in tests/ingest/test_metadata.py.
 """
 
@@ -16,6 +17,7 @@ import argparse
 import json
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -58,6 +60,20 @@ def score(rows: list[dict]) -> None:
                   f"expected {r['want_region'] or '(empty: national)'}")
 
 
+def topic_counts(rows: list[dict]) -> None:
+    """Reports per topic, in vocabulary order, and reports with no topic."""
+    from reform_archive.topics import VOCABULARY
+
+    counts = Counter(topic for r in rows for topic in r["topics"])
+    n = len(rows)
+    print("topics (reports per topic):")
+    for topic in VOCABULARY:
+        kind = "  (kind)" if topic.is_kind else ""
+        print(f"  {topic.name:<8}{counts[topic.name]:>5}  {100 * counts[topic.name] / n:5.1f}%{kind}")
+    untagged = [r["file"] for r in rows if not r["topics"]]
+    print(f"  no topic    {len(untagged):>3}  {100 * len(untagged) / n:5.1f}%  {' '.join(untagged)}")
+
+
 def corpus_rows(corpus: Path) -> list[dict]:
     from reform_archive.ingest.importer import articles_from_source
 
@@ -75,6 +91,7 @@ def corpus_rows(corpus: Path) -> list[dict]:
             "file": entry["file"],
             "year": report.year if report else None,
             "region": report.region if report else "",
+            "topics": report.topics if report else [],
             "want_year": entry["year"],
             "want_region": expected_region(entry["region"]),
         })
@@ -91,7 +108,7 @@ def seed_rows() -> list[dict]:
     for n, report in enumerate(articles_from_source(seed), start=1):
         want_year, want_region = EXPECTED[n]
         rows.append({"file": f"seed 篇{n}", "year": report.year, "region": report.region,
-                     "want_year": want_year, "want_region": want_region})
+                     "topics": report.topics, "want_year": want_year, "want_region": want_region})
     return rows
 
 
@@ -102,12 +119,16 @@ def main() -> int:
     started = time.perf_counter()
     if (args.corpus / "manifest.jsonl").exists():
         print(f"corpus: {args.corpus}")
-        score(corpus_rows(args.corpus))
+        rows = corpus_rows(args.corpus)
+        score(rows)
+        topic_counts(rows)
     else:
         print(f"corpus not found at {args.corpus}: FELL BACK to the 8 seed articles and the "
               "expected values in tests/ingest/test_metadata.py (no corpus figures)")
     print("\nseed (expected values set by a person):")
-    score(seed_rows())
+    seed = seed_rows()
+    score(seed)
+    topic_counts(seed)
     print(f"\n{time.perf_counter() - started:.1f} s")
     return 0
 

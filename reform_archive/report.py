@@ -200,7 +200,7 @@ def _validate(data: dict, lines: dict[str, int], body: str, name: str, path: Pat
     for topic in topics:
         if topic not in TOPIC_NAMES:
             problems.append(warning(
-                name, f"topic '{topic}' is not in the vocabulary (docs/topics.md); built anyway / 主题不在词表中",
+                name, f"topic '{topic}' is not in the vocabulary (docs/topics-vocabulary.md); built anyway / 主题不在词表中",
                 at("topic")))
 
     keywords, msg = _string_list(data.get("keywords"), "keywords")

@@ -10,14 +10,20 @@ that applies decides:
 3. the meeting the text is addressed to or adopted at: `第十四届全国人民代表大会第三次会议`
    (terms of the National People's Congress are fixed: the 14th began in 2023), `向第四届全国人民
    代表大会作…报告`, and party congresses (`党的第十二次全国代表大会`, `我受十二届中央委员会委托`);
-4. a meeting the text places relative to its own year: `去年9月第五届全国人民代表大会第三次会议`,
-   `今年党的十二大`, `第八届全国人民代表大会第一次会议以来的五年`;
+   a central committee's report to a congress that names only the congress it looks back on
+   (`党的十五大以来`, `上届代表大会以来…第二次代表大会上决定的`) is to the next one; a communist
+   group's report to `这次成立大会` is to the founding, first, congress;
+4. a meeting or a year the text places relative to its own: `去年9月第五届全国人民代表大会第三次
+   会议`, `今年党的十二大`, `第八届全国人民代表大会第一次会议以来的五年`, `从1959年到现在的五年`;
 5. the report's look back and ahead: `一、2024年工作回顾` and `刚刚过去的1984年` give the next
    year; `2025年经济社会发展总体要求`, `同意报告提出的2025年…` give that year;
 6. a work report (opening `各位代表`) that speaks of `今年` but names no year of its own: the
-   year it mentions most is the one it reviews, so the next one;
+   year it mentions most is the one it reviews, so the next one, unless the report plans for
+   that year (`1987年要`, `确定1987年…的主要任务`): then it is the report's own;
 7. otherwise the latest year the text reports on, never after the page's capture year
-   (`extract_year`), which is right for the seed's summaries and surveys.
+   (`extract_year`), which is right for the seed's summaries and surveys. Not for a national
+   text (metadata.py): the State Council and the party plan years ahead (`为1966年开始的第三个
+   五年计划作好准备` in the 1964 report), so their latest year is a target, not their own.
 
 All rules read the normalised text (NFKC, simplified characters, Arabic digits: chinese.py).
 """
@@ -46,6 +52,16 @@ _NPC_TERM_ONLY = re.compile(rf"向第([{_NUM}]+)届全国人民代表大会作")
 _CPC_CONGRESS = re.compile(
     rf"(?:向(?:党的)?|在中国共产党|^\s*中国共产党)第([{_NUM}]+)次全国代表大会(?!精神)(?:上|作|[,，])", re.M)
 _CPC_OUTGOING = re.compile(rf"(?:受|代表)(?:第)?([{_NUM}]+)届中央委员会")
+# A central committee reports to a congress on the time since the previous one.
+_CC_REPORT = re.compile(rf"(?:受|代表)(?:第?[{_NUM}]+届)?中央委员会")
+_CONGRESS_NAMED = rf"(?:第([{_NUM}]+)次(?:全国)?代表(?:大会|会议)|(?<![{_NUM}])([{_NUM}]+)大)"
+_SINCE_CONGRESS = re.compile(rf"{_CONGRESS_NAMED}以来")
+_PREVIOUS_CONGRESS = re.compile(r"上届(?:党的?)?(?:全国)?代表(?:大会|会议)")
+# A numbered congress spoken of as past: what it decided, or what has happened since.
+_PAST_CONGRESS = re.compile(
+    rf"(?<!这次)(?<!本次)(?<!此次){_CONGRESS_NAMED}(?:上)?(?:所)?(?:决定|通过|提出|确定|制定|以来|以后)")
+_FOUNDING_CONGRESS = re.compile(r"(?:这次|此次|本次)(?:党的)?成立大会")
+_COMMUNIST_GROUP = re.compile(r"共产(?:主义)?(?:组织|小组)|共产党(?:小组|支部)")
 _REVIEW = re.compile(r"((?:19|20)\d{2})\s*年(?:国内)?(?:的)?工作(?:的)?回顾|刚刚过去的\s*((?:19|20)\d{2})\s*年")
 # A plan is named in a heading (`二、2025年经济社会发展总体要求`) or in the resolution adopting it.
 _PLAN = re.compile(
@@ -62,6 +78,10 @@ _RELATIVE_NPC = re.compile(rf"(去年|今年)[^。，,;；]{{0,8}}?{_NPC_REF}")
 _RELATIVE_CPC = re.compile(
     rf"(去年|今年)(?:召开的|举行的)?(?:党的)?(?:第([{_NUM}]+)次全国代表大会|([{_NUM}]+)大)")
 _SINCE_NPC = re.compile(rf"{_NPC_REF}以来的([{_NUM}]+)年")
+# `从1959年到现在的五年`: a span that ends now.
+_SPAN_TO_NOW = re.compile(rf"从((?:19|20)\d{{2}})\s*年(?:到|至)(?:现在|今天|目前)(?:的|这)?([{_NUM}]+)年")
+# A year the report plans for: `1987年要`, `1987年,我们要`, `确定1987年经济体制改革的主要任务`.
+_PLANNED = r"(?<![到\d])({year})\s*年(?:[,，]?\s*(?:我们)?(?:还)?要|[^。,，]{{0,12}}的主要任务)|确定{year}\s*年"
 
 
 def _number(token: str) -> int | None:
@@ -100,6 +120,23 @@ def party_congress_year(opening: str) -> int | None:
     return None
 
 
+def congress_looked_back_on_year(text: str, opening: str) -> int | None:
+    """A central committee's report that names only the congress it looks back on is to the
+    next: `党的十五大以来` → the 16th, 2002; `上届代表大会以来…第二次代表大会上决定的` → the 3rd.
+    A communist group's report to `这次成立大会` is to the founding congress, the first."""
+    if _FOUNDING_CONGRESS.search(text) and _COMMUNIST_GROUP.search(opening):
+        return CPC_CONGRESSES[1]
+    if not _CC_REPORT.search(opening):
+        return None
+    named = [m.group(1) or m.group(2) for m in _SINCE_CONGRESS.finditer(text)]
+    if _PREVIOUS_CONGRESS.search(text):
+        named += [m.group(1) or m.group(2) for m in _PAST_CONGRESS.finditer(text)]
+    numbers = [n for n in map(_number, named) if n]
+    if numbers and max(numbers) + 1 in CPC_CONGRESSES:
+        return CPC_CONGRESSES[max(numbers) + 1]
+    return None
+
+
 def _session_year(term: str, session: str) -> int | None:
     t, n = _number(term), _number(session)
     return NPC_TERMS[t] + n - 1 if t in NPC_TERMS and n else None
@@ -120,6 +157,9 @@ def relative_meeting_year(text: str) -> int | None:
         year, span = _session_year(match.group(1), match.group(2)), _number(match.group(3))
         if year and span:
             return year + span
+    match = _SPAN_TO_NOW.search(text)
+    if match and _number(match.group(2)):
+        return int(match.group(1)) + _number(match.group(2))
     return None
 
 
@@ -134,14 +174,18 @@ def review_or_plan_year(text: str) -> int | None:
 
 
 def work_report_year(text: str) -> int | None:
-    """A work report speaks of its own year as 今年; the year it names most is the one before."""
+    """A work report speaks of its own year as 今年; the year it names most is the one before,
+    unless the report plans for that year (`1987年要`): then that year is its own."""
     if not _SALUTATION.match(text) or text.count("今年") < MIN_THIS_YEAR_MENTIONS:
         return None
     counts = Counter(int(y) for y in _YEAR.findall(text))
     if not counts:
         return None
     most = max(counts.values())
-    return max(y for y, n in counts.items() if n == most) + 1
+    year = max(y for y, n in counts.items() if n == most)
+    if re.search(_PLANNED.format(year=year), text):
+        return year
+    return year + 1
 
 
 def report_year(text: str, *, header_year: int | None = None, title: str = "",
@@ -156,7 +200,8 @@ def report_year(text: str, *, header_year: int | None = None, title: str = "",
     opening = text.lstrip()[:OPENING_CHARS]
     for year in (npc_session_year(meeting) if meeting else None, npc_session_year(title),
                  npc_session_year(opening), party_congress_year(opening),
-                 relative_meeting_year(text), review_or_plan_year(text), work_report_year(text)):
+                 congress_looked_back_on_year(text, opening), relative_meeting_year(text),
+                 review_or_plan_year(text), work_report_year(text)):
         if year:
             return year
     return None

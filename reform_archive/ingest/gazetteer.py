@@ -22,7 +22,9 @@ the text names unambiguously; failing that it stands for the places' common pare
 
 `Gazetteer.resolve` scores mentions (a county supports its county, city and province; a city its
 city and province), takes the best province, the best city within it, then the best county, and
-returns the deepest path reached; ties go to the place named first. A 直辖市 is one province-level
+returns the deepest path reached. A tie stops the descent: a text naming 江西 and 湖南 once each
+does not say which it is about (the 1921 Guangzhou report names 广西, 上海 and 广东 once each), so
+it gets no region rather than the one named first. A 直辖市 is one province-level
 `Place` (``上海市``, city ""); its districts have ``city == province`` and paths never repeat it:
 ``上海市浦东新区``.
 """
@@ -40,9 +42,11 @@ from typing import Container, Iterable, Iterator
 
 import jieba
 
-# Official county-level names that are everyday words (城区 "urban area", 解放区 "liberated area").
+# Official county-level names that are everyday words (城区 "urban area", 解放区 "liberated area"),
+# and old spellings that are: 大城市 "big city" is not 大城县 as a county-level city.
 GENERIC_NAMES = frozenset(
-    {"城区", "郊区", "矿区", "东区", "西区", "南区", "北区", "中区", "老城区", "新城区", "市中区", "解放区"}
+    {"城区", "郊区", "矿区", "东区", "西区", "南区", "北区", "中区", "老城区", "新城区", "市中区", "解放区",
+     "大城市"}
 )
 TOWN_SUFFIXES = ("乡", "镇", "街道")
 # A jieba word may run on past a name by one of these ("石门/县委", "广丰县城", "中共上海市委").
@@ -229,17 +233,17 @@ class Gazetteer:
     def resolve(self, text: str) -> str:
         """Path of the region text is about ("湖南省常德市石门县", "上海市"), or ""."""
         support: Counter[tuple[str, ...]] = Counter()
-        first_seen: dict[tuple[str, ...], int] = {}
         for mention in self.mentions(text):
             for key in support_keys(mention.place):
                 support[key] += 1
-                first_seen.setdefault(key, mention.start)
         chosen: tuple[str, ...] = ()
         for depth in (1, 2, 3):
             options = [k for k in support if len(k) == depth and k[:-1] == chosen]
             if not options:
                 break
-            best = max(options, key=lambda k: (support[k], -first_seen[k]))
+            best = max(options, key=support.__getitem__)
+            if sum(1 for k in options if support[k] == support[best]) > 1:
+                break  # as many mentions of another place: the text does not say which
             if depth == 3 and support[best] < 2 and len(self._counties_named(text, chosen)) > 1:
                 break  # a city-wide text naming several counties once each is about the city
             chosen = best

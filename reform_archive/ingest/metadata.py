@@ -138,20 +138,30 @@ NATIONAL = re.compile(
     r"|共产主义组织.{0,200}(?:此次|这次)代表大会",
     re.M | re.S)
 NATIONAL_OPENING_CHARS = 1000
+# A work report says who speaks by how it names its own place: a local government's report speaks
+# of 全省, 我市, 本县; the State Council's of 我国 and 全国 only. (`全市场` is no place: 统一大市场.)
+_WORK_REPORT = re.compile(r"^\s*各位代表")
+_LOCAL_SELF = re.compile(r"[全我本](?:省|市(?!场)|区(?!域)|县|州|盟|旗|乡|镇)|全自治区")
+_OUR_COUNTRY = re.compile(r"我国|全国")
+MIN_OUR_COUNTRY = 10
 
 
-def is_national(opening: str, meeting: str = "") -> bool:
-    """Whether a text speaks for the whole country (its opening says who speaks, to whom)."""
+def is_national(opening: str, meeting: str = "", text: str = "") -> bool:
+    """Whether a text speaks for the whole country: its opening says who speaks, to whom, or,
+    for a work report, it speaks of the country as its own and never of a province or county."""
     if meeting:
         return "全国人民代表大会" in meeting or "全国代表大会" in meeting
-    return bool(NATIONAL.search(opening))
+    if NATIONAL.search(opening):
+        return True
+    return bool(_WORK_REPORT.match(text) and not _LOCAL_SELF.search(text)
+                and len(_OUR_COUNTRY.findall(text)) >= MIN_OUR_COUNTRY)
 
 
 def resolve_region(text: str, opening: str, meeting: str = "") -> str:
     """A national text has no region; a speech to a local people's congress is about the place
     whose congress it is (`湖南省第十四届人民代表大会` → 湖南省), however many cities it names;
     anything else is located by the gazetteer."""
-    if is_national(opening, meeting):
+    if is_national(opening, meeting, text):
         return ""
     if meeting:
         place = gazetteer.resolve(re.sub(r"第?[一二三四五六七八九十]+届.*$", "", meeting))
@@ -169,17 +179,18 @@ def read_metadata(paragraphs: list[str], *, captured_year: int | None = None,
     text = "\n".join(content)
     normalized = normalize_chinese(text)
     title_line = normalize_chinese(header.title or page_title)
-    year = report_year(normalized, header_year=header.year, title=title_line,
-                       meeting=normalize_chinese(header.meeting))
-    if year is None:
-        year = extract_year(normalized, not_after=captured_year)
+    meeting = normalize_chinese(header.meeting)
+    year = report_year(normalized, header_year=header.year, title=title_line, meeting=meeting)
     opening = (title_line + "\n" + normalized.lstrip())[:NATIONAL_OPENING_CHARS]
-    region = resolve_region(normalized, opening, normalize_chinese(header.meeting))
+    if year is None and not is_national(opening, meeting, normalized.lstrip()):
+        # A national text's latest year is a plan's target (dating.py, rule 7), not its own.
+        year = extract_year(normalized, not_after=captured_year)
+    region = resolve_region(normalized, opening, meeting)
     title = derive_title(content, region)
     return ArticleMetadata(
         title=title,
         year=year,
         region=region,
-        topics=classify_topics(text),
+        topics=classify_topics(normalized),
         keywords=segmenter.keywords(text),
     )

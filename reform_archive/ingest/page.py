@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from .chinese import normalize_chinese
 
 # The speech opens here; a preamble longer than this is not a page header.
-SALUTATION = re.compile(r"^\s*(各位代表|同志们|代表们)\s*[：:！!，,]?\s*$")
+# Web copies may carry zero-width characters after the colon (`各位代表：\u200d` in the 2015 report).
+SALUTATION = re.compile(r"^\s*(各位代表|同志们|代表们)\s*[：:！!，,]?[\s\u200b-\u200d\ufeff]*$")
 MAX_PREAMBLE_LINES = 60
 # `——2026年2月3日在…会议上` (also `（2026年…会议上）`, or the date alone on its line).
 # Read on the normalised preamble (NFKC, simplified, Arabic digits: see chinese.py).

@@ -55,3 +55,51 @@ def test_national_documents_get_no_region(text):
 def test_normalisation_for_extraction():
     assert normalize_chinese("二〇二六年一月二十七日 １９５６年 全國") == "2026年1月27日 1956年 全国"
     assert to_simplified("政府工作報告") == "政府工作报告"
+
+
+@pytest.mark.parametrize("text, year", [
+    # 1987 report: names its own year more than the one it reviews, and plans for it
+    ("各位代表：\n1986年是开始执行第七个五年计划并取得显著成就的一年。过去一年里取得了成绩。\n"
+     "国务院确定1987年经济体制改革的主要任务是增强企业活力。1987年要继续促进横向联合。"
+     "1987年，我们要继续扩大对外开放。今年的改革要稳妥。今年要发展市场。1985年经济过热。", 1987),
+    # 1964 report, as a press summary: a span that ends now
+    ("周恩来总理在报告中首先指出，从第二届全国人民代表大会第一次会议以来，取得了伟大胜利。\n"
+     "周总理说，从一九五九年到现在的五年的事实进一步证明，社会主义革命是推动我国社会前进的伟大动力。"
+     "为一九六六年开始的第三个五年计划作好准备。", 1964),
+    # a central committee's report that names the congress it looks back on
+    ("同志们：\n我代表中央委员会向大会作报告。\n党的十五大以来，我们走过了不平凡的历程。", 2002),
+    ("现在我代表中央委员会作关于上届代表会议\n[\n1\n]\n以来的工作报告。\n"
+     "在上届代表会议上，我们同意了决议。\n关于第二次代表会议上决定的“民权”运动，各地都成立了同盟。", 1923),
+    # a communist group's report to the founding congress
+    ("同志们，北京共产主义组织仅仅是在十个月以前才产生的。我们感到非常遗憾，在此次代表大会上，"
+     "不能向你们谈更多的经验。\n这次成立大会应当具体地解决摆在我们面前的一切任务。", 1921),
+])
+def test_report_year_from_indirect_statements(text, year):
+    assert meta(text).year == year
+
+
+@pytest.mark.parametrize("text", [
+    # a national text's latest year is a plan's target: before, 1966 for the 1964 report
+    "周恩来总理在报告中提出了今后发展国民经济的任务。为一九六六年开始的第三个五年计划作好准备。",
+    # a government work report looking back on a party congress is not a report to the next one
+    "各位代表：\n党的十五大以来，改革取得重大进展。今年要继续深化改革。今年还要扩大开放。",
+    # a congress named as this one is not the one looked back on
+    "我代表中央委员会作关于上届代表大会以来的工作报告。这次第三次代表大会通过的决议。",
+])
+def test_no_year_when_the_text_does_not_say(text):
+    assert meta(text).year is None
+
+
+def test_a_work_report_speaking_for_the_country_gets_no_region():
+    """Before: the 1985 report, whose opening does not say who speaks, was placed in 大城县 (by
+    `大城市`) and, without that, in 香港 (`解决了香港问题`)."""
+    text = ("各位代表：\n刚刚过去的1984年，是我国各族人民取得伟大成就的一年。经过同英国政府的平等协商，"
+            "终于圆满地解决了香港问题。" + "全国经济发展，我国国际地位提高。" * 5
+            + "\n国务院决定：今年的改革要继续把经济搞活。")
+    assert meta(text).region == ""
+
+
+def test_a_local_work_report_keeps_its_region():
+    text = ("各位代表：\n过去一年，全省经济稳步发展，我省在全国率先完成改革。" + "我国经济回升向好，全国统一大市场。" * 5
+            + "湖南省常德市发展加快。")
+    assert meta(text).region == "湖南省常德市"

@@ -100,6 +100,7 @@ def test_renamed_district_from_legacy_data() -> None:
         "N区",
         "新县城",
         "老城区和郊区",
+        "大城市的工业增长速度可能低一些",  # before: 大城县 (河北), by its old spelling 大城市
     ],
 )
 def test_look_alikes_are_no_place(text: str) -> None:
@@ -185,8 +186,13 @@ def test_resolve_without_places() -> None:
     assert resolve_region("") == ""
 
 
-def test_a_tie_goes_to_the_place_named_first() -> None:
-    assert resolve_region("江西和湖南") == "江西省"
+def test_a_tie_leaves_the_region_to_the_level_the_text_settles() -> None:
+    """Before: the place named first won a tie, so a report from 广州 ruled by `广西人`, naming
+    上海 and 广东 once each, was placed in 广西. A wrong region is worse than none."""
+    assert resolve_region("江西和湖南") == ""
+    assert resolve_region("当时广州是在广西人的统治下。在上海，我们成立了学校。广东省的社会教育。") == ""
+    assert resolve_region("湖南省常德市和湖南省岳阳市") == "湖南省"
+    assert resolve_region("江西省的经验，江西省的做法，湖南省也学习") == "江西省"
 
 
 # Bibliographies and publishers.

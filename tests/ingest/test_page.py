@@ -97,3 +97,10 @@ def test_markdown_source_loses_its_front_matter(tmp_path):
                       encoding="utf-8")
     report, = articles_from_source(source)
     assert "title:" not in report.body and "19个" in report.body
+
+
+def test_a_salutation_with_a_zero_width_joiner_is_a_salutation():
+    """The 2015 report opens `各位代表：\\u200d`; before, that line was read as a title."""
+    from reform_archive.ingest.page import SALUTATION
+
+    assert SALUTATION.match("各位代表：\u200d") and SALUTATION.match("同志们！\u200b")
