@@ -15,8 +15,9 @@ stock     stock MkDocs + Material, the same reports as plain pages (`# title` + 
 Figures per build: wall seconds, peak memory (max RSS of the build process, from
 `/usr/bin/time -v`, else getrusage of the children), output bytes in total and per report
 page (the report pages' index.html only; the total includes indexes, search, assets), and the
-ratio ours / stock. Then, for the largest size, one new report is added to the archive and our
-build is run again in the same project (its cache warm): that time is "rebuild after adding one".
+ratio ours / stock. Then, for the largest size, our build is run again in the same project (its
+cache warm): once with nothing changed, once after adding one new report ("rebuild after adding
+one", the issue's figure), and once after editing one report's text.
 
 Each build runs in its own process with NO_MKDOCS_2_WARNING=1.
 """
@@ -205,7 +206,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  scaling ours {sizes[0]} → {sizes[-1]}: {large.seconds / small.seconds:.1f}× the "
                   f"time for {sizes[-1] / sizes[0]:.0f}× the reports", flush=True)
 
-        # Rebuild after one new report, in the largest project (cache warm).
+        # Rebuilds in the largest project (cache warm): unchanged, one report added, one edited.
+        unchanged = build_ours(project, reports, "rebuild")
+        show(unchanged, sizes[-1])
+        print(f"  rebuild with nothing changed: {unchanged.seconds:.1f} s", flush=True)
         # Another seed, so the new report is not a near-duplicate of syn-00000 (then merged).
         source_docs, _ = load_documents()
         extra = make_documents(1, paragraph_pool(source_docs), seed=SEED + 1)[0]
@@ -213,6 +217,11 @@ def main(argv: list[str] | None = None) -> int:
         rebuilt = build_ours(project, reports, "rebuild")
         show(rebuilt, sizes[-1] + 1)
         print(f"  rebuild after adding one report to {sizes[-1]}: {rebuilt.seconds:.1f} s", flush=True)
+        edited = sorted(reports.glob("*.md"))[len(docs) // 2]
+        edited.write_text(edited.read_text(encoding="utf-8") + "\n补充一段：本报告已修订。\n", encoding="utf-8")
+        rebuilt = build_ours(project, reports, "rebuild")
+        show(rebuilt, sizes[-1] + 1)
+        print(f"  rebuild after editing one report: {rebuilt.seconds:.1f} s", flush=True)
     finally:
         if not args.keep:
             shutil.rmtree(workroot, ignore_errors=True)

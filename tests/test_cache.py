@@ -82,6 +82,9 @@ def test_a_rebuild_reuses_the_cache_and_writes_the_same_site(project_copy):
     assert third.returncode == 0, third.stderr
     after = _entries(project_copy)
     assert len(after) == 8 and {k: after[k] for k in entries} == entries
+    # The edited page's old entry is pruned: one entry replaced, none piling up.
+    now = _rendered(project_copy)
+    assert len(now) == len(pages) and len(now.keys() - pages.keys()) == 1
     texts = search_texts(project_copy / "site")
     assert sum("新增一段" in t for t in texts) == 1
     # The edited report went to the index's delta; its old text is not published any more.
@@ -109,3 +112,21 @@ def test_reused_pages_are_the_pages_a_build_without_cache_writes(project_copy, t
     warm_pages, cold_pages = pages(project_copy / "site"), pages(cold_project / "site")
     assert warm_pages.keys() == cold_pages.keys()
     assert [k for k in warm_pages if warm_pages[k] != cold_pages[k]] == []
+
+
+def test_build_and_serve_settings_share_the_search_base_and_keep_both_page_sets(project_copy):
+    """`mkdocs serve` builds with another site_url than `mkdocs build`: pages differ (links,
+    canonical URLs), the search entries do not. Alternating must not rebuild the search base,
+    and going back must not render the pages again."""
+    config = project_copy / "mkdocs.yml"
+    original = config.read_text(encoding="utf-8")
+    assert _build(project_copy).returncode == 0
+    config.write_text(original + "\nsite_url: http://127.0.0.1:8000/\n", encoding="utf-8")
+    served = _build(project_copy)
+    assert served.returncode == 0, served.stderr
+    assert "(reused, with 0 new and 0 removed)" in served.stderr
+    assert " 0 pages reused" in served.stderr
+    config.write_text(original, encoding="utf-8")
+    again = _build(project_copy)
+    assert again.returncode == 0, again.stderr
+    assert "(reused, with 0 new and 0 removed)" in again.stderr and ", 0 rendered" in again.stderr

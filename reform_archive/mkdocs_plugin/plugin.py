@@ -32,7 +32,7 @@ from ..search.text import page_text
 from ..site.indexes import region_levels
 from ..site.sanitize import sanitize_html
 from .config import ReformArchiveConfig
-from .rendered import RenderedPages, site_signature
+from .rendered import RenderedPages, content_identity, site_signature
 
 log = logging.getLogger("mkdocs.plugins.reform_archive")
 CACHE_DIR = ".cache/reform-archive"
@@ -55,6 +55,7 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
         self.reused: dict[str, str] = {}    # dest path in the site → rendered-page key
         self.pending: dict[str, str] = {}   # src_uri of a page rendered now → its key
         self.texts: dict[str, str] = {}     # src_uri → search text, until the page is kept
+        self.identities: dict[str, str] = {}  # src_uri of a report rendered now → search identity
 
     def _reports_dir(self, config: MkDocsConfig) -> Path:
         folder = os.environ.get(REPORTS_ENV) or self.config.reports_dir
@@ -77,7 +78,7 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
     def on_pre_build(self, config: MkDocsConfig) -> None:
         self.search = SearchIndexBuilder()
         self.page_cache = ContentCache(self._cache_dir(config), "pages", code_version(*PAGE_CODE))
-        self.reused, self.pending, self.texts = {}, {}, {}
+        self.reused, self.pending, self.texts, self.identities = {}, {}, {}, {}
 
     # After other plugins have added their files, so generated pages cannot be shadowed.
     @event_priority(-50)
@@ -122,10 +123,11 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
             file = File.generated(config, generated.src_uri, content=generated.content,
                                   inclusion=InclusionLevel.NOT_IN_NAV)
             archived = reports_by_uri.get(generated.src_uri) if generated.is_report else None
+            identity = content_identity(config, generated.src_uri, generated.content) if archived else ""
             if self.rendered.has(key):
                 self.reused[file.dest_uri] = key
                 if archived is not None:
-                    self._add_to_search(file.url, archived, key, lambda key=key: self.rendered.text(key))
+                    self._add_to_search(file.url, archived, identity, lambda key=key: self.rendered.text(key))
                 continue
             files.append(file)
             self.pending[generated.src_uri] = key
@@ -133,6 +135,7 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
             (site_dir / file.dest_uri).unlink(missing_ok=True)
             if archived is not None:
                 self.report_pages[generated.src_uri] = archived
+                self.identities[generated.src_uri] = identity
         log.info(f"reform-archive: {len(archive.shown)} reports shown, "
                  f"{len(archive.reports) - len(archive.shown)} duplicates merged; "
                  f"{len(self.reused)} pages unchanged since the last build")
@@ -150,7 +153,7 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
                 self.page_cache.put(key, cached)
             html, text = cached
             self.texts[page.file.src_uri] = text
-            self._add_to_search(page.url, archived, self.pending.get(page.file.src_uri), text)
+            self._add_to_search(page.url, archived, self.identities.get(page.file.src_uri), text)
             return html
         # Hand-written pages stay in Material's own index; ours lists reports, and only reports.
         return None
@@ -180,6 +183,7 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
         made: set[Path] = set()
         for dest, key in self.reused.items():
             self.rendered.place(key, site_dir / dest, made)
+        self.rendered.prune(set(self.reused.values()) | set(self.pending.values()))
         cache_dir = self._cache_dir(config)
         size = self.search.write(site_dir, cache_dir)
         how = ("built in full" if self.search.rebuilt_base else

@@ -7,9 +7,12 @@ overrides, the navigation that every page shows, and the code of MkDocs, Materia
 cache key hashes all of these (`site_signature` + the page), so any change to them renders the
 pages again; a hit means the page would come out the same, byte for byte (a test checks it).
 
-Entries live in `.cache/reform-archive/rendered/`: `<key>.html` (the finished page) and
-`<key>.txt` (its text, for the search index). They are written once, atomically, and never
-changed in place, so the site may hard-link them instead of copying.
+Entries live in `.cache/reform-archive/rendered/<signature>/`: `<key>.html` (the finished page)
+and `<key>.txt` (its text, for the search index). They are written once, atomically, and never
+changed in place, so the site may hard-link them instead of copying. After a build, `prune`
+drops the entries that build did not use (old versions of edited pages) and keeps one other
+signature's folder besides the current one (`mkdocs serve` and `mkdocs build` differ in
+`site_url`, and alternating between them must not render everything each time).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import hashlib
 import importlib.metadata
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any, Iterable
@@ -79,11 +83,24 @@ def site_signature(config: MkDocsConfig, nav_entries: Iterable[tuple[str, str]])
     return h.hexdigest()
 
 
+def content_identity(config: MkDocsConfig, src_uri: str, markdown: str) -> str:
+    """What a report's search entry is made of, and nothing more: its Markdown as converted by
+    the configured extensions, its URL, and the code that takes its text. Unlike a page's key,
+    it does not change with the theme or `site_url`, so `mkdocs serve` and `mkdocs build` share
+    one search index base."""
+    h = hashlib.sha256(code_version(("site/sanitize.py", "search/text.py"),
+                                    ("markdown", "pymdown-extensions", "nh3")).encode())
+    for key in ("markdown_extensions", "mdx_configs", "use_directory_urls"):
+        h.update(f"{key}={_stable(config[key])}\n".encode())
+    h.update(src_uri.encode() + b"\0" + markdown.encode("utf-8"))
+    return h.hexdigest()
+
+
 class RenderedPages:
     """Finished pages by key; `folder` None switches the cache off (every lookup misses)."""
 
     def __init__(self, folder: Path | None, signature: str) -> None:
-        self.folder = folder / "rendered" if folder is not None else None
+        self.folder = folder / "rendered" / signature[:16] if folder is not None else None
         self.signature = signature
         self.hits = self.misses = 0
 
@@ -121,6 +138,27 @@ class RenderedPages:
                 os.replace(tmp, path)
         except OSError:
             pass  # a read-only or full disk makes the next build slower, never wrong
+
+    def prune(self, used: set[str]) -> int:
+        """Remove the entries not in `used` and the folders of older signatures but the newest
+        one; returns how many entries were removed."""
+        if self.folder is None or not self.folder.is_dir():
+            return 0
+        removed = 0
+        for sub in os.scandir(self.folder):
+            if not sub.is_dir():
+                continue
+            for entry in os.scandir(sub.path):
+                stem = entry.name.rsplit(".", 1)[0]
+                if not stem.startswith(".tmp-") and sub.name + stem not in used:
+                    os.unlink(entry.path)
+                    removed += entry.name.endswith(".html")
+        os.utime(self.folder)  # the newest folder is the current signature's
+        others = sorted((p for p in self.folder.parent.iterdir() if p.is_dir() and p != self.folder),
+                        key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in others[1:]:
+            shutil.rmtree(old, ignore_errors=True)
+        return removed
 
     def place(self, key: str, dest: Path, made: set[Path] | None = None) -> None:
         """Put the finished page at `dest` (see `cache.link_or_copy`)."""
