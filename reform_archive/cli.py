@@ -111,14 +111,14 @@ def _mkdocs_config(args: argparse.Namespace, **overrides):
     return load_config(args.config, **overrides)
 
 
-def _show_build_log() -> None:
-    """MkDocs' warnings and errors, and our plugin's summary lines (reports shown, pages reused,
-    search index), on stderr, as `mkdocs build` would show them."""
+def _show_build_log(level: int = logging.WARNING) -> None:
+    """MkDocs' messages from `level` up, and our plugin's summary lines (reports shown, pages
+    reused, search index), on stderr, as `mkdocs build` would show them."""
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
     mkdocs_log = logging.getLogger("mkdocs")
     mkdocs_log.addHandler(handler)
-    mkdocs_log.setLevel(logging.WARNING)
+    mkdocs_log.setLevel(level)
     logging.getLogger("mkdocs.plugins.reform_archive").setLevel(logging.INFO)
 
 
@@ -147,6 +147,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
 
     _use_reports(args)
+    _show_build_log(logging.INFO)  # "Serving on …", and each rebuild
     serve(config_file=args.config, dev_addr=args.dev_addr, open_in_browser=False)
     return EXIT_OK
 
