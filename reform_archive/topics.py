@@ -7,8 +7,8 @@ an index page per topic is only useful when each holds a meaningful share of the
 Two sorts of topic:
 
 * a document's kind (政府工作报告, 党代会报告, 人大决议) is what the text says it is at its top:
-  `各位代表` to a people's congress, `同志们` and `中央委员会` to a party congress, `…会议听取和审议了`
-  in a resolution. The body does not count: a work report names the party's congress and a
+  `各位代表` to a people's congress, `中央委员会` or `这次代表大会` to a party congress (`同志们`
+  alone is any meeting speech), `…会议听取和审议了` in a resolution. The body does not count: a work report names the party's congress and a
   resolution names the work report. A text has at most one kind, the first that applies;
 * a subject is what the text speaks of at length, counted over the whole text; at most
   MAX_TOPICS, best supported first, after the kind. A subject's terms count only where they are
@@ -67,7 +67,7 @@ VOCABULARY: tuple[Topic, ...] = (
     Topic("政府工作报告", "各级人民政府工作报告", ("各位代表", "代表国务院向", "总理在报告中"), 1,
           opening=KIND_OPENING_CHARS),
     Topic("党代会报告", "中国共产党全国和地方代表大会的报告",
-          ("同志们", "代表中央委员会", "受中央委员会", "届中央委员会", "全国代表大会", "这次代表大会",
+          ("代表中央委员会", "受中央委员会", "届中央委员会", "全国代表大会", "这次代表大会",
            "此次代表大会", "党代表大会", "党代表会议"), 1,
           opening=KIND_OPENING_CHARS),
 )

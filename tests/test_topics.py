@@ -21,6 +21,12 @@ def test_a_document_is_of_the_kind_its_opening_says(text, kind):
     assert [t for t in classify_topics(text) if t in kinds] == [kind]
 
 
+def test_a_meeting_speech_that_opens_with_comrades_is_no_congress_report():
+    """`同志们` opens any meeting speech, e.g. a city's work meeting on township reform."""
+    speech = "同志们：\n今天召开全市乡镇机构改革工作会议，主要任务是部署乡镇机构改革。撤并乡镇的工作要稳妥。\n"
+    assert "党代会报告" not in classify_topics(speech)
+
+
 def test_a_kind_named_in_the_body_is_not_the_documents_kind():
     """A township survey that mentions 人民代表大会 is no party congress report."""
     body = "乡镇机构改革以来，乡镇人大沦为助手，违背了人民代表大会的根本政治制度。" * 3
