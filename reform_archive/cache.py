@@ -91,10 +91,10 @@ def link_or_copy(source: Path, dest: Path, made: set[Path] | None = None) -> Non
         if made is not None:
             made.add(folder)
     try:
-        dest.unlink()
-    except FileNotFoundError:
-        pass
-    try:
         os.link(source, dest)
-    except OSError:
+    except FileExistsError:
+        dest.unlink()
+        link_or_copy(source, dest, made)
+    except OSError:  # another file system, or no hard links there: a copy, into a new file
+        dest.unlink(missing_ok=True)
         shutil.copyfile(source, dest)

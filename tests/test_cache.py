@@ -130,3 +130,20 @@ def test_build_and_serve_settings_share_the_search_base_and_keep_both_page_sets(
     again = _build(project_copy)
     assert again.returncode == 0, again.stderr
     assert "(reused, with 0 new and 0 removed)" in again.stderr and ", 0 rendered" in again.stderr
+
+
+def test_link_or_copy_replaces_a_file_without_writing_through_it(tmp_path):
+    """A site file may be a hard link to a cache entry: putting another file there must leave
+    the entry as it was."""
+    from reform_archive.cache import link_or_copy
+
+    entry_a, entry_b = tmp_path / "a.html", tmp_path / "b.html"
+    entry_a.write_text("页面甲", encoding="utf-8")
+    entry_b.write_text("页面乙", encoding="utf-8")
+    made: set[Path] = set()
+    dest = tmp_path / "site" / "reports" / "x" / "index.html"
+    link_or_copy(entry_a, dest, made)
+    assert dest.read_text(encoding="utf-8") == "页面甲" and dest.parent in made
+    link_or_copy(entry_b, dest, made)
+    assert dest.read_text(encoding="utf-8") == "页面乙"
+    assert entry_a.read_text(encoding="utf-8") == "页面甲"
