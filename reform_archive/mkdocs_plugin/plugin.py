@@ -131,6 +131,7 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
             page.content = None
         return use_our_worker(output)
 
+    @event_priority(-50)  # after Material's search plugin has written its index, which we empty
     def on_post_build(self, config: MkDocsConfig) -> None:
         size = self.search.write(Path(config.site_dir))
         log.info(f"reform-archive: search index of {len(self.search.documents)} pages, {size // 1024} KB; "

@@ -6,6 +6,7 @@ metadata), files go out into a folder.
 
 from __future__ import annotations
 
+import json
 import re
 from importlib.resources import files
 from pathlib import Path
@@ -16,6 +17,7 @@ ASSETS = "assets/reform-archive"
 WORKER = f"{ASSETS}/search-worker.js"
 UI_SCRIPT = f"{ASSETS}/search-ui.js"
 INDEX_DIR = "search"
+MATERIAL_INDEX = "search_index.json"
 # Material's page configuration names its lunr worker; ours takes its place.
 _MATERIAL_WORKER = re.compile(r'("search":\s*")([^"]*?)assets/javascripts/workers/search\.[0-9a-f]+\.min\.js"')
 
@@ -40,7 +42,18 @@ class SearchIndexBuilder:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)
             total += len(content)
+        _empty_material_index(site_dir / INDEX_DIR / MATERIAL_INDEX)
         return total
+
+
+def _empty_material_index(path: Path) -> None:
+    """Material's page script still fetches its search index and hands it to the worker, which
+    is ours and does not read it: keep its configuration, drop the documents (every visitor's
+    first search would download them for nothing)."""
+    if path.is_file():
+        index = json.loads(path.read_text(encoding="utf-8"))
+        index["docs"] = []
+        path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def asset(name: str) -> str:

@@ -152,6 +152,14 @@ def test_search_page_narrows_by_facets(page: Page, site, page_texts):
     assert len(listed) == n and all(t.startswith(year) or year == "未知" for t in listed)
 
 
+def test_materials_unused_index_is_left_empty(site):
+    """Material's page script fetches search_index.json on every page; our worker ignores it."""
+    import json
+
+    index = json.loads((site.site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert index["docs"] == [] and index["config"]["lang"] == ["zh"]
+
+
 def test_a_cold_query_fetches_only_part_of_the_index(page: Page, site):
     """The index is sharded: a query downloads the shards of its own grams, not the archive."""
     fetched = []

@@ -1,3 +1,4 @@
+import gzip
 import json
 
 from reform_archive.search.index import META_CHUNK, TEXT_BLOCK, SearchDocument, build_search_index, fnv1a
@@ -29,11 +30,15 @@ def test_index_files_are_sharded_and_complete():
     shards = [name for name in files if name.startswith("g/")]
     assert len(shards) == manifest["shards"] >= 16
     assert len([n for n in files if n.startswith("m/")]) == -(-70 // META_CHUNK)
-    assert files["t/3/0.txt"].decode("utf-8") == "报告3\n" + "乡镇卫生院" * 4
-    assert len(files["docinfo.bin"]) == 70 * 5
+    assert json.loads(gzip.decompress(files["m/1.json.gz"]))[3] == [docs[19].url, "报告19", 2006, "湖南省"]
+    assert json.loads(files["r/19.json"]) == [docs[19].url, "报告19", 2006, "湖南省"]
+    assert gzip.decompress(files["t/3/0.txt.gz"]).decode("utf-8") == "报告3\n" + "乡镇卫生院" * 4
+    info = gzip.decompress(files["docinfo.bin"])
+    assert info[:70] == bytes(len(d.title) + 1 for d in docs)
+    assert int.from_bytes(info[70 + 4 * 3 : 70 + 4 * 4], "little") == len(docs[3].text)
     # The gram 卫生 lives in exactly the shard its hash names.
     key = "卫生".encode("utf-8")
-    holder = [n for n in shards if key in files[n]]
+    holder = [n for n in shards if key in gzip.decompress(files[n])]
     assert holder == [f"g/{fnv1a('卫生') % manifest['shards']}.bin"]
 
 
@@ -48,6 +53,6 @@ def test_long_texts_are_split_into_blocks_that_join_back():
     body = "".join(f"第{i}段乡镇卫生院。" for i in range(2000))
     doc = SearchDocument(url="reports/2006/r/", title="长报告", body=body)
     files = build_search_index([doc])
-    blocks = sorted((int(n.split("/")[2][:-4]), v) for n, v in files.items() if n.startswith("t/0/"))
+    blocks = sorted((int(n.split("/")[2].split(".")[0]), v) for n, v in files.items() if n.startswith("t/0/"))
     assert len(blocks) == -(-len(doc.text) // TEXT_BLOCK) > 1
-    assert "".join(v.decode("utf-8") for _, v in blocks) == doc.text
+    assert "".join(gzip.decompress(v).decode("utf-8") for _, v in blocks) == doc.text

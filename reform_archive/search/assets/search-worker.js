@@ -18,29 +18,36 @@ const K1 = 1.2, B = 0.75, TITLE_BOOST = 2.5;
 
 const base = new URL("../../search/", self.location.href);  // worker: assets/reform-archive/
 let manifest = null, docinfo = null;
-const shards = new Map();       // shard number -> Promise<Map<gram, postings>>
-const metaChunks = new Map();
+const shards = new Map();       // shard number -> Promise<Map<gram, entry>> (document lists)
+const packedPositions = new Map();  // shard number -> Promise<bytes of p/<n>.bin>
+const lines = new Map();        // doc -> Promise<[url, title, year, region]>
 const texts = new Map();
 let latest = 0;                 // sequence number of the newest header query
 let t2s = null;                 // traditional → simplified table, fetched when a query needs it
 const channel = typeof BroadcastChannel !== "undefined" ? new BroadcastChannel("reform-archive-search") : null;
+const utf8 = new TextDecoder();
 
-async function fetchOk(path, as) {
+/* A file of the index as bytes. Index files are gzip-compressed (the benchmark's and most static
+ * servers send them as they are); a server that decompressed on the way is fine too. */
+async function fetchBytes(path) {
   const response = await fetch(new URL(path, base));
   if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
-  return as === "json" ? response.json() : as === "text" ? response.text() : response.arrayBuffer();
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (bytes.length < 18 || bytes[0] !== 0x1f || bytes[1] !== 0x8b || bytes[2] !== 8) return bytes;
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
 }
+const fetchJSON = async path => JSON.parse(utf8.decode(await fetchBytes(path)));
 
 async function setup() {
   if (!manifest) {
-    const [m, info] = await Promise.all([fetchOk("manifest.json", "json"), fetchOk("docinfo.bin")]);
+    const [m, info] = await Promise.all([fetchJSON("manifest.json"), fetchBytes("docinfo.bin")]);
+    // docinfo.bin: every report's title length (u8, with its line break), then every
+    // report's text length in characters (u32, little-endian).
+    const view = new DataView(info.buffer, info.byteOffset, info.byteLength);
+    docinfo = { titleLength: info.slice(0, m.docs), length: new Uint32Array(m.docs) };
+    for (let i = 0; i < m.docs; i++) docinfo.length[i] = view.getUint32(m.docs + 4 * i, true);
     manifest = m;
-    const view = new DataView(info);
-    docinfo = { titleLength: new Uint8Array(m.docs), length: new Uint32Array(m.docs) };
-    for (let i = 0; i < m.docs; i++) {
-      docinfo.titleLength[i] = view.getUint8(i * 5);
-      docinfo.length[i] = view.getUint32(i * 5 + 1, true);
-    }
   }
   return manifest;
 }
@@ -77,47 +84,78 @@ function fnv1a(key) {
   return h >>> 0;
 }
 
-function decodeShard(buffer) {
-  const bytes = new Uint8Array(buffer);
+function varintReader(bytes) {
   let p = 0;
-  const varint = () => {
-    let result = 0, shift = 0, b;
-    do { b = bytes[p++]; result += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80);
-    return result;
+  return {
+    next() {
+      let result = 0, shift = 0, b;
+      do { b = bytes[p++]; result += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80);
+      return result;
+    },
+    take(n) { const out = bytes.subarray(p, p + n); p += n; return out; },
   };
-  const decoder = new TextDecoder();
+}
+
+/* A shard's grams: gram -> { docs, counts, where (bigrams), and where its positions are }. */
+function decodeShard(bytes, shardNumber) {
+  const r = varintReader(bytes);
   const grams = new Map();
-  const count = varint();
+  const count = r.next();
+  let packedOffset = 0;
   for (let g = 0; g < count; g++) {
-    const keyLength = varint();
-    const gram = decoder.decode(bytes.subarray(p, p + keyLength));
-    p += keyLength;
-    const unigram = [...gram].length === 1;
-    const docs = new Map();
+    const gram = utf8.decode(r.take(r.next()));
+    const bigram = [...gram].length === 2;
+    const n = r.next();
+    const docs = new Int32Array(n), counts = new Int32Array(n), where = bigram ? new Int32Array(n) : null;
     let doc = 0;
-    const ndocs = varint();
-    for (let d = 0; d < ndocs; d++) {
-      doc += varint();
-      const n = varint();
-      if (unigram) { docs.set(doc, n); continue; }
-      const positions = new Int32Array(n);
-      let last = 0;
-      for (let i = 0; i < n; i++) { last += varint(); positions[i] = last; }
-      docs.set(doc, positions);
+    for (let d = 0; d < n; d++) {
+      doc += r.next();
+      docs[d] = doc;
+      counts[d] = r.next();
+      if (bigram) where[d] = r.next();
     }
-    grams.set(gram, docs);
+    const entry = { shard: shardNumber, index: g, docs, counts, where, posBytes: 0, posOffset: -1, positions: null };
+    if (bigram) {
+      entry.posBytes = r.next();
+      if (entry.posBytes <= manifest.packBytes) { entry.posOffset = packedOffset; packedOffset += entry.posBytes; }
+    }
+    grams.set(gram, entry);
   }
   return grams;
 }
 
 function shard(n) {
-  if (!shards.has(n)) shards.set(n, fetchOk(`g/${n}.bin`).then(decodeShard));
+  if (!shards.has(n)) shards.set(n, fetchBytes(`g/${n}.bin`).then(bytes => decodeShard(bytes, n)));
   return shards.get(n);
 }
 
-async function postings(gram) {
+async function entryOf(gram) {
   const grams = await shard(fnv1a(gram) % manifest.shards);
-  return grams.get(gram) || new Map();
+  return grams.get(gram) || null;
+}
+
+/* A bigram's positions, fetched (its own file, or its part of the shard's packed file) and
+ * decoded on first use: { offsets (per document in `docs`), positions }. */
+function positionsOf(entry) {
+  if (!entry.positions) entry.positions = (async () => {
+    let bytes;
+    if (entry.posOffset >= 0) {
+      if (!packedPositions.has(entry.shard)) packedPositions.set(entry.shard, fetchBytes(`p/${entry.shard}.bin`));
+      bytes = (await packedPositions.get(entry.shard)).subarray(entry.posOffset, entry.posOffset + entry.posBytes);
+    } else {
+      bytes = await fetchBytes(`p/${entry.shard}-${entry.index}.bin`);
+    }
+    const n = entry.docs.length, offsets = new Int32Array(n + 1);
+    for (let d = 0; d < n; d++) offsets[d + 1] = offsets[d] + entry.counts[d];
+    const positions = new Int32Array(offsets[n]);
+    const r = varintReader(bytes);
+    for (let d = 0; d < n; d++) {
+      let last = 0;
+      for (let k = offsets[d]; k < offsets[d + 1]; k++) { last += r.next(); positions[k] = last; }
+    }
+    return { offsets, positions };
+  })();
+  return entry.positions;
 }
 
 function bigrams(part) {
@@ -127,8 +165,28 @@ function bigrams(part) {
   return out;
 }
 
-function contains(sorted, value) {
-  let lo = 0, hi = sorted.length - 1;
+/* Sorted ids in both sorted lists. */
+function intersect(a, b) {
+  if (a.length > b.length) [a, b] = [b, a];
+  const out = new Int32Array(a.length);
+  let n = 0;
+  if (a.length * 16 < b.length) {
+    let lo = 0;
+    for (const value of a) {
+      let hi = b.length;
+      while (lo < hi) { const mid = (lo + hi) >> 1; if (b[mid] < value) lo = mid + 1; else hi = mid; }
+      if (lo < b.length && b[lo] === value) out[n++] = value;
+    }
+  } else {
+    for (let i = 0, j = 0; i < a.length && j < b.length;) {
+      if (a[i] === b[j]) { out[n++] = a[i]; i++; j++; } else if (a[i] < b[j]) i++; else j++;
+    }
+  }
+  return out.subarray(0, n);
+}
+
+function contains(sorted, from, to, value) {
+  let lo = from, hi = to - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
     if (sorted[mid] === value) return true;
@@ -137,70 +195,126 @@ function contains(sorted, value) {
   return false;
 }
 
-/* Documents containing `part` as a string: Map doc -> sorted match start positions
- * (for a single character: doc -> occurrence count, positions unknown). */
+/* Which bigrams' positions prove a match: the first, the last, and no two characters
+ * uncovered in between, choosing the fewest bytes to fetch. */
+function cover(entries) {
+  const m = entries.length, cost = new Float64Array(m), from = new Int32Array(m);
+  for (let i = 0; i < m; i++) {
+    from[i] = i === 0 ? -1 : (i >= 2 && cost[i - 2] < cost[i - 1] ? i - 2 : i - 1);
+    cost[i] = entries[i].posBytes + 1 + (i === 0 ? 0 : cost[from[i]]);
+  }
+  const chosen = [];
+  for (let i = m - 1; i >= 0; i = from[i]) chosen.unshift(i);
+  return chosen;
+}
+
+/* A match: the documents containing `part` as a string (sorted), with per document the number
+ * of occurrences (`tf`) and `where`: (first occurrence after the title + 1, or 0) * 2 + 1 if
+ * it occurs in the title. Single characters have no `where`. */
+const NO_MATCH = { single: false, docs: new Int32Array(0), tf: new Int32Array(0), where: new Int32Array(0) };
+
 async function matchPart(part) {
   const chars = [...part];
   if (chars.length === 1) {
-    const docs = await postings(part);
-    return { single: true, docs };
+    const e = await entryOf(part);
+    return e ? { single: true, docs: e.docs, tf: e.counts, where: null } : { ...NO_MATCH, single: true };
   }
-  const grams = bigrams(part);
-  const lists = await Promise.all(grams.map(postings));
-  const result = new Map();
-  if (lists.some(list => list.size === 0)) return { single: false, docs: result };
-  const order = lists.map((list, i) => i).sort((a, b) => lists[a].size - lists[b].size);
-  for (const [doc] of lists[order[0]]) {
-    if (!order.every(i => lists[i].has(doc))) continue;
-    // Anchor on the gram with the fewest positions in this document.
+  const entries = await Promise.all(bigrams(part).map(entryOf));
+  if (entries.some(e => !e)) return NO_MATCH;
+  if (entries.length === 1) return { single: false, docs: entries[0].docs, tf: entries[0].counts, where: entries[0].where };
+  let candidates = entries[0].docs;
+  for (const e of entries.slice(1)) candidates = intersect(candidates, e.docs);
+  if (!candidates.length) return NO_MATCH;
+  const chosen = cover(entries);
+  const lists = await Promise.all(chosen.map(i => positionsOf(entries[i])));
+  const docs = new Int32Array(candidates.length), tf = new Int32Array(candidates.length);
+  const where = new Int32Array(candidates.length);
+  const at = chosen.map(() => 0);
+  let n = 0;
+  for (const doc of candidates) {
     let anchor = 0;
-    for (let i = 1; i < grams.length; i++)
-      if (lists[i].get(doc).length < lists[anchor].get(doc).length) anchor = i;
-    const starts = [];
-    for (const position of lists[anchor].get(doc)) {
-      const start = position - anchor;
+    for (let j = 0; j < chosen.length; j++) {
+      const list = entries[chosen[j]].docs;
+      while (list[at[j]] < doc) at[j]++;
+      const size = lists[j].offsets[at[j] + 1] - lists[j].offsets[at[j]];
+      if (size < lists[anchor].offsets[at[anchor] + 1] - lists[anchor].offsets[at[anchor]]) anchor = j;
+    }
+    const title = docinfo.titleLength[doc];
+    let count = 0, first = -1, firstBody = -1;
+    const { offsets, positions } = lists[anchor];
+    for (let k = offsets[at[anchor]]; k < offsets[at[anchor] + 1]; k++) {
+      const start = positions[k] - chosen[anchor];
       if (start < 0) continue;
       let ok = true;
-      for (let i = 0; i < grams.length && ok; i++)
-        if (i !== anchor) ok = contains(lists[i].get(doc), start + i);
-      if (ok) starts.push(start);
+      for (let j = 0; j < chosen.length && ok; j++) {
+        if (j === anchor) continue;
+        const o = lists[j].offsets;
+        ok = contains(lists[j].positions, o[at[j]], o[at[j] + 1], start + chosen[j]);
+      }
+      if (!ok) continue;
+      if (count++ === 0) first = start;
+      if (firstBody < 0 && start >= title) firstBody = start;
     }
-    if (starts.length) result.set(doc, starts.sort((a, b) => a - b));
+    if (count) {
+      docs[n] = doc; tf[n] = count; where[n] = (firstBody + 1) * 2 + (first < title ? 1 : 0); n++;
+    }
   }
-  return { single: false, docs: result };
+  return { single: false, docs: docs.subarray(0, n), tf: tf.subarray(0, n), where: where.subarray(0, n) };
 }
 
 /* --- ranking: BM25 over exact occurrences, with a boost when the match is in the title --- */
+/* Returns [doc, score, snippet start] for every document that matches every part, best first. */
 function rank(parts, matches) {
+  if (!matches.length) return [];
   const N = manifest.docs, avg = manifest.avgLength || 1;
-  let candidates = null;
-  for (const m of matches) {
-    const docs = new Set(m.docs.keys());
-    candidates = candidates ? new Set([...candidates].filter(d => docs.has(d))) : docs;
-  }
-  const scored = [];
-  for (const doc of candidates || []) {
-    let score = 0;
+  let candidates = matches[0].docs;
+  for (const m of matches.slice(1)) candidates = intersect(candidates, m.docs);
+  const idf = matches.map(m => Math.log(1 + (N - m.docs.length + 0.5) / (m.docs.length + 0.5)));
+  const at = matches.map(() => 0);
+  const scored = new Array(candidates.length);
+  candidates.forEach((doc, c) => {
+    let score = 0, snippetAt = -1;
     const norm = 1 - B + B * docinfo.length[doc] / avg;
     matches.forEach((m, i) => {
-      const df = m.docs.size;
-      const idf = Math.log(1 + (N - df + 0.5) / (df + 0.5));
-      const value = m.docs.get(doc);
-      const tf = m.single ? value : value.length;
-      score += idf * (tf * (K1 + 1)) / (tf + K1 * norm);
-      if (!m.single && value[0] < docinfo.titleLength[doc]) score += TITLE_BOOST * idf;
+      while (m.docs[at[i]] < doc) at[i]++;
+      const tf = m.tf[at[i]];
+      score += idf[i] * (tf * (K1 + 1)) / (tf + K1 * norm);
+      if (m.single) return;
+      const where = m.where[at[i]];
+      if (where & 1) score += TITLE_BOOST * idf[i];
+      const candidate = where >> 1 ? (where >> 1) - 1 : 0;
+      if (snippetAt < 0 || candidate < snippetAt) snippetAt = candidate;
     });
-    scored.push([doc, score]);
-  }
+    scored[c] = [doc, score, snippetAt < 0 ? docinfo.titleLength[doc] : snippetAt];
+  });
   scored.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
   return scored;
 }
 
-async function meta(doc) {
-  const chunk = Math.floor(doc / manifest.metaChunk);
-  if (!metaChunks.has(chunk)) metaChunks.set(chunk, fetchOk(`m/${chunk}.json`, "json"));
-  const [url, title, year, region] = (await metaChunks.get(chunk))[doc % manifest.metaChunk];
-  return { url, title, year: year || "", region };
+/* What the result lines of `docs` show: one small file per report, or, where a result list
+ * covers much of a chunk of META_CHUNK reports, the whole chunk (fewer requests and bytes). */
+async function resultLines(docs) {
+  const size = manifest.metaChunk, wanted = new Map();
+  for (const doc of docs) {
+    if (lines.has(doc)) continue;
+    const chunk = Math.floor(doc / size);
+    wanted.set(chunk, (wanted.get(chunk) || 0) + 1);
+  }
+  for (const doc of docs) {
+    if (lines.has(doc)) continue;
+    const chunk = Math.floor(doc / size);
+    if (wanted.get(chunk) >= size / 2) {
+      const all = fetchJSON(`m/${chunk}.json.gz`);
+      for (let d = chunk * size; d < Math.min(manifest.docs, (chunk + 1) * size); d++)
+        if (!lines.has(d)) lines.set(d, all.then(list => list[d - chunk * size]));
+    } else {
+      lines.set(doc, fetchJSON(`r/${doc}.json`));
+    }
+  }
+  return Promise.all(docs.map(async doc => {
+    const [url, title, year, region] = await lines.get(doc);
+    return { url, title, year: year || "", region };
+  }));
 }
 
 /* The characters [from, to) of a report's text (positions in code points), fetched block by block. */
@@ -210,7 +324,7 @@ async function textRange(doc, from, to) {
   const blocks = [];
   for (let k = first; k <= last; k++) {
     const key = `${doc}/${k}`;
-    if (!texts.has(key)) texts.set(key, fetchOk(`t/${doc}/${k}.txt`, "text").catch(() => ""));
+    if (!texts.has(key)) texts.set(key, fetchBytes(`t/${doc}/${k}.txt.gz`).then(b => utf8.decode(b)).catch(() => ""));
     blocks.push(texts.get(key));
   }
   const joined = [...(await Promise.all(blocks)).join("")];
@@ -255,18 +369,6 @@ async function snippet(doc, start, parts) {
   return (from > 0 ? "…" : "") + highlight(window, parts) + (atEnd ? "" : "…");
 }
 
-function firstBodyMatch(doc, matches) {
-  let best = null;
-  for (const m of matches) {
-    if (m.single) continue;
-    const starts = m.docs.get(doc);
-    const body = starts.find(s => s >= docinfo.titleLength[doc]);
-    const candidate = body ?? starts[0];
-    if (best === null || candidate < best) best = candidate;
-  }
-  return best ?? docinfo.titleLength[doc];
-}
-
 /* Split an absent query into the longest pieces that do occur in the archive. */
 async function suggestion(parts) {
   const pieces = [];
@@ -277,10 +379,10 @@ async function suggestion(parts) {
       let j = chars.length;
       for (; j > i + 1; j--) {
         const candidate = chars.slice(i, j).join("");
-        if ((await matchPart(candidate)).docs.size) break;
+        if ((await matchPart(candidate)).docs.length) break;
       }
       const piece = chars.slice(i, j).join("");
-      if (j > i + 1 || (await matchPart(piece)).docs.size) pieces.push(piece);
+      if (j > i + 1 || (await matchPart(piece)).docs.length) pieces.push(piece);
       i = j;
     }
   }
@@ -292,7 +394,7 @@ async function suggestion(parts) {
 /* Traditional characters never occur in the (simplified) index, so a part that finds nothing
  * is retried in simplified characters; the table is fetched only then. */
 async function simplified(part) {
-  if (!t2s) t2s = await fetchOk("t2s.json", "json");
+  if (!t2s) t2s = await fetchJSON("t2s.json.gz");
   return [...part].map(c => t2s[c] || c).join("");
 }
 
@@ -301,7 +403,7 @@ async function search(query, limit) {
   let parts = parseQuery(query);
   if (!parts.length) return { parts, ranked: [], matches: [] };
   let matches = await Promise.all(parts.map(matchPart));
-  if (matches.some(m => m.docs.size === 0) && parts.some(p => /[\u3400-\u9fff]/.test(p))) {
+  if (matches.some(m => m.docs.length === 0) && parts.some(p => /[\u3400-\u9fff]/.test(p))) {
     const converted = await Promise.all(parts.map(simplified));
     if (converted.some((p, i) => p !== parts[i])) {
       parts = converted;
@@ -313,12 +415,13 @@ async function search(query, limit) {
 }
 
 async function materialResult(query) {
-  const { parts, ranked, total, matches } = await search(query, MAX_ITEMS);
-  const items = await Promise.all(ranked.map(async ([doc, score], i) => {
-    const m = await meta(doc);
+  const { parts, ranked, total } = await search(query, MAX_ITEMS);
+  const shown = await resultLines(ranked.map(([doc]) => doc));
+  const items = await Promise.all(ranked.map(async ([doc, score, snippetAt], i) => {
+    const m = shown[i];
     const details = [m.year, m.region].filter(Boolean).join(" · ");
     let teaser = details ? `<p class="ra-search-meta">${escapeHTML(String(details))}</p>` : "";
-    if (i < SNIPPETS) teaser += `<p>${await snippet(doc, firstBodyMatch(doc, matches), parts)}</p>`;
+    if (i < SNIPPETS) teaser += `<p>${await snippet(doc, snippetAt, parts)}</p>`;
     return [{
       location: m.url, title: highlight(m.title, parts), text: teaser, score,
       terms: Object.fromEntries(parts.map(p => [p, true])),
@@ -339,11 +442,12 @@ async function materialResult(query) {
 }
 
 async function facetResult(query) {
-  const { parts, ranked, matches } = await search(query, 0);
-  const results = await Promise.all(ranked.map(async ([doc, score], i) => {
-    const m = await meta(doc);
+  const { parts, ranked } = await search(query, 0);
+  const shown = await resultLines(ranked.map(([doc]) => doc));
+  const results = await Promise.all(ranked.map(async ([doc, score, snippetAt], i) => {
+    const m = shown[i];
     return { doc, score, ...m, title: highlight(m.title, parts),
-             snippet: i < SNIPPETS ? await snippet(doc, firstBodyMatch(doc, matches), parts) : "" };
+             snippet: i < SNIPPETS ? await snippet(doc, snippetAt, parts) : "" };
   }));
   const suggest = !ranked.length && parts.length ? await suggestion(parts) : null;
   return { query, parts, results, suggestion: suggest };
