@@ -60,7 +60,7 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
         return config
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
-        self.search = SearchIndexBuilder()
+        self.search = SearchIndexBuilder(self.config.search_lines_table_kb * 1024)
         folder = Path(config.config_file_path).parent / CACHE_DIR if self.config.cache else None
         self.page_cache = ContentCache(folder, "pages", code_version(*PAGE_CODE))
 

@@ -11,7 +11,7 @@ import re
 from importlib.resources import files
 from pathlib import Path
 
-from .index import SearchDocument, build_search_index
+from .index import LINES_TABLE_MAX_BYTES, SearchDocument, build_search_index
 
 ASSETS = "assets/reform-archive"
 WORKER = f"{ASSETS}/search-worker.js"
@@ -23,8 +23,9 @@ _MATERIAL_WORKER = re.compile(r'("search":\s*")([^"]*?)assets/javascripts/worker
 
 
 class SearchIndexBuilder:
-    def __init__(self) -> None:
+    def __init__(self, lines_table_max: int = LINES_TABLE_MAX_BYTES) -> None:
         self.documents: list[SearchDocument] = []
+        self.lines_table_max = lines_table_max
 
     def add_text(self, url: str, title: str, text: str, *, year: int | None = None,
                  region: str = "", province: str = "", topics: list[str] | None = None) -> None:
@@ -37,7 +38,7 @@ class SearchIndexBuilder:
         """Write the index under site_dir/search/; returns its size in bytes."""
         docs = sorted(self.documents, key=lambda d: d.url)
         total = 0
-        for name, content in build_search_index(docs).items():
+        for name, content in build_search_index(docs, lines_table_max=self.lines_table_max).items():
             path = site_dir / INDEX_DIR / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)

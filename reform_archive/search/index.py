@@ -39,6 +39,7 @@ FORMAT_VERSION = 2
 TEXT_BLOCK = 1024  # characters per text block: a snippet needs one or two blocks, not the report
 META_CHUNK = 16  # result lines per chunk, for result lists that cover much of the archive
 TARGET_SHARD_BYTES = 8 * 1024  # of document lists (uncompressed)
+LINES_TABLE_MAX_BYTES = 256 * 1024  # every result line in one file, up to this size (gzip)
 POSITIONS_PACK_BYTES = 1024  # position lists up to this size share their shard's file
 GZIP_LEVEL = 6
 GATHER_BYTES = 8 * 1024 * 1024
@@ -432,8 +433,10 @@ def _postings_files(grams: _EncodedGrams) -> dict[str, bytes]:
     return files
 
 
-def build_search_index(docs: list[SearchDocument]) -> dict[str, bytes]:
-    """Every file of the index, keyed by its path under `search/`."""
+def build_search_index(docs: list[SearchDocument], *,
+                       lines_table_max: int = LINES_TABLE_MAX_BYTES) -> dict[str, bytes]:
+    """Every file of the index, keyed by its path under `search/`. `lines_table_max`: the
+    largest lines.json.gz (bytes) to write; a larger archive gets per-report result lines."""
     packed = _gzip
     files: dict[str, bytes] = {}
     postings = _postings_files(_encoded_grams(docs))
@@ -446,12 +449,20 @@ def build_search_index(docs: list[SearchDocument]) -> dict[str, bytes]:
     text_lengths = np.array([len(d.text) for d in docs], dtype="<u4").tobytes()
     files["docinfo.bin"] = packed(title_lengths + text_lengths)
 
-    # What a result line shows, nothing more: every byte here is paid by broad queries.
-    lines = [[d.url, d.title, d.year or 0, d.region] for d in docs]
-    for doc_id, line in enumerate(lines):
-        files[f"r/{doc_id}.json"] = _json(line)
-    for start in range(0, len(docs), META_CHUNK):
-        files[f"m/{start // META_CHUNK}.json.gz"] = packed(_json(lines[start : start + META_CHUNK]))
+    # What a result line shows, nothing more. A result list shows up to 200 reports spread
+    # over the whole archive: one table of every line is one request; past a size, lines are
+    # fetched one report at a time, or by chunk where a list covers much of one.
+    table = packed(_json([[d.url for d in docs], [d.title for d in docs], [d.year or 0 for d in docs],
+                          [d.region for d in docs]]))
+    lines_table = len(table) <= lines_table_max
+    if lines_table:
+        files["lines.json.gz"] = table
+    else:
+        lines = [[d.url, d.title, d.year or 0, d.region] for d in docs]
+        for doc_id, line in enumerate(lines):
+            files[f"r/{doc_id}.json"] = _json(line)
+        for start in range(0, len(docs), META_CHUNK):
+            files[f"m/{start // META_CHUNK}.json.gz"] = packed(_json(lines[start : start + META_CHUNK]))
     for doc_id, doc in enumerate(docs):
         text = doc.text
         for block in range(0, max(1, -(-len(text) // TEXT_BLOCK))):
@@ -470,6 +481,7 @@ def build_search_index(docs: list[SearchDocument]) -> dict[str, bytes]:
     files["manifest.json"] = _json({
         "version": FORMAT_VERSION, "docs": len(docs), "shards": shards, "metaChunk": META_CHUNK,
         "textBlock": TEXT_BLOCK, "packBytes": POSITIONS_PACK_BYTES,
+        "linesTable": lines_table,
         "avgLength": (sum(len(d.text) for d in docs) / len(docs)) if docs else 0,
     })
     return files

@@ -107,6 +107,25 @@ def test_header_search_lists_exactly_the_reports_containing_the_query(home, page
         assert "没有" in meta
 
 
+@pytest.fixture(scope="module")
+def site_without_lines_table(make_site):
+    """The same archive, built as a very large one is: no table of every result line."""
+    return make_site("search_project_lines_apart", EXTRA_REPORTS, {"search_lines_table_kb": 0})
+
+
+@pytest.mark.parametrize("query", ["乡镇", "石门县", "卫生 编制", "农业", "量子编制"])
+def test_result_lines_fetched_per_report_give_the_same_results(page: Page, site_without_lines_table,
+                                                               page_texts, query):
+    assert not (site_without_lines_table.site / "search" / "lines.json.gz").exists()
+    page.goto(site_without_lines_table.url())
+    results, meta = _header_results(page, query)
+    truth = _truth(page_texts, query)
+    assert results == truth, f"{query!r}: missing {truth - results}, wrong {results - truth} ({meta})"
+    first = page.locator(".md-search-result__item").first
+    if truth:
+        expect(first.locator("h1")).not_to_be_empty()
+
+
 def test_glued_words_and_traditional_text_are_found(home, page_texts):
     """税费 inside 农村税费改革 (one jieba word), 农业 in the traditional 農業 of the 1954 text."""
     results, _ = _header_results(home, "税费")

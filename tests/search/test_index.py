@@ -29,9 +29,9 @@ def test_index_files_are_sharded_and_complete():
     assert manifest["docs"] == 70
     shards = [name for name in files if name.startswith("g/")]
     assert len(shards) == manifest["shards"] >= 16
-    assert len([n for n in files if n.startswith("m/")]) == -(-70 // META_CHUNK)
-    assert json.loads(gzip.decompress(files["m/1.json.gz"]))[3] == [docs[19].url, "报告19", 2006, "湖南省"]
-    assert json.loads(files["r/19.json"]) == [docs[19].url, "报告19", 2006, "湖南省"]
+    urls, titles, years, regions = json.loads(gzip.decompress(files["lines.json.gz"]))
+    assert (urls[19], titles[19], years[19], regions[19]) == (docs[19].url, "报告19", 2006, "湖南省")
+    assert manifest["linesTable"] and not [n for n in files if n.startswith(("m/", "r/"))]
     assert gzip.decompress(files["t/3/0.txt.gz"]).decode("utf-8") == "报告3\n" + "乡镇卫生院" * 4
     info = gzip.decompress(files["docinfo.bin"])
     assert info[:70] == bytes(len(d.title) + 1 for d in docs)
@@ -56,3 +56,15 @@ def test_long_texts_are_split_into_blocks_that_join_back():
     blocks = sorted((int(n.split("/")[2].split(".")[0]), v) for n, v in files.items() if n.startswith("t/0/"))
     assert len(blocks) == -(-len(doc.text) // TEXT_BLOCK) > 1
     assert "".join(gzip.decompress(v).decode("utf-8") for _, v in blocks) == doc.text
+
+
+def test_an_archive_too_large_for_one_lines_table_gets_lines_per_report_and_chunk():
+    docs = [SearchDocument(url=f"reports/2006/r{i}/", title=f"报告{i}", body="乡镇", year=2006 if i % 2 else None,
+                           region="湖南省") for i in range(40)]
+    small = build_search_index(docs)
+    files = build_search_index(docs, lines_table_max=len(small["lines.json.gz"]) - 1)
+    assert not json.loads(files["manifest.json"])["linesTable"] and "lines.json.gz" not in files
+    assert len([n for n in files if n.startswith("m/")]) == -(-40 // META_CHUNK)
+    assert json.loads(gzip.decompress(files["m/1.json.gz"]))[3] == [docs[19].url, "报告19", 2006, "湖南省"]
+    assert json.loads(files["r/19.json"]) == [docs[19].url, "报告19", 2006, "湖南省"]
+    assert json.loads(files["r/18.json"]) == [docs[18].url, "报告18", 0, "湖南省"]

@@ -21,6 +21,7 @@ let manifest = null, docinfo = null;
 const shards = new Map();       // shard number -> Promise<Map<gram, entry>> (document lists)
 const packedPositions = new Map();  // shard number -> Promise<bytes of p/<n>.bin>
 const lines = new Map();        // doc -> Promise<[url, title, year, region]>
+let linesTable = null;          // Promise<[urls, titles, years, regions]>, when the archive has one
 const texts = new Map();
 let latest = 0;                 // sequence number of the newest header query
 let t2s = null;                 // traditional → simplified table, fetched when a query needs it
@@ -291,9 +292,15 @@ function rank(parts, matches) {
   return scored;
 }
 
-/* What the result lines of `docs` show: one small file per report, or, where a result list
- * covers much of a chunk of META_CHUNK reports, the whole chunk (fewer requests and bytes). */
+/* What the result lines of `docs` show: from the table of every line (loaded once), or, in an
+ * archive too large for one, one small file per report, or, where a result list covers much
+ * of a chunk of `metaChunk` reports, the whole chunk (fewer requests and bytes). */
 async function resultLines(docs) {
+  if (manifest.linesTable) {
+    if (!linesTable) linesTable = fetchJSON("lines.json.gz");
+    const [urls, titles, years, regions] = await linesTable;
+    return docs.map(doc => ({ url: urls[doc], title: titles[doc], year: years[doc] || "", region: regions[doc] }));
+  }
   const size = manifest.metaChunk, wanted = new Map();
   for (const doc of docs) {
     if (lines.has(doc)) continue;
