@@ -29,6 +29,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -441,8 +442,10 @@ def build_search_index(docs: list[SearchDocument], *,
     files: dict[str, bytes] = {}
     postings = _postings_files(_encoded_grams(docs))
     shards = postings.pop("_shards")
-    for name, data in postings.items():
-        files[name] = packed(data)
+    # zlib lets go of the GIL: compress on every core.
+    with ThreadPoolExecutor() as pool:
+        files.update(zip(postings, pool.map(packed, postings.values(), chunksize=64)))
+    del postings
 
     # Columns compress better than records: all title lengths, then all text lengths.
     title_lengths = bytes(min(255, len(d.title) + 1) for d in docs)   # the title and its line break
@@ -463,11 +466,14 @@ def build_search_index(docs: list[SearchDocument], *,
             files[f"r/{doc_id}.json"] = _json(line)
         for start in range(0, len(docs), META_CHUNK):
             files[f"m/{start // META_CHUNK}.json.gz"] = packed(_json(lines[start : start + META_CHUNK]))
+    blocks = {}
     for doc_id, doc in enumerate(docs):
         text = doc.text
         for block in range(0, max(1, -(-len(text) // TEXT_BLOCK))):
-            files[f"t/{doc_id}/{block}.txt.gz"] = packed(
-                text[block * TEXT_BLOCK:(block + 1) * TEXT_BLOCK].encode("utf-8"))
+            blocks[f"t/{doc_id}/{block}.txt.gz"] = text[block * TEXT_BLOCK:(block + 1) * TEXT_BLOCK].encode("utf-8")
+    with ThreadPoolExecutor() as pool:
+        files.update(zip(blocks, pool.map(packed, blocks.values(), chunksize=64)))
+    del blocks
 
     provinces = sorted({d.province for d in docs if d.province})
     topics = sorted({t for d in docs for t in d.topics})
