@@ -264,32 +264,72 @@ async function matchPart(part) {
 }
 
 /* --- ranking: BM25 over exact occurrences, with a boost when the match is in the title --- */
-/* Returns [doc, score, snippet start] for every document that matches every part, best first. */
-function rank(parts, matches) {
-  if (!matches.length) return [];
+/* The documents that match every part, best first: { total, ranked: [doc, score, snippet
+ * start] for the best `limit` of them (all when limit is 0) }. */
+function rank(parts, matches, limit = 0) {
+  if (!matches.length) return { total: 0, ranked: [] };
   const N = manifest.docs, avg = manifest.avgLength || 1;
   let candidates = matches[0].docs;
   for (const m of matches.slice(1)) candidates = intersect(candidates, m.docs);
   const idf = matches.map(m => Math.log(1 + (N - m.docs.length + 0.5) / (m.docs.length + 0.5)));
   const at = matches.map(() => 0);
-  const scored = new Array(candidates.length);
-  candidates.forEach((doc, c) => {
-    let score = 0, snippetAt = -1;
+  const n = candidates.length, scores = new Float64Array(n), snippetAt = new Int32Array(n);
+  for (let c = 0; c < n; c++) {
+    const doc = candidates[c];
+    let score = 0, start = -1;
     const norm = 1 - B + B * docinfo.length[doc] / avg;
-    matches.forEach((m, i) => {
+    for (let i = 0; i < matches.length; i++) {
+      const m = matches[i];
       while (m.docs[at[i]] < doc) at[i]++;
       const tf = m.tf[at[i]];
       score += idf[i] * (tf * (K1 + 1)) / (tf + K1 * norm);
-      if (m.single) return;
+      if (m.single) continue;
       const where = m.where[at[i]];
       if (where & 1) score += TITLE_BOOST * idf[i];
       const candidate = where >> 1 ? (where >> 1) - 1 : 0;
-      if (snippetAt < 0 || candidate < snippetAt) snippetAt = candidate;
-    });
-    scored[c] = [doc, score, snippetAt < 0 ? docinfo.titleLength[doc] : snippetAt];
-  });
-  scored.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-  return scored;
+      if (start < 0 || candidate < start) start = candidate;
+    }
+    scores[c] = score;
+    snippetAt[c] = start < 0 ? docinfo.titleLength[doc] : start;
+  }
+  // Better score first, then lower document id: a total order, so results never reshuffle.
+  const before = (a, b) => scores[a] > scores[b] || (scores[a] === scores[b] && a < b);
+  let order;
+  if (limit && n > limit) {
+    // The best `limit` through a heap whose root is the worst kept: no sort of every match.
+    const heap = new Int32Array(limit);
+    let size = 0;
+    const down = i => {
+      for (;;) {
+        const l = 2 * i + 1, r = l + 1;
+        let worst = i;
+        if (l < size && before(heap[worst], heap[l])) worst = l;
+        if (r < size && before(heap[worst], heap[r])) worst = r;
+        if (worst === i) return;
+        [heap[i], heap[worst]] = [heap[worst], heap[i]];
+        i = worst;
+      }
+    };
+    for (let c = 0; c < n; c++) {
+      if (size < limit) {
+        let i = size++;
+        heap[i] = c;
+        while (i > 0 && before(heap[(i - 1) >> 1], heap[i])) {
+          const parent = (i - 1) >> 1;
+          [heap[i], heap[parent]] = [heap[parent], heap[i]];
+          i = parent;
+        }
+      } else if (before(c, heap[0])) {
+        heap[0] = c;
+        down(0);
+      }
+    }
+    order = Array.from(heap);
+  } else {
+    order = Array.from({ length: n }, (_, c) => c);
+  }
+  order.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+  return { total: n, ranked: order.map(c => [candidates[c], scores[c], snippetAt[c]]) };
 }
 
 /* What the result lines of `docs` show: from the table of every line (loaded once), or, in an
@@ -395,7 +435,7 @@ async function suggestion(parts) {
   }
   if (pieces.length < 2) return null;
   const matches = await Promise.all(pieces.map(matchPart));
-  return rank(pieces, matches).length ? pieces.join(" ") : null;
+  return rank(pieces, matches).total ? pieces.join(" ") : null;
 }
 
 /* Traditional characters never occur in the (simplified) index, so a part that finds nothing
@@ -408,7 +448,7 @@ async function simplified(part) {
 async function search(query, limit) {
   await setup();
   let parts = parseQuery(query);
-  if (!parts.length) return { parts, ranked: [], matches: [] };
+  if (!parts.length) return { parts, ranked: [], total: 0, matches: [] };
   let matches = await Promise.all(parts.map(matchPart));
   if (matches.some(m => m.docs.length === 0) && parts.some(p => /[\u3400-\u9fff]/.test(p))) {
     const converted = await Promise.all(parts.map(simplified));
@@ -417,8 +457,8 @@ async function search(query, limit) {
       matches = await Promise.all(parts.map(matchPart));
     }
   }
-  const ranked = rank(parts, matches);
-  return { parts, ranked: limit ? ranked.slice(0, limit) : ranked, total: ranked.length, matches };
+  const { total, ranked } = rank(parts, matches, limit);
+  return { parts, ranked, total, matches };
 }
 
 async function materialResult(query) {
