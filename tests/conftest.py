@@ -6,6 +6,7 @@ The seed page is read from the repository's own copy (reports/_sources/), never 
 
 from __future__ import annotations
 
+import gzip
 import os
 import shutil
 from pathlib import Path
@@ -27,6 +28,12 @@ def assert_golden(name: str, actual: str) -> None:
     assert path.exists(), f"golden file {path} is missing; run with UPDATE_GOLDEN=1 and review it"
     expected = path.read_text(encoding="utf-8")
     assert actual == expected, f"{name} differs from its golden file (UPDATE_GOLDEN=1 to review a change)"
+
+
+def search_text(folder: Path) -> str:
+    """A report's search text, from its blocks in a built site's search/t/<id>/ (gzip)."""
+    blocks = sorted(folder.glob("*.txt.gz"), key=lambda p: int(p.name.split(".")[0]))
+    return "".join(gzip.decompress(b.read_bytes()).decode("utf-8") for b in blocks)
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from reform_archive.cache import ContentCache, code_version
+from tests.conftest import search_text
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
@@ -70,6 +71,5 @@ def test_a_rebuild_reuses_the_cache_and_writes_the_same_site(project_copy):
     assert _build(project_copy).returncode == 0
     after = _entries(project_copy)
     assert len(after) == 8 and {k: after[k] for k in entries} == entries
-    texts = ["".join(b.read_text(encoding="utf-8") for b in d.iterdir())
-             for d in (project_copy / "site" / "search" / "t").iterdir()]
+    texts = [search_text(d) for d in (project_copy / "site" / "search" / "t").iterdir()]
     assert sum("新增一段" in t for t in texts) == 1

@@ -25,7 +25,7 @@ from ..cache import ContentCache, code_version
 from ..problems import ArchiveError
 from ..site.generate import STYLESHEET, generate_site
 from ..search.builder import UI_SCRIPT, WORKER, SearchIndexBuilder, asset, use_our_worker
-from ..search.text import page_text
+from ..search.text import page_text_and_headings
 from ..site.indexes import region_levels
 from ..site.sanitize import sanitize_html
 from .config import ReformArchiveConfig
@@ -110,14 +110,14 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
             cached = self.page_cache.get(key)
             if cached is None:
                 clean = sanitize_html(html)
-                cached = (clean, page_text(clean))
+                cached = (clean, *page_text_and_headings(clean))
                 self.page_cache.put(key, cached)
-            html, text = cached
+            html, text, headings = cached
             report = archived.report
             levels = region_levels(report.region)
             self.search.add_text(
                 page.url, report.title, text, year=report.year, region=report.region,
-                province=levels[0] if levels else "", topics=report.topics)
+                province=levels[0] if levels else "", topics=report.topics, headings=headings)
             return html
         # Hand-written pages stay in Material's own index; ours lists reports, and only reports.
         return None

@@ -28,11 +28,13 @@ class SearchIndexBuilder:
         self.lines_table_max = lines_table_max
 
     def add_text(self, url: str, title: str, text: str, *, year: int | None = None,
-                 region: str = "", province: str = "", topics: list[str] | None = None) -> None:
-        """A report page, by its text as `search.text.page_text` gives it (the plugin caches it)."""
+                 region: str = "", province: str = "", topics: list[str] | None = None,
+                 headings: list[tuple[int, int]] | None = None) -> None:
+        """A report page, by its text and heading ranges as `search.text.page_text_and_headings`
+        gives them (the plugin caches them)."""
         self.documents.append(SearchDocument(
             url=url, title=title, body=text, year=year, region=region,
-            province=province, topics=list(topics or [])))
+            province=province, topics=list(topics or []), headings=list(headings or [])))
 
     def write(self, site_dir: Path) -> int:
         """Write the index under site_dir/search/; returns its size in bytes."""

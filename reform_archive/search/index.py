@@ -55,6 +55,7 @@ class SearchDocument:
     region: str = ""
     province: str = ""
     topics: list[str] = field(default_factory=list)
+    headings: list[tuple[int, int]] = field(default_factory=list)  # [start, end) in body
 
     @property
     def text(self) -> str:
@@ -193,6 +194,15 @@ def _encoded_grams(docs: list[SearchDocument]) -> _EncodedGrams:
     cps, starts = _code_points(docs)
     title_len = np.fromiter((len(d.title) + 1 for d in docs), dtype=np.int64, count=len(docs))
     n = cps.size
+    # Which characters are in a heading line (body ranges, shifted past the title's line).
+    edges = np.zeros(n + 1, dtype=np.int8)   # heading lines never overlap: values stay in -1..1
+    for i, doc in enumerate(docs):
+        for a, b in doc.headings:
+            lo, hi = int(starts[i] + title_len[i] + a), int(starts[i] + title_len[i] + b)
+            edges[min(lo, n)] += 1
+            edges[min(hi, n)] -= 1
+    in_heading = np.cumsum(edges[:-1], dtype=np.int8) > 0
+    del edges
     doc_of = np.repeat(np.arange(len(docs), dtype=np.int32), np.diff(starts))
     # Dense ranks of the distinct code points keep string order and make gram keys small.
     if n:
@@ -235,8 +245,8 @@ def _encoded_grams(docs: list[SearchDocument]) -> _EncodedGrams:
             uni_mask &= rank != space
         uni_index = np.flatnonzero(uni_mask)
         del in_range, uni_mask
-        parts.append(_encode_partition(bi_index, uni_index, rank, doc_of, starts, title_len, width,
-                                       char_bytes, char_len))
+        parts.append(_encode_partition(bi_index, uni_index, rank, doc_of, starts, title_len, in_heading,
+                                       width, char_bytes, char_len))
     data_parts = [p[2] for p in parts]
     sizes = np.array([d.size for d in data_parts], dtype=np.int64)
     base = np.concatenate([[0], np.cumsum(sizes)])
@@ -256,7 +266,8 @@ def _encoded_grams(docs: list[SearchDocument]) -> _EncodedGrams:
                          pos_data, pos_start, pos_len)
 
 
-def _encode_partition(bi_index, uni_index, rank, doc_of, starts, title_len, width, char_bytes, char_len):
+def _encode_partition(bi_index, uni_index, rank, doc_of, starts, title_len, in_heading, width,
+                      char_bytes, char_len):
     """The grams of some first characters, in string order: their keys, UTF-8 key bytes and
     key lengths; the encoded document lists (`data`, with each gram's offset in it); the
     encoded positions (`pos_data`, with each gram's offset and byte length; 0 for unigrams)."""
@@ -271,11 +282,12 @@ def _encode_partition(bi_index, uni_index, rank, doc_of, starts, title_len, widt
     del order
     bi_docs = doc_of[bi_index]
     bi_pos = bi_index - starts[bi_docs]
+    bi_heading = in_heading[bi_index]
     del bi_index
     b_starts, b_gram, b_size, b_delta = _grouped(bi_keys, bi_docs)
-    # Per (bigram, document): where its first occurrence after the title is (+1; 0 if none)
-    # and whether it occurs in the title, as one number: what ranking and snippets need
-    # without the positions.
+    # Per (bigram, document): where its first occurrence after the title is (+1; 0 if none),
+    # whether it occurs in a heading and whether in the title, as one number: what ranking and
+    # snippets need without the positions.
     occurrence_title = title_len[bi_docs]
     del bi_docs
     nb_groups = b_starts.size
@@ -283,11 +295,12 @@ def _encode_partition(bi_index, uni_index, rank, doc_of, starts, title_len, widt
         in_title = (bi_pos[b_starts] < occurrence_title[b_starts]).astype(np.int64)
         no_body = np.iinfo(np.int64).max
         first_body = np.minimum.reduceat(np.where(bi_pos >= occurrence_title, bi_pos, no_body), b_starts)
-        where = np.where(first_body == no_body, 0, first_body + 1) * 2 + in_title
-        del first_body, in_title
+        heading = np.logical_or.reduceat(bi_heading, b_starts).astype(np.int64)
+        where = np.where(first_body == no_body, 0, first_body + 1) * 4 + heading * 2 + in_title
+        del first_body, in_title, heading
     else:
         where = np.zeros(0, dtype=np.int64)
-    del occurrence_title
+    del occurrence_title, bi_heading
     # Position deltas: from the previous occurrence in the same group, the first from 0.
     pos_delta = bi_pos.copy()
     pos_delta[1:] -= bi_pos[:-1]

@@ -25,6 +25,10 @@ EXTRA_REPORTS = {
                   "全县GDP增长7.5%，加入WTO以后外贸扩大。乡镇卫生院床位增加。\n",
     "税费报告.md": "---\ntitle: 关于农村税费改革的调查\nyear: 2003\nregion: 安徽省\n---\n\n"
                   "农村税费改革试点在全省推开，取消农业特产税。\n",
+    # The same words, in a heading of the 2010 report and in the text of the 2000 one (which is
+    # a little shorter and sorts first: without a heading boost it would rank first).
+    "棉花报告甲.md": "---\ntitle: 县供销社工作总结\nyear: 2010\n---\n\n## 棉花收购\n\n今年全县组织工作顺利。\n",
+    "棉花报告乙.md": "---\ntitle: 县供销社工作小结\nyear: 2000\n---\n\n今年全县棉花收购组织工作顺利。\n",
 }
 
 QUERIES = [
@@ -132,6 +136,16 @@ def test_glued_words_and_traditional_text_are_found(home, page_texts):
     assert any("税费报告" in url for url in results)
     results, _ = _header_results(home, "农业")
     assert any("繁体报告" in url for url in results)
+
+
+@pytest.mark.parametrize("query", ["棉花收购", "收购"])
+def test_a_match_in_a_heading_ranks_above_the_same_match_in_the_text(home, query):
+    _header_results(home, query)
+    listed = [unquote(urlsplit(h).path) for h in
+              home.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")]
+    in_heading = next(i for i, url in enumerate(listed) if "棉花报告甲" in url)
+    in_text = next(i for i, url in enumerate(listed) if "棉花报告乙" in url)
+    assert in_heading < in_text, listed
 
 
 def test_absent_query_offers_words_that_exist(home):

@@ -3,7 +3,7 @@ import json
 
 from reform_archive.search.index import META_CHUNK, TEXT_BLOCK, SearchDocument, build_search_index, fnv1a
 from reform_archive.search.normalize import normalize_text
-from reform_archive.search.text import page_text
+from reform_archive.search.text import page_text, page_text_and_headings
 
 
 def test_normalisation_keeps_every_position():
@@ -18,6 +18,14 @@ def test_page_text_leaves_out_metadata_versions_and_permalinks():
             '<h2 id="x">一、情况<a class="headerlink" href="#x">¶</a></h2><p>石门县<b>乡镇</b>卫生院。</p>'
             '<div class="ra-versions"><p>其他版本</p></div><script>var x = 1;</script>')
     assert page_text(html) == "一、情况\n石门县乡镇卫生院。"
+
+
+def test_page_text_says_which_lines_are_headings():
+    html = ('<h1>总 题</h1><p>正文\n第二行</p><h2 id="x">一、<b>情况</b><a class="headerlink" href="#x">¶</a></h2>'
+            '<p>石门县</p><h3> </h3><ul><li><h4>小节</h4></li></ul>')
+    text, headings = page_text_and_headings(html)
+    assert text == page_text(html) == "总 题\n正文\n第二行\n一、情况\n石门县\n小节"
+    assert [text[a:b] for a, b in headings] == ["总 题", "一、情况", "小节"]
 
 
 def test_index_files_are_sharded_and_complete():

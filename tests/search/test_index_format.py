@@ -25,7 +25,9 @@ def _varint(n, out):
 
 def reference_postings(docs):
     """g/<n>.bin: per gram [key length, key, number of documents, per document (doc delta,
-    count, and for bigrams `where`), for bigrams the byte length of its positions]; positions
+    count, and for bigrams `where` = (first position after the title + 1, or 0) * 4 + 2 if one
+    starts in a heading line + 1 if the first is in the title), for bigrams the byte length of
+    its positions]; positions
     (per document, deltas from the previous one, the first from 0) in p/<n>.bin when at most
     POSITIONS_PACK_BYTES, else in p/<n>-<i>.bin (i: the gram's place in its shard)."""
     grams = defaultdict(dict)
@@ -59,7 +61,8 @@ def reference_postings(docs):
             _varint(len(values), out)
             title = len(docs[doc_id].title) + 1
             body = [p for p in values if p >= title]
-            _varint((body[0] + 1 if body else 0) * 2 + (values[0] < title), out)
+            heading = any(a <= p - title < b for p in values for a, b in docs[doc_id].headings)
+            _varint((body[0] + 1 if body else 0) * 4 + 2 * heading + (values[0] < title), out)
             last = 0
             for position in values:
                 _varint(position - last, positions)
@@ -95,7 +98,16 @@ def postings_of(files):
 
 
 def _docs(bodies):
-    return [SearchDocument(url=f"r/{i}/", title=f"题{i}", body=b) for i, b in enumerate(bodies)]
+    """Every line that starts with 一 is a heading (ranges as page_text_and_headings gives them)."""
+    docs = []
+    for i, body in enumerate(bodies):
+        headings, offset = [], 0
+        for line in body.split("\n"):
+            if line.startswith("一"):
+                headings.append((offset, offset + len(line)))
+            offset += len(line) + 1
+        docs.append(SearchDocument(url=f"r/{i}/", title=f"题{i}", body=body, headings=headings))
+    return docs
 
 
 def _seed_bodies():
@@ -113,7 +125,8 @@ def _seed_bodies():
     ["政府工作報告 ＧＤＰ增長７．５％", "𠀀𠀁 emoji 😀😀 é ü", "abc" * 300, "a" * 20000],
     ["一二" * 5000 + "一", "二一" * 70, "位置" * 10000],
     ["题0 only in the title: 题", "题1题1", "no 题 here but 题1 is"],
-], ids=["none", "empty", "one-char", "spaces", "unicode", "long-positions", "title"])
+    ["一、情况\n情况良好", "情况\n一二情况\n一", "一\n\n一、情况 二\n情况"],
+], ids=["none", "empty", "one-char", "spaces", "unicode", "long-positions", "title", "headings"])
 def test_the_vectorised_index_writes_the_reference_bytes(bodies):
     docs = _docs(bodies)
     assert postings_of(build_search_index(docs)) == reference_postings(docs)

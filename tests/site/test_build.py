@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import search_text
+
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
@@ -95,8 +97,7 @@ def test_a_new_report_appears_after_a_rebuild(tmp_path):
     assert (site / "reports" / "2011" / "新报告" / "index.html").is_file()
     for index in ("years/2011", "topics/机构编制", "regions/湖南省"):
         assert "某县编制调研" in (site / index / "index.html").read_text(encoding="utf-8"), index
-    texts = ["".join(b.read_text(encoding="utf-8") for b in sorted(d.glob("*.txt")))
-             for d in (site / "search" / "t").iterdir()]
+    texts = [search_text(d) for d in (site / "search" / "t").iterdir()]
     assert sum("蓝鲸乡机构编制调研" in t for t in texts) == 1
 
 

@@ -14,7 +14,7 @@
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
 const MAX_ITEMS = 200;          // results listed in the header search; the rest on /find/
 const SNIPPETS = 10;            // first results that get a text snippet
-const K1 = 1.2, B = 0.75, TITLE_BOOST = 2.5;
+const K1 = 1.2, B = 0.75, TITLE_BOOST = 2.5, HEADING_BOOST = 1;
 
 const base = new URL("../../search/", self.location.href);  // worker: assets/reform-archive/
 let manifest = null, docinfo = null;
@@ -210,8 +210,11 @@ function cover(entries) {
 }
 
 /* A match: the documents containing `part` as a string (sorted), with per document the number
- * of occurrences (`tf`) and `where`: (first occurrence after the title + 1, or 0) * 2 + 1 if
- * it occurs in the title. Single characters have no `where`. */
+ * of occurrences (`tf`) and `where`: (first occurrence after the title + 1, or 0) * 4, + 2 if
+ * it occurs in a heading, + 1 if in the title. Single characters have no `where`. For a part
+ * of three or more characters, "in a heading" means that each of its bigrams starts in some
+ * heading line of the report (the index keeps heading flags per bigram, not per position): a
+ * ranking hint, which never changes which reports match. */
 const NO_MATCH = { single: false, docs: new Int32Array(0), tf: new Int32Array(0), where: new Int32Array(0) };
 
 async function matchPart(part) {
@@ -230,7 +233,7 @@ async function matchPart(part) {
   const lists = await Promise.all(chosen.map(i => positionsOf(entries[i])));
   const docs = new Int32Array(candidates.length), tf = new Int32Array(candidates.length);
   const where = new Int32Array(candidates.length);
-  const at = chosen.map(() => 0);
+  const at = chosen.map(() => 0), every = entries.map(() => 0);
   let n = 0;
   for (const doc of candidates) {
     let anchor = 0;
@@ -257,13 +260,18 @@ async function matchPart(part) {
       if (firstBody < 0 && start >= title) firstBody = start;
     }
     if (count) {
-      docs[n] = doc; tf[n] = count; where[n] = (firstBody + 1) * 2 + (first < title ? 1 : 0); n++;
+      let heading = 2;
+      entries.forEach((e, i) => {
+        while (e.docs[every[i]] < doc) every[i]++;
+        heading &= e.where[every[i]];
+      });
+      docs[n] = doc; tf[n] = count; where[n] = (firstBody + 1) * 4 + heading + (first < title ? 1 : 0); n++;
     }
   }
   return { single: false, docs: docs.subarray(0, n), tf: tf.subarray(0, n), where: where.subarray(0, n) };
 }
 
-/* --- ranking: BM25 over exact occurrences, with a boost when the match is in the title --- */
+/* --- ranking: BM25 over exact occurrences, with boosts when the match is in the title or a heading --- */
 /* The documents that match every part, best first: { total, ranked: [doc, score, snippet
  * start] for the best `limit` of them (all when limit is 0) }. */
 function rank(parts, matches, limit = 0) {
@@ -286,7 +294,8 @@ function rank(parts, matches, limit = 0) {
       if (m.single) continue;
       const where = m.where[at[i]];
       if (where & 1) score += TITLE_BOOST * idf[i];
-      const candidate = where >> 1 ? (where >> 1) - 1 : 0;
+      if (where & 2) score += HEADING_BOOST * idf[i];
+      const candidate = where >> 2 ? (where >> 2) - 1 : 0;
       if (start < 0 || candidate < start) start = candidate;
     }
     scores[c] = score;
