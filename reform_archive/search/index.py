@@ -7,21 +7,36 @@ approach): a query part matches a report iff all its bigrams occur there at cons
 positions, which is exactly "the report contains this string". Single characters are indexed
 as unigrams (document lists only).
 
-Layout under `search/` (all static, fetched on demand by the worker):
+Layout under `search/` (format 2; all static, fetched on demand by the worker). Files marked
+(gz) are gzip-compressed, whatever their name says, and inflated by the worker
+(DecompressionStream; a server that already inflated them on the way is fine too):
 
-* `manifest.json`  — counts, shard count, format version;
-* `docinfo.bin`    — per report: title length (u8) and text length in chars (u32), for ranking;
-* `g/<n>.bin`      — postings, sharded by a hash of the gram, so a query fetches only the
-  shards of its own grams (a few KB each) and never the whole index;
-* `m/<n>.json`     — what a result line shows (url, title, year, region), in chunks of
-  `META_CHUNK` reports;
-* `t/<id>/<k>.txt` — a report's text in blocks of `TEXT_BLOCK` characters: the snippet of a
+* `manifest.json`    — counts, shard count, block and chunk sizes, format version;
+* `docinfo.bin` (gz) — every report's title length (u8, with its line break), then every
+  report's text length in characters (u32 LE), for ranking;
+* `g/<n>.bin` (gz)   — document lists, sharded by a hash of the gram (FNV-1a of its UTF-8, modulo
+  the shard count), so a query fetches only the shards of its own grams, never the whole index;
+* `p/<n>.bin` (gz)   — positions of shard n's bigrams whose positions take at most
+  `POSITIONS_PACK_BYTES`, one after the other in the shard's gram order;
+  `p/<n>-<i>.bin` (gz) — positions of the larger ones, alone (i: the gram's place in shard n).
+  A two-character query part needs no positions; a longer one fetches the positions of the
+  fewest bytes of its bigrams that prove a match (the first, the last, no two characters
+  uncovered between), and only when the document lists leave candidates;
+* `lines.json.gz`    — what a result line shows, for every report: [urls, titles, years,
+  regions], while it is at most `lines_table_max` bytes; a larger archive has instead
+  `r/<id>.json` (one report's [url, title, year, region]) and `m/<k>.json.gz` (the same for
+  `META_CHUNK` reports, for result lists that cover half a chunk or more);
+* `t/<id>/<k>.txt.gz` — a report's text in blocks of `TEXT_BLOCK` characters: the snippet of a
   result fetches only the block(s) around its first match;
-* `facets.json`    — year, province and topics of every report, for the search page's facets;
-* `t2s.json`       — the traditional → simplified table, for queries typed in traditional.
+* `facets.json`      — year, province and topics of every report, for the search page's facets;
+* `t2s.json.gz`      — the traditional → simplified table, for queries typed in traditional.
 
-Binary postings use unsigned LEB128 varints: per gram, the number of documents, then for each
-document the id delta and the occurrence count, then (bigrams only) the position deltas.
+Postings use unsigned LEB128 varints. A shard: the number of grams, then per gram (in string
+order) its UTF-8 key length and bytes, its number of documents, per document the id delta and
+the occurrence count and, for bigrams, `where` = (first position after the title + 1, or 0) × 4
++ 2 if an occurrence starts in a heading line + 1 if the first is in the title; then, for
+bigrams, the byte length of its positions. Positions: per document, in the gram's document
+order, the deltas of its occurrences (the first from 0).
 """
 
 from __future__ import annotations
