@@ -54,12 +54,17 @@ async function setup() {
 }
 
 /* --- normalisation: the same character-for-character mapping as normalize.py --- */
+const normalized = new Map();   // character -> its normalised form: titles and snippets repeat them
 function normalizeChar(c) {
-  if (/\s/.test(c)) return " ";
-  let n = c.normalize("NFKC");
-  if ([...n].length !== 1) n = c;
-  const low = n.toLowerCase();
-  return [...low].length === 1 ? low : n;
+  let out = normalized.get(c);
+  if (out === undefined) {
+    let n = /\s/.test(c) ? " " : c.normalize("NFKC");
+    if ([...n].length !== 1) n = c;
+    const low = n.toLowerCase();
+    out = [...low].length === 1 ? low : n;
+    normalized.set(c, out);
+  }
+  return out;
 }
 function normalize(text) { return [...text].map(normalizeChar).join(""); }
 
