@@ -1,7 +1,8 @@
 """The reports the search benchmarks index, and the ground truth they are judged against.
 
 * `load_documents()` reads the repository's seed (`reports/*.md`) and, when it is there,
-  `../shared/corpus` (plain-text government reports listed in `manifest.jsonl`).
+  `../shared/corpus` (or `$REFORM_ARCHIVE_CORPUS`): plain-text government reports listed in
+  `manifest.jsonl`.
 * `write_reports()` writes them as report files (YAML front matter + Markdown body) into a
   folder that `reform-archive build --reports DIR` reads.
 * `matching_documents()` is the ground truth: a document matches a query iff every
@@ -16,6 +17,7 @@ Nothing here depends on MkDocs or on the engines; it is plain Python over the te
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 import sys
@@ -28,7 +30,10 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_DIR = REPO / "reports"
-CORPUS_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+# ../shared/corpus beside the repository; REFORM_ARCHIVE_CORPUS names another place (a git
+# worktree elsewhere has no ../shared).
+CORPUS_DIR = Path(os.environ.get("REFORM_ARCHIVE_CORPUS")
+                  or Path(__file__).resolve().parents[1].parent / "shared" / "corpus")
 
 _FENCE = re.compile(r"^---[ \t]*$", re.M)
 # Markdown backslash escapes (`20\*年`): the reader and the search engines see the character.

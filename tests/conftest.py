@@ -6,6 +6,7 @@ The seed page is read from the repository's own copy (reports/_sources/), never 
 
 from __future__ import annotations
 
+import gzip
 import os
 import shutil
 from pathlib import Path
@@ -55,10 +56,11 @@ def project_copy(tmp_path) -> Path:
 
 
 def search_texts(site: Path) -> list[str]:
-    """The text of every report in a built site's search index (`search/t/<id>-<block>.txt`,
+    """The text of every report in a built site's search index (`search/t/<id>-<block>.txt.gz`,
     and the same under `search/delta/`), one string per report."""
     blocks: dict[tuple[Path, str], list[Path]] = {}
-    for block in sorted((site / "search").rglob("t/*.txt")):
+    for block in sorted((site / "search").rglob("t/*.txt.gz")):
         blocks.setdefault((block.parent, block.name.split("-")[0]), []).append(block)
-    return ["".join(b.read_text(encoding="utf-8") for b in sorted(found, key=lambda b: int(b.stem.split("-")[1])))
+    return ["".join(gzip.decompress(b.read_bytes()).decode("utf-8")
+                    for b in sorted(found, key=lambda b: int(b.name.split("-")[1].split(".")[0])))
             for found in blocks.values()]

@@ -27,3 +27,9 @@ class ReformArchiveConfig(base.Config):
     """Keep what is derived from each report page (its sanitised HTML, its text for search) in
     `.cache/reform-archive/` beside mkdocs.yml, keyed by content hash and code version, so that
     a rebuild only redoes the reports that changed. Safe to delete at any time."""
+
+    search_lines_table_kb = c.Type(int, default=256)
+    """The search's result lines (url, title, year, region of every report) go into one file
+    that the first search loads, while that file is at most this many KB (gzip; about 200 KB
+    for 10,000 reports). Above it, each result's line is fetched on its own: fewer bytes for a
+    very large archive, but a request per listed result."""

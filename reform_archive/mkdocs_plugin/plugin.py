@@ -28,7 +28,7 @@ from ..cache import ContentCache, code_version
 from ..problems import ArchiveError
 from ..site.generate import STYLESHEET, generate_site
 from ..search.builder import UI_SCRIPT, WORKER, SearchIndexBuilder, asset, use_our_worker
-from ..search.text import page_text
+from ..search.text import page_text_and_headings
 from ..site.indexes import region_levels
 from ..site.sanitize import sanitize_html
 from .config import ReformArchiveConfig
@@ -54,7 +54,7 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
         self.rendered = RenderedPages(None, "")
         self.reused: dict[str, str] = {}    # dest path in the site → rendered-page key
         self.pending: dict[str, str] = {}   # src_uri of a page rendered now → its key
-        self.texts: dict[str, str] = {}     # src_uri → search text, until the page is kept
+        self.texts: dict[str, tuple] = {}   # src_uri → (search text, headings), until the page is kept
         self.identities: dict[str, str] = {}  # src_uri of a report rendered now → search identity
 
     def _reports_dir(self, config: MkDocsConfig) -> Path:
@@ -76,7 +76,7 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
         return Path(config.config_file_path).parent / CACHE_DIR if self.config.cache else None
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
-        self.search = SearchIndexBuilder()
+        self.search = SearchIndexBuilder(self.config.search_lines_table_kb * 1024)
         self.page_cache = ContentCache(self._cache_dir(config), "pages", code_version(*PAGE_CODE))
         self.reused, self.pending, self.texts, self.identities = {}, {}, {}, {}
 
@@ -127,7 +127,7 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
             if self.rendered.has(key):
                 self.reused[file.dest_uri] = key
                 if archived is not None:
-                    self._add_to_search(file.url, archived, identity, lambda key=key: self.rendered.text(key))
+                    self._add_to_search(file.url, archived, identity, lambda key=key: self.rendered.search_entry(key))
                 continue
             files.append(file)
             self.pending[generated.src_uri] = key
@@ -149,19 +149,20 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
             cached = self.page_cache.get(key)
             if cached is None:
                 clean = sanitize_html(html)
-                cached = (clean, page_text(clean))
+                cached = (clean, *page_text_and_headings(clean))
                 self.page_cache.put(key, cached)
-            html, text = cached
-            self.texts[page.file.src_uri] = text
-            self._add_to_search(page.url, archived, self.identities.get(page.file.src_uri), text)
+            html, text, headings = cached
+            self.texts[page.file.src_uri] = (text, headings)
+            self._add_to_search(page.url, archived, self.identities.get(page.file.src_uri), (text, headings))
             return html
         # Hand-written pages stay in Material's own index; ours lists reports, and only reports.
         return None
 
-    def _add_to_search(self, url: str, archived: ArchivedReport, key: str | None, text) -> None:
+    def _add_to_search(self, url: str, archived: ArchivedReport, identity: str | None, content) -> None:
+        """`content`: (text, headings), or a function that reads them when the index needs them."""
         report = archived.report
         levels = region_levels(report.region)
-        self.search.add_text(url, report.title, text, identity=key, year=report.year,
+        self.search.add_text(url, report.title, content, identity=identity, year=report.year,
                              region=report.region, province=levels[0] if levels else "",
                              topics=report.topics)
 
@@ -169,7 +170,7 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
         output = use_our_worker(output)
         key = self.pending.get(page.file.src_uri)
         if key is not None:
-            self.rendered.store(key, output, self.texts.pop(page.file.src_uri, ""))
+            self.rendered.store(key, output, self.texts.pop(page.file.src_uri, ("", [])))
         if page.file.src_uri in self.report_pages:
             # MkDocs keeps every page's Markdown and HTML until the build ends; a report page's
             # are not needed once it is written (its text for search is already taken), and
@@ -178,6 +179,7 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
             page.content = None
         return output
 
+    @event_priority(-50)  # after Material's search plugin has written its index, which we empty
     def on_post_build(self, config: MkDocsConfig) -> None:
         site_dir = Path(config.site_dir)
         made: set[Path] = set()

@@ -8,7 +8,7 @@ cache key hashes all of these (`site_signature` + the page), so any change to th
 pages again; a hit means the page would come out the same, byte for byte (a test checks it).
 
 Entries live in `.cache/reform-archive/rendered/<signature>/`: `<key>.html` (the finished page)
-and `<key>.txt` (its text, for the search index). They are written once, atomically, and never
+and `<key>.search` (its text and heading ranges for the search index, marshalled). They are written once, atomically, and never
 changed in place, so the site may hard-link them instead of copying. After a build, `prune`
 drops the entries that build did not use (old versions of edited pages) and keeps one other
 signature's folder besides the current one (`mkdocs serve` and `mkdocs build` differ in
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import marshal
 import os
 import re
 import shutil
@@ -115,26 +116,31 @@ class RenderedPages:
 
     def has(self, key: str) -> bool:
         found = (self.folder is not None and self._path(key, ".html").is_file()
-                 and self._path(key, ".txt").is_file())
+                 and self._path(key, ".search").is_file())
         if found:
             self.hits += 1
         else:
             self.misses += 1
         return found
 
-    def text(self, key: str) -> str:
-        return self._path(key, ".txt").read_text(encoding="utf-8")
+    def search_entry(self, key: str) -> tuple[str, list[tuple[int, int]]]:
+        """(text, heading ranges) of a page, as stored with it."""
+        text, headings = marshal.loads(self._path(key, ".search").read_bytes())
+        return text, [tuple(h) for h in headings]
 
-    def store(self, key: str, html: str, text: str) -> None:
+    def store(self, key: str, html: str, search: tuple[str, list[tuple[int, int]]]) -> None:
         if self.folder is None:
             return
+        text, headings = search
+        entry = marshal.dumps((text, [tuple(h) for h in headings]))
         try:
-            for suffix, content in ((".txt", text), (".html", html)):  # .html last: it marks a whole entry
+            # The .html last: it is what marks a whole entry.
+            for suffix, content in ((".search", entry), (".html", html.encode("utf-8", errors="xmlcharrefreplace"))):
                 path = self._path(key, suffix)
                 path.parent.mkdir(parents=True, exist_ok=True)
                 fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
                 with os.fdopen(fd, "wb") as handle:
-                    handle.write(content.encode("utf-8", errors="xmlcharrefreplace"))
+                    handle.write(content)
                 os.replace(tmp, path)
         except OSError:
             pass  # a read-only or full disk makes the next build slower, never wrong

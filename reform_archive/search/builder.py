@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..cache import code_version, link_or_copy
-from .index import SearchDocument, build_search_index, doc_file_prefix
+from .index import LINES_TABLE_MAX_BYTES, SearchDocument, build_search_index, doc_file_prefixes
 
 ASSETS = "assets/reform-archive"
 WORKER = f"{ASSETS}/search-worker.js"
@@ -36,6 +36,7 @@ UI_SCRIPT = f"{ASSETS}/search-ui.js"
 INDEX_DIR = "search"
 DELTA_DIR = "delta"
 MANIFEST = "manifest.json"
+MATERIAL_INDEX = "search_index.json"
 # Material's page configuration names its lunr worker; ours takes its place.
 _MATERIAL_WORKER = re.compile(r'("search":\s*")([^"]*?)assets/javascripts/workers/search\.[0-9a-f]+\.min\.js"')
 _INDEX_CODE = (("search/index.py", "search/normalize.py", "search/builder.py"), ("numpy", "opencc-python-reimplemented"))
@@ -52,17 +53,18 @@ class _Entry:
     identity: str
     url: str
     title: str
-    text: str | Callable[[], str]   # a callable when the text is read only if needed
+    content: tuple | Callable[[], tuple]  # (text, headings); a function when read only if needed
     meta: dict = field(default_factory=dict)
 
     def document(self) -> SearchDocument:
-        text = self.text() if callable(self.text) else self.text
-        return SearchDocument(url=self.url, title=self.title, body=text, **self.meta)
+        text, headings = self.content() if callable(self.content) else self.content
+        return SearchDocument(url=self.url, title=self.title, body=text, headings=list(headings), **self.meta)
 
 
 class SearchIndexBuilder:
-    def __init__(self) -> None:
+    def __init__(self, lines_table_max: int = LINES_TABLE_MAX_BYTES) -> None:
         self.entries: list[_Entry] = []
+        self.lines_table_max = lines_table_max
         self.delta_docs = 0       # what the last write did, for the build log and tests
         self.removed_docs = 0
         self.rebuilt_base = False
@@ -71,19 +73,21 @@ class SearchIndexBuilder:
     def documents(self) -> list[_Entry]:
         return self.entries
 
-    def add_text(self, url: str, title: str, text: str | Callable[[], str], *, identity: str | None = None,
-                 year: int | None = None, region: str = "", province: str = "",
-                 topics: list[str] | None = None) -> None:
-        """A report page, by its text as `search.text.page_text` gives it. `identity` names
-        exactly what the entry is made of (the plugin passes its page-cache key); without one
-        it is hashed from the entry itself, which needs the text."""
+    def add_text(self, url: str, title: str, text: str | tuple | Callable[[], tuple], *,
+                 identity: str | None = None, year: int | None = None, region: str = "",
+                 province: str = "", topics: list[str] | None = None,
+                 headings: list[tuple[int, int]] | None = None) -> None:
+        """A report page, by its text and heading ranges as `search.text.page_text_and_headings`
+        gives them: `text` and `headings`, or `text` = (text, headings), or a function that
+        returns them when the index needs them. `identity` names exactly what the entry is made
+        of (the plugin hashes the page's Markdown); without one it is hashed from the entry."""
         meta = {"year": year, "region": region, "province": province, "topics": list(topics or [])}
+        content = (text, list(headings or [])) if isinstance(text, str) else text
         if identity is None:
-            body = text() if callable(text) else text
-            identity = hashlib.sha256(json.dumps([url, title, body, meta], ensure_ascii=False)
+            content = content() if callable(content) else content
+            identity = hashlib.sha256(json.dumps([url, title, content, meta], ensure_ascii=False)
                                       .encode("utf-8")).hexdigest()
-            text = body
-        self.entries.append(_Entry(identity, url, title, text, meta))
+        self.entries.append(_Entry(identity, url, title, content, meta))
 
     def write(self, site_dir: Path, cache_dir: Path | None = None) -> int:
         """Write the index under site_dir/search/; returns its size in bytes. With a cache
@@ -92,9 +96,11 @@ class SearchIndexBuilder:
         out = site_dir / INDEX_DIR
         self.delta_docs = self.removed_docs = 0
         self.rebuilt_base = True
+        _empty_material_index(out / MATERIAL_INDEX)
+        build = lambda docs: build_search_index(docs, lines_table_max=self.lines_table_max)  # noqa: E731
         if cache_dir is None:
-            return _write_files(out, build_search_index([e.document() for e in entries]))
-        store = _BaseStore(cache_dir / "search-base", code_version(*_INDEX_CODE))
+            return _write_files(out, build([e.document() for e in entries]))
+        store = _BaseStore(cache_dir / "search-base", f"{code_version(*_INDEX_CODE)}-{self.lines_table_max}")
         base = store.current()
         if base is not None:
             folder, identities = base
@@ -105,10 +111,9 @@ class SearchIndexBuilder:
             if len(added) + len(removed) <= delta_limit(len(identities)):
                 self.rebuilt_base = False
                 self.delta_docs, self.removed_docs = len(added), len(removed)
-                return _write_with_delta(out, folder, removed, [e.document() for e in added])
-        folder = store.save([e.identity for e in entries],
-                            build_search_index([e.document() for e in entries]))
-        return _write_with_delta(out, folder, [], [])
+                return _write_with_delta(out, folder, removed, build([e.document() for e in added]))
+        folder = store.save([e.identity for e in entries], build([e.document() for e in entries]))
+        return _write_with_delta(out, folder, [], {})
 
 
 def _write_files(out: Path, index_files: dict[str, bytes]) -> int:
@@ -129,10 +134,10 @@ def _unlink(path: Path) -> None:
         pass
 
 
-def _write_with_delta(out: Path, base: Path, removed: list[int], added: list[SearchDocument]) -> int:
-    """The base's files, linked (less the text of removed reports), a delta index of `added`
-    under delta/, and a manifest that names both."""
-    hidden = tuple(doc_file_prefix(i) for i in removed)
+def _write_with_delta(out: Path, base: Path, removed: list[int], added: dict[str, bytes]) -> int:
+    """The base's files, linked (less the text and result line of removed reports), the files
+    of a delta index (`added`) under delta/, and a manifest that names both."""
+    hidden = tuple(prefix for i in removed for prefix in doc_file_prefixes(i))
     total = 0
     made: set[Path] = set()
     for path in base.rglob("*"):
@@ -143,8 +148,9 @@ def _write_with_delta(out: Path, base: Path, removed: list[int], added: list[Sea
         total += path.stat().st_size
     manifest = json.loads((base / MANIFEST).read_text(encoding="utf-8"))
     if added or removed:
-        total += _write_files(out / DELTA_DIR, build_search_index(added))
-        manifest["delta"] = {"dir": DELTA_DIR, "docs": len(added), "removed": removed}
+        total += _write_files(out / DELTA_DIR, added)
+        delta = json.loads(added[MANIFEST]) if added else {"docs": 0}
+        manifest["delta"] = {"dir": DELTA_DIR, "docs": delta["docs"], "removed": removed}
     total += _write_files(out, {MANIFEST: json.dumps(manifest, ensure_ascii=False).encode("utf-8")})
     return total
 
@@ -186,6 +192,16 @@ class _BaseStore:
             if other.is_dir() and other.name != name:
                 shutil.rmtree(other, ignore_errors=True)
         return final
+
+
+def _empty_material_index(path: Path) -> None:
+    """Material's page script still fetches its search index and hands it to the worker, which
+    is ours and does not read it: keep its configuration, drop the documents (every visitor's
+    first search would download them for nothing)."""
+    if path.is_file():
+        index = json.loads(path.read_text(encoding="utf-8"))
+        index["docs"] = []
+        path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def asset(name: str) -> str:

@@ -7,37 +7,57 @@ approach): a query part matches a report iff all its bigrams occur there at cons
 positions, which is exactly "the report contains this string". Single characters are indexed
 as unigrams (document lists only).
 
-Layout under `search/` (all static, fetched on demand by the worker):
+Layout under `search/` (format 2; all static, fetched on demand by the worker). Files marked
+(gz) are gzip-compressed, whatever their name says, and inflated by the worker
+(DecompressionStream; a server that already inflated them on the way is fine too):
 
-* `manifest.json`  — counts, shard count, format version;
-* `docinfo.bin`    — per report: title length (u8) and text length in chars (u32), for ranking;
-* `g/<n>.bin`      — postings, sharded by a hash of the gram, so a query fetches only the
-  shards of its own grams (a few KB each) and never the whole index;
-* `m/<n>.json`     — what a result line shows (url, title, year, region), in chunks of
-  `META_CHUNK` reports;
-* `t/<id>-<k>.txt` — a report's text in blocks of `TEXT_BLOCK` characters: the snippet of a
+* `manifest.json`    — counts, shard count, block and chunk sizes, format version;
+* `docinfo.bin` (gz) — every report's title length (u8, with its line break), then every
+  report's text length in characters (u32 LE), for ranking;
+* `g/<n>.bin` (gz)   — document lists, sharded by a hash of the gram (FNV-1a of its UTF-8, modulo
+  the shard count), so a query fetches only the shards of its own grams, never the whole index;
+* `p/<n>.bin` (gz)   — positions of shard n's bigrams whose positions take at most
+  `POSITIONS_PACK_BYTES`, one after the other in the shard's gram order;
+  `p/<n>-<i>.bin` (gz) — positions of the larger ones, alone (i: the gram's place in shard n).
+  A two-character query part needs no positions; a longer one fetches the positions of the
+  fewest bytes of its bigrams that prove a match (the first, the last, no two characters
+  uncovered between), and only when the document lists leave candidates;
+* `lines.json.gz`    — what a result line shows, for every report: [urls, titles, years,
+  regions], while it is at most `lines_table_max` bytes; a larger archive has instead
+  `r/<id>.json` (one report's [url, title, year, region]) and `m/<k>.json.gz` (the same for
+  `META_CHUNK` reports, for result lists that cover half a chunk or more);
+* `t/<id>-<k>.txt.gz` — a report's text in blocks of `TEXT_BLOCK` characters: the snippet of a
   result fetches only the block(s) around its first match;
-* `facets.json`    — year, province and topics of every report, for the search page's facets;
-* `t2s.json`       — the traditional → simplified table, for queries typed in traditional.
+* `facets.json`      — year, province and topics of every report, for the search page's facets;
+* `t2s.json.gz`      — the traditional → simplified table, for queries typed in traditional.
 
-Binary postings use unsigned LEB128 varints: per gram, the number of documents, then for each
-document the id delta and the occurrence count, then (bigrams only) the position deltas.
+Postings use unsigned LEB128 varints. A shard: the number of grams, then per gram (in string
+order) its UTF-8 key length and bytes, its number of documents, per document the id delta and
+the occurrence count and, for bigrams, `where` = (first position after the title + 1, or 0) × 4
++ 2 if an occurrence starts in a heading line + 1 if the first is in the title; then, for
+bigrams, the byte length of its positions. Positions: per document, in the gram's document
+order, the deltas of its occurrences (the first from 0).
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .normalize import normalize_char, traditional_to_simplified
 
-FORMAT_VERSION = 1
-TEXT_BLOCK = 2048  # characters per text block: a snippet needs one or two blocks, not the report
-META_CHUNK = 16  # small chunks: a result list touches many chunks, each only for a few titles
-TARGET_SHARD_BYTES = 8 * 1024
+FORMAT_VERSION = 2
+TEXT_BLOCK = 1024  # characters per text block: a snippet needs one or two blocks, not the report
+META_CHUNK = 16  # result lines per chunk, for result lists that cover much of the archive
+TARGET_SHARD_BYTES = 8 * 1024  # of document lists (uncompressed)
+LINES_TABLE_MAX_BYTES = 256 * 1024  # every result line in one file, up to this size (gzip)
+POSITIONS_PACK_BYTES = 1024  # position lists up to this size share their shard's file
+GZIP_LEVEL = 6
 GATHER_BYTES = 8 * 1024 * 1024
 
 
@@ -50,6 +70,7 @@ class SearchDocument:
     region: str = ""
     province: str = ""
     topics: list[str] = field(default_factory=list)
+    headings: list[tuple[int, int]] = field(default_factory=list)  # [start, end) in body
 
     @property
     def text(self) -> str:
@@ -150,11 +171,14 @@ def _sort_occurrences(keys: np.ndarray, key_bits: int) -> np.ndarray:
 class _EncodedGrams:
     """All grams of the index: their names (in string order), shard hashes and encoded blocks."""
 
-    def __init__(self, cps_of_rank, key_bytes, key_len, first, second, data, offsets):
+    def __init__(self, cps_of_rank, key_bytes, key_len, first, second, data, offsets,
+                 pos_data, pos_start, pos_len):
         self.cps_of_rank = cps_of_rank
         self.key_bytes, self.key_len = key_bytes, key_len
         self.first, self.second = first, second   # ranks; second = -1 for unigrams
-        self.data, self.offsets = data, offsets   # bytes of all grams in string order
+        self.data, self.offsets = data, offsets   # document lists of all grams in string order
+        # positions of all bigrams: each gram's start in pos_data and byte length (0: unigram)
+        self.pos_data, self.pos_start, self.pos_len = pos_data, pos_start, pos_len
 
     def names(self) -> list[str]:
         chars = [chr(c) for c in self.cps_of_rank.tolist()]
@@ -183,7 +207,17 @@ def _encoded_grams(docs: list[SearchDocument]) -> _EncodedGrams:
     their first character (in rank order, so partitions come out in string order), each of a
     few million occurrences: memory stays a few bytes per character of the archive."""
     cps, starts = _code_points(docs)
+    title_len = np.fromiter((len(d.title) + 1 for d in docs), dtype=np.int64, count=len(docs))
     n = cps.size
+    # Which characters are in a heading line (body ranges, shifted past the title's line).
+    edges = np.zeros(n + 1, dtype=np.int8)   # heading lines never overlap: values stay in -1..1
+    for i, doc in enumerate(docs):
+        for a, b in doc.headings:
+            lo, hi = int(starts[i] + title_len[i] + a), int(starts[i] + title_len[i] + b)
+            edges[min(lo, n)] += 1
+            edges[min(hi, n)] -= 1
+    in_heading = np.cumsum(edges[:-1], dtype=np.int8) > 0
+    del edges
     doc_of = np.repeat(np.arange(len(docs), dtype=np.int32), np.diff(starts))
     # Dense ranks of the distinct code points keep string order and make gram keys small.
     if n:
@@ -226,8 +260,8 @@ def _encoded_grams(docs: list[SearchDocument]) -> _EncodedGrams:
             uni_mask &= rank != space
         uni_index = np.flatnonzero(uni_mask)
         del in_range, uni_mask
-        parts.append(_encode_partition(bi_index, uni_index, rank, doc_of, starts, width,
-                                       char_bytes, char_len))
+        parts.append(_encode_partition(bi_index, uni_index, rank, doc_of, starts, title_len, in_heading,
+                                       width, char_bytes, char_len))
     data_parts = [p[2] for p in parts]
     sizes = np.array([d.size for d in data_parts], dtype=np.int64)
     base = np.concatenate([[0], np.cumsum(sizes)])
@@ -237,12 +271,21 @@ def _encoded_grams(docs: list[SearchDocument]) -> _EncodedGrams:
                  else np.zeros((0, 8), dtype=np.uint64))
     key_len = np.concatenate([p[4] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
     data = np.concatenate(data_parts) if parts else np.zeros(0, dtype=np.uint8)
-    return _EncodedGrams(cps_of_rank, key_bytes, key_len, keys // width, keys % width - 1, data, offsets)
+    pos_sizes = np.array([p[5].size for p in parts], dtype=np.int64)
+    pos_base = np.concatenate([[0], np.cumsum(pos_sizes)])
+    pos_data = np.concatenate([p[5] for p in parts]) if parts else np.zeros(0, dtype=np.uint8)
+    pos_start = (np.concatenate([p[6] + pos_base[i] for i, p in enumerate(parts)]) if parts
+                 else np.zeros(0, dtype=np.int64))
+    pos_len = np.concatenate([p[7] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+    return _EncodedGrams(cps_of_rank, key_bytes, key_len, keys // width, keys % width - 1, data, offsets,
+                         pos_data, pos_start, pos_len)
 
 
-def _encode_partition(bi_index, uni_index, rank, doc_of, starts, width, char_bytes, char_len):
-    """The grams of some first characters: (keys, UTF-8 key bytes, encoded data, offsets of
-    each gram in it, key lengths), grams in string order."""
+def _encode_partition(bi_index, uni_index, rank, doc_of, starts, title_len, in_heading, width,
+                      char_bytes, char_len):
+    """The grams of some first characters, in string order: their keys, UTF-8 key bytes and
+    key lengths; the encoded document lists (`data`, with each gram's offset in it); the
+    encoded positions (`pos_data`, with each gram's offset and byte length; 0 for unigrams)."""
     distinct = width - 1
     key_bits = max(1, int(distinct * width + distinct).bit_length())
     rank_i = rank[bi_index].astype(np.int64)
@@ -254,14 +297,34 @@ def _encode_partition(bi_index, uni_index, rank, doc_of, starts, width, char_byt
     del order
     bi_docs = doc_of[bi_index]
     bi_pos = bi_index - starts[bi_docs]
+    bi_heading = in_heading[bi_index]
     del bi_index
     b_starts, b_gram, b_size, b_delta = _grouped(bi_keys, bi_docs)
+    # Per (bigram, document): where its first occurrence after the title is (+1; 0 if none),
+    # whether it occurs in a heading and whether in the title, as one number: what ranking and
+    # snippets need without the positions.
+    occurrence_title = title_len[bi_docs]
     del bi_docs
+    nb_groups = b_starts.size
+    if nb_groups:
+        in_title = (bi_pos[b_starts] < occurrence_title[b_starts]).astype(np.int64)
+        no_body = np.iinfo(np.int64).max
+        first_body = np.minimum.reduceat(np.where(bi_pos >= occurrence_title, bi_pos, no_body), b_starts)
+        heading = np.logical_or.reduceat(bi_heading, b_starts).astype(np.int64)
+        where = np.where(first_body == no_body, 0, first_body + 1) * 4 + heading * 2 + in_title
+        del first_body, in_title, heading
+    else:
+        where = np.zeros(0, dtype=np.int64)
+    del occurrence_title, bi_heading
     # Position deltas: from the previous occurrence in the same group, the first from 0.
     pos_delta = bi_pos.copy()
     pos_delta[1:] -= bi_pos[:-1]
     pos_delta[b_starts] = bi_pos[b_starts]
     del bi_pos
+    occurrences = bi_keys.size
+    del bi_keys
+    pos_data, pos_offsets = _encode_items(pos_delta, np.zeros(occurrences, dtype=bool))
+    del pos_delta
 
     # Unigrams: every character but the space, with its number of occurrences per document.
     uni_keys = rank[uni_index].astype(np.int64) * width
@@ -272,18 +335,12 @@ def _encode_partition(bi_index, uni_index, rank, doc_of, starts, width, char_byt
     _, u_gram, u_size, u_delta = _grouped(uni_keys, doc_of[uni_index])
     del uni_index, uni_keys
 
-    # Body items, per gram in key order: bigram groups are [doc delta, count, positions...],
+    # Document list items, per gram in key order: bigram groups are [doc delta, count, where],
     # unigram groups [doc delta, count].
-    nb_groups = b_starts.size
-    occurrences = bi_keys.size
-    del bi_keys
-    b_items = np.empty(occurrences + 2 * nb_groups, dtype=np.int64)
-    group_of = np.repeat(np.arange(nb_groups, dtype=np.int64), b_size)
-    b_items[np.arange(occurrences) + 2 * (group_of + 1)] = pos_delta
-    del pos_delta, group_of
-    b_head = b_starts + 2 * np.arange(nb_groups, dtype=np.int64)
-    b_items[b_head] = b_delta
-    b_items[b_head + 1] = b_size
+    b_items = np.empty(3 * nb_groups, dtype=np.int64)
+    b_items[0::3] = b_delta
+    b_items[1::3] = b_size
+    b_items[2::3] = where
     u_items = np.empty(2 * u_gram.size, dtype=np.int64)
     u_items[0::2] = u_delta
     u_items[1::2] = u_size
@@ -292,21 +349,26 @@ def _encode_partition(bi_index, uni_index, rank, doc_of, starts, width, char_byt
     b_new = np.ones(nb_groups, dtype=bool)
     b_new[1:] = b_gram[1:] != b_gram[:-1]
     b_gram_first = np.flatnonzero(b_new)
-    b_item_start = b_head[b_gram_first]
+    b_gram_docs = np.diff(np.append(b_gram_first, nb_groups))
+    b_pos_start = pos_offsets[b_starts[b_gram_first]]
+    b_pos_len = np.diff(np.append(b_pos_start, pos_offsets[-1]))
     u_new = np.ones(u_gram.size, dtype=bool)
     u_new[1:] = u_gram[1:] != u_gram[:-1]
     u_gram_first = np.flatnonzero(u_new)
     u_gram_docs = np.diff(np.append(u_gram_first, u_gram.size))
 
     keys = np.concatenate([u_gram[u_gram_first], b_gram[b_gram_first]])
-    docs_per_gram = np.concatenate([u_gram_docs, np.diff(np.append(b_gram_first, nb_groups))])
-    body_start = np.concatenate([2 * u_gram_first, b_item_start + u_items.size])
-    body_count = np.concatenate([2 * u_gram_docs, np.diff(np.append(b_item_start, b_items.size))])
+    docs_per_gram = np.concatenate([u_gram_docs, b_gram_docs])
+    body_start = np.concatenate([2 * u_gram_first, 3 * b_gram_first + u_items.size])
+    body_count = np.concatenate([2 * u_gram_docs, 3 * b_gram_docs])
+    pos_start = np.concatenate([np.zeros(u_gram_first.size, dtype=np.int64), b_pos_start])
+    pos_len = np.concatenate([np.zeros(u_gram_first.size, dtype=np.int64), b_pos_len])
     body = np.concatenate([u_items, b_items])
     del u_items, b_items
     by_key = np.argsort(keys, kind="stable")
     keys, docs_per_gram = keys[by_key], docs_per_gram[by_key]
     body_start, body_count = body_start[by_key], body_count[by_key]
+    pos_start, pos_len = pos_start[by_key], pos_len[by_key]
     first = keys // width
     second = keys % width - 1
 
@@ -322,9 +384,10 @@ def _encode_partition(bi_index, uni_index, rank, doc_of, starts, width, char_byt
         rows = np.flatnonzero(is_bi & (k < len2))
         key_bytes[rows, len1[rows] + k] = char_bytes[second[rows], k]
 
-    # Items of each gram: [key length, key bytes (raw)..., number of documents, body...].
+    # Items of each gram: [key length, key bytes (raw)..., number of documents, document
+    # list..., (bigrams) byte length of its positions].
     head_count = 2 + key_len
-    count = head_count + body_count
+    count = head_count + body_count + is_bi
     item_start = np.zeros(grams_n + 1, dtype=np.int64)
     np.cumsum(count, out=item_start[1:])
     values = np.empty(int(item_start[-1]), dtype=np.int64)
@@ -335,58 +398,110 @@ def _encode_partition(bi_index, uni_index, rank, doc_of, starts, width, char_byt
         values[item_start[rows] + 1 + k] = key_bytes[rows, k]
         raw[item_start[rows] + 1 + k] = True
     values[item_start[:-1] + 1 + key_len] = docs_per_gram
-    # Body items move from their place in `body` to after their gram's head.
+    # Document list items move from their place in `body` to after their gram's head.
     total_body = int(body_count.sum())
     within = np.arange(total_body, dtype=np.int64) - np.repeat(np.cumsum(body_count) - body_count, body_count)
     values[np.repeat(item_start[:-1] + head_count, body_count) + within] = body[np.repeat(body_start, body_count) + within]
     del body, within
+    bi_rows = np.flatnonzero(is_bi)
+    values[item_start[1:][bi_rows] - 1] = pos_len[bi_rows]
     data, item_offsets = _encode_items(values, raw)
-    return keys, key_bytes, data, item_offsets[item_start], key_len
+    return keys, key_bytes, data, item_offsets[item_start], key_len, pos_data, pos_start, pos_len
 
 
-def build_search_index(docs: list[SearchDocument]) -> dict[str, bytes]:
-    """Every file of the index, keyed by its path under `search/`."""
-    grams = _encoded_grams(docs)
-    total = int(grams.offsets[-1]) if grams.offsets.size else 0
-    shards = 1 << max(4, math.ceil(math.log2(max(1, total / TARGET_SHARD_BYTES))))
-    shard_of = (grams.hashes() % np.uint64(shards)).astype(np.int64)
-    # Within a shard, grams keep string order: they already are in it, so a stable sort by shard.
-    order = np.argsort(shard_of, kind="stable")
-    sizes = np.diff(grams.offsets)[order]
-    starts = grams.offsets[:-1][order]
+def _gathered(data: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> bytes:
+    """The byte ranges [starts, starts + sizes) of `data`, one after the other. Gathered a few MB
+    at a time: an index of every byte at once would be 8 bytes per byte."""
     ends = np.cumsum(sizes)
-    shard_data = np.empty(total, dtype=np.uint8)
-    # Gathered a few MB at a time: an index of every byte at once would be 8 bytes per byte.
+    total = int(ends[-1]) if ends.size else 0
+    out = np.empty(total, dtype=np.uint8)
     cuts = [0, *np.searchsorted(ends, np.arange(GATHER_BYTES, total, GATHER_BYTES)).tolist(), sizes.size]
     for a, b in zip(cuts[:-1], cuts[1:]):
         s, st = sizes[a:b], starts[a:b]
         picked = np.repeat(st, s) + (np.arange(int(s.sum()), dtype=np.int64) - np.repeat(np.cumsum(s) - s, s))
         begin = int(ends[a - 1]) if a else 0
-        shard_data[begin : begin + picked.size] = grams.data[picked]
-    shard_data = shard_data.tobytes()
+        out[begin : begin + picked.size] = data[picked]
+    return out.tobytes()
+
+
+def _postings_files(grams: _EncodedGrams) -> dict[str, bytes]:
+    """g/<n>.bin and p/… (uncompressed): document lists sharded by the grams' hashes, each
+    shard's positions beside it."""
+    sizes = np.diff(grams.offsets)
+    total = int(sizes.sum())
+    shards = 1 << max(4, math.ceil(math.log2(max(1, total / TARGET_SHARD_BYTES))))
+    shard_of = (grams.hashes() % np.uint64(shards)).astype(np.int64)
+    # Within a shard, grams keep string order: they already are in it, so a stable sort by shard.
+    order = np.argsort(shard_of, kind="stable")
+    shard_data = _gathered(grams.data, grams.offsets[:-1][order], sizes[order])
     shard_counts = np.bincount(shard_of, minlength=shards)
-    shard_bytes = np.bincount(shard_of, weights=np.diff(grams.offsets), minlength=shards).astype(np.int64)
-    bounds = np.concatenate([[0], np.cumsum(shard_bytes)]).tolist()
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(shard_of, weights=sizes, minlength=shards))]).astype(np.int64).tolist()
     files: dict[str, bytes] = {}
     for n in range(shards):
         head = bytearray()
         _varint(int(shard_counts[n]), head)
         files[f"g/{n}.bin"] = bytes(head) + shard_data[bounds[n] : bounds[n + 1]]
 
-    info = bytearray()
-    for doc in docs:
-        info.append(min(255, len(doc.title) + 1))          # title and its line break
-        info += len(doc.text).to_bytes(4, "little")
-    files["docinfo.bin"] = bytes(info)
+    # Positions: small lists packed per shard, in the shard's gram order; a large one alone.
+    pos_len = grams.pos_len[order]
+    pos_start = grams.pos_start[order]
+    ordered_shard = shard_of[order]
+    packed = (pos_len > 0) & (pos_len <= POSITIONS_PACK_BYTES)
+    packed_data = _gathered(grams.pos_data, pos_start[packed], pos_len[packed])
+    packed_bounds = np.concatenate([[0], np.cumsum(np.bincount(
+        ordered_shard[packed], weights=pos_len[packed], minlength=shards))]).astype(np.int64).tolist()
+    for n in range(shards):
+        if packed_bounds[n + 1] > packed_bounds[n]:
+            files[f"p/{n}.bin"] = packed_data[packed_bounds[n] : packed_bounds[n + 1]]
+    first_of_shard = np.concatenate([[0], np.cumsum(shard_counts)])
+    for i in np.flatnonzero(pos_len > POSITIONS_PACK_BYTES).tolist():
+        n = int(ordered_shard[i])
+        a = int(pos_start[i])
+        files[f"p/{n}-{i - int(first_of_shard[n])}.bin"] = grams.pos_data[a : a + int(pos_len[i])].tobytes()
+    files["_shards"] = shards  # type: ignore[assignment]  # taken out by build_search_index
+    return files
 
-    for start in range(0, len(docs), META_CHUNK):
-        # What a result line shows, nothing more: every byte here is paid by broad queries.
-        chunk = [[d.url, d.title, d.year or 0, d.region] for d in docs[start : start + META_CHUNK]]
-        files[f"m/{start // META_CHUNK}.json"] = _json(chunk)
+
+def build_search_index(docs: list[SearchDocument], *,
+                       lines_table_max: int = LINES_TABLE_MAX_BYTES) -> dict[str, bytes]:
+    """Every file of the index, keyed by its path under `search/`. `lines_table_max`: the
+    largest lines.json.gz (bytes) to write; a larger archive gets per-report result lines."""
+    packed = _gzip
+    files: dict[str, bytes] = {}
+    postings = _postings_files(_encoded_grams(docs))
+    shards = postings.pop("_shards")
+    # zlib lets go of the GIL: compress on every core.
+    with ThreadPoolExecutor() as pool:
+        files.update(zip(postings, pool.map(packed, postings.values(), chunksize=64)))
+    del postings
+
+    # Columns compress better than records: all title lengths, then all text lengths.
+    title_lengths = bytes(min(255, len(d.title) + 1) for d in docs)   # the title and its line break
+    text_lengths = np.array([len(d.text) for d in docs], dtype="<u4").tobytes()
+    files["docinfo.bin"] = packed(title_lengths + text_lengths)
+
+    # What a result line shows, nothing more. A result list shows up to 200 reports spread
+    # over the whole archive: one table of every line is one request; past a size, lines are
+    # fetched one report at a time, or by chunk where a list covers much of one.
+    table = packed(_json([[d.url for d in docs], [d.title for d in docs], [d.year or 0 for d in docs],
+                          [d.region for d in docs]]))
+    lines_table = len(table) <= lines_table_max
+    if lines_table:
+        files["lines.json.gz"] = table
+    else:
+        lines = [[d.url, d.title, d.year or 0, d.region] for d in docs]
+        for doc_id, line in enumerate(lines):
+            files[f"r/{doc_id}.json"] = _json(line)
+        for start in range(0, len(docs), META_CHUNK):
+            files[f"m/{start // META_CHUNK}.json.gz"] = packed(_json(lines[start : start + META_CHUNK]))
+    blocks = {}
     for doc_id, doc in enumerate(docs):
         text = doc.text
         for block in range(0, max(1, -(-len(text) // TEXT_BLOCK))):
-            files[f"{doc_file_prefix(doc_id)}{block}.txt"] = text[block * TEXT_BLOCK:(block + 1) * TEXT_BLOCK].encode("utf-8")
+            blocks[f"t/{doc_id}-{block}.txt.gz"] = text[block * TEXT_BLOCK:(block + 1) * TEXT_BLOCK].encode("utf-8")
+    with ThreadPoolExecutor() as pool:
+        files.update(zip(blocks, pool.map(packed, blocks.values(), chunksize=64)))
+    del blocks
 
     provinces = sorted({d.province for d in docs if d.province})
     topics = sorted({t for d in docs for t in d.topics})
@@ -396,18 +511,25 @@ def build_search_index(docs: list[SearchDocument]) -> dict[str, bytes]:
         "docs": [[d.year or 0, provinces.index(d.province) if d.province else -1,
                   [topics.index(t) for t in d.topics]] for d in docs],
     })
-    files["t2s.json"] = _json(traditional_to_simplified())
+    files["t2s.json.gz"] = packed(_json(traditional_to_simplified()))
     files["manifest.json"] = _json({
-        "version": FORMAT_VERSION, "docs": len(docs), "shards": shards, "metaChunk": META_CHUNK, "textBlock": TEXT_BLOCK,
+        "version": FORMAT_VERSION, "docs": len(docs), "shards": shards, "metaChunk": META_CHUNK,
+        "textBlock": TEXT_BLOCK, "packBytes": POSITIONS_PACK_BYTES,
+        "linesTable": lines_table,
         "avgLength": (sum(len(d.text) for d in docs) / len(docs)) if docs else 0,
     })
     return files
 
 
-def doc_file_prefix(doc_id: int) -> str:
-    """The start of the path of every file that belongs to one report alone (its text). One
-    folder for all: a folder per report would be 10,000 folders to create and delete per build."""
-    return f"t/{doc_id}-"
+def doc_file_prefixes(doc_id: int) -> tuple[str, ...]:
+    """The starts of the paths of the files that belong to one report alone (its text blocks,
+    its result line). Text blocks share one folder: a folder per report would be 10,000 folders
+    to create and delete per build."""
+    return (f"t/{doc_id}-", f"r/{doc_id}.json")
+
+
+def _gzip(data: bytes) -> bytes:
+    return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
 
 
 def _json(value: object) -> bytes:

@@ -9,6 +9,7 @@ Python's http.server exactly as any static web server would serve it.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import shutil
 import subprocess
@@ -86,13 +87,22 @@ def _built_and_served(project: Path) -> Iterator[BuiltSite]:
 
 @pytest.fixture(scope="session")
 def make_site(tmp_path_factory) -> Iterator:
-    """A factory: `make_site(name, {file name: text})` copies the project, adds those report
-    files to the copy's reports/, builds it and serves it; every server is shut down at the end
+    """A factory: `make_site(name, {file name: text}, {plugin option: value})` copies the
+    project, adds those report files to the copy's reports/ (and options to its reform-archive
+    plugin), builds it and serves it; every server is shut down at the end
     of the session."""
     running: list = []
 
-    def make(name: str, extra_reports: dict[str, str] | None = None) -> BuiltSite:
+    def make(name: str, extra_reports: dict[str, str] | None = None,
+             plugin_options: dict[str, object] | None = None) -> BuiltSite:
         project = copy_project(tmp_path_factory.mktemp(name) / "project")
+        if plugin_options:
+            config = project / "mkdocs.yml"
+            block = "  - reform-archive:\n"
+            text = config.read_text(encoding="utf-8")
+            assert block in text, "mkdocs.yml has no reform-archive plugin block to add options to"
+            options = "".join(f"      {key}: {json.dumps(value)}\n" for key, value in plugin_options.items())
+            config.write_text(text.replace(block, block + options), encoding="utf-8")
         for file_name, text in (extra_reports or {}).items():
             (project / "reports" / file_name).write_text(text, encoding="utf-8")
         served = _built_and_served(project)

@@ -26,6 +26,10 @@ EXTRA_REPORTS = {
                   "全县GDP增长7.5%，加入WTO以后外贸扩大。乡镇卫生院床位增加。\n",
     "税费报告.md": "---\ntitle: 关于农村税费改革的调查\nyear: 2003\nregion: 安徽省\n---\n\n"
                   "农村税费改革试点在全省推开，取消农业特产税。\n",
+    # The same words, in a heading of the 2010 report and in the text of the 2000 one (which is
+    # a little shorter and sorts first: without a heading boost it would rank first).
+    "棉花报告甲.md": "---\ntitle: 县供销社工作总结\nyear: 2010\n---\n\n## 棉花收购\n\n今年全县组织工作顺利。\n",
+    "棉花报告乙.md": "---\ntitle: 县供销社工作小结\nyear: 2000\n---\n\n今年全县棉花收购组织工作顺利。\n",
 }
 
 QUERIES = [
@@ -111,12 +115,41 @@ def test_header_search_lists_exactly_the_reports_containing_the_query(home, page
         assert "没有" in meta
 
 
+@pytest.fixture(scope="module")
+def site_without_lines_table(make_site):
+    """The same archive, built as a very large one is: no table of every result line."""
+    return make_site("search_project_lines_apart", EXTRA_REPORTS, {"search_lines_table_kb": 0})
+
+
+@pytest.mark.parametrize("query", ["乡镇", "石门县", "卫生 编制", "农业", "量子编制"])
+def test_result_lines_fetched_per_report_give_the_same_results(page: Page, site_without_lines_table,
+                                                               page_texts, query):
+    assert not (site_without_lines_table.site / "search" / "lines.json.gz").exists()
+    page.goto(site_without_lines_table.url())
+    results, meta = _header_results(page, query)
+    truth = _truth(page_texts, query)
+    assert results == truth, f"{query!r}: missing {truth - results}, wrong {results - truth} ({meta})"
+    first = page.locator(".md-search-result__item").first
+    if truth:
+        expect(first.locator("h1")).not_to_be_empty()
+
+
 def test_glued_words_and_traditional_text_are_found(home, page_texts):
     """税费 inside 农村税费改革 (one jieba word), 农业 in the traditional 農業 of the 1954 text."""
     results, _ = _header_results(home, "税费")
     assert any("税费报告" in url for url in results)
     results, _ = _header_results(home, "农业")
     assert any("繁体报告" in url for url in results)
+
+
+@pytest.mark.parametrize("query", ["棉花收购", "收购"])
+def test_a_match_in_a_heading_ranks_above_the_same_match_in_the_text(home, query):
+    _header_results(home, query)
+    listed = [unquote(urlsplit(h).path) for h in
+              home.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")]
+    in_heading = next(i for i, url in enumerate(listed) if "棉花报告甲" in url)
+    in_text = next(i for i, url in enumerate(listed) if "棉花报告乙" in url)
+    assert in_heading < in_text, listed
 
 
 def test_absent_query_offers_words_that_exist(home):
@@ -154,6 +187,14 @@ def test_search_page_narrows_by_facets(page: Page, site, page_texts):
     expect(count).to_contain_text(f"找到 {n} 篇")
     listed = page.locator(".ra-find-list > li .ra-list-meta").all_inner_texts()
     assert len(listed) == n and all(t.startswith(year) or year == "未知" for t in listed)
+
+
+def test_materials_unused_index_is_left_empty(site):
+    """Material's page script fetches search_index.json on every page; our worker ignores it."""
+    import json
+
+    index = json.loads((site.site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert index["docs"] == [] and index["config"]["lang"] == ["zh"]
 
 
 def test_a_cold_query_fetches_only_part_of_the_index(page: Page, site):

@@ -11,61 +11,81 @@
  *
  * The index may come in two segments (search/builder.py): the base, and under delta/ the reports
  * added or edited since the base was built, with `manifest.delta.removed` naming the base's
- * reports that are gone. Document ids are global: the delta's follow the base's.
+ * reports that are gone. Each segment is searched on its own (its own shards, positions, lines
+ * and texts, in its own document ids); results are merged in global ids, the delta's after the
+ * base's, and ranked together.
  */
 "use strict";
 
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
 const MAX_ITEMS = 200;          // results listed in the header search; the rest on /find/
 const SNIPPETS = 10;            // first results that get a text snippet
-const K1 = 1.2, B = 0.75, TITLE_BOOST = 2.5;
+const K1 = 1.2, B = 0.75, TITLE_BOOST = 2.5, HEADING_BOOST = 1;
 
 const base = new URL("../../search/", self.location.href);  // worker: assets/reform-archive/
-let manifest = null, docinfo = null;
-let segments = [];              // {path, manifest, offset}: the base, then the delta if any
-let removed = new Set();        // base documents not in the archive any more
-const shards = new Map();       // segment path + shard number -> Promise<Map<gram, postings>>
-const metaChunks = new Map();
-const facetChunks = new Map();
-const texts = new Map();
+let manifest = null, docinfo = null;  // manifest: the base's, with counts over both segments
+let segments = [];              // the base, then the delta if there is one
+let removed = new Set();        // global ids of base documents no longer in the archive
 let latest = 0;                 // sequence number of the newest header query
 let t2s = null;                 // traditional → simplified table, fetched when a query needs it
 const channel = typeof BroadcastChannel !== "undefined" ? new BroadcastChannel("reform-archive-search") : null;
+const utf8 = new TextDecoder();
 
-async function fetchOk(path, as) {
+/* A file of the index as bytes. Index files are gzip-compressed (the benchmark's and most static
+ * servers send them as they are); a server that decompressed on the way is fine too. */
+async function fetchBytes(path) {
   const response = await fetch(new URL(path, base));
   if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
-  return as === "json" ? response.json() : as === "text" ? response.text() : response.arrayBuffer();
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (bytes.length < 18 || bytes[0] !== 0x1f || bytes[1] !== 0x8b || bytes[2] !== 8) return bytes;
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+const fetchJSON = async path => JSON.parse(utf8.decode(await fetchBytes(path)));
+
+/* One index segment: its files under `path`, its documents numbered from `offset`. */
+class Segment {
+  constructor(path, manifest, offset) {
+    this.path = path;
+    this.manifest = manifest;
+    this.offset = offset;
+    this.shards = new Map();          // shard number -> Promise<Map<gram, entry>> (document lists)
+    this.packedPositions = new Map(); // shard number -> Promise<bytes of p/<n>.bin>
+    this.lines = new Map();           // local doc -> Promise<[url, title, year, region]>
+    this.linesTable = null;           // Promise<[urls, titles, years, regions]>, when it has one
+    this.facets = null;
+  }
+  fetchBytes(name) { return fetchBytes(this.path + name); }
+  fetchJSON(name) { return fetchJSON(this.path + name); }
 }
 
 let ready = null;
 function setup() {
-  if (!ready) ready = loadManifests().catch(error => { ready = null; throw error; });
+  if (!ready) ready = loadSegments().catch(error => { ready = null; throw error; });
   return ready;
 }
 
-async function loadManifests() {
-  const [m, info] = await Promise.all([fetchOk("manifest.json", "json"), fetchOk("docinfo.bin")]);
-  const parts = [{ path: "", manifest: m, offset: 0, info }];
-  if (m.delta) {
-    const path = `${m.delta.dir}/`;
-    const [dm, dinfo] = await Promise.all([fetchOk(`${path}manifest.json`, "json"), fetchOk(`${path}docinfo.bin`)]);
-    parts.push({ path, manifest: dm, offset: m.docs, info: dinfo });
-    removed = new Set(m.delta.removed);
-  }
+async function loadSegments() {
+  const m = await fetchJSON("manifest.json");
+  const parts = [new Segment("", m, 0)];
+  if (m.delta) parts.push(new Segment(`${m.delta.dir}/`, await fetchJSON(`${m.delta.dir}/manifest.json`), m.docs));
+  const infos = await Promise.all(parts.map(s => s.fetchBytes("docinfo.bin")));
+  removed = new Set(m.delta ? m.delta.removed : []);
   const total = parts.reduce((n, s) => n + s.manifest.docs, 0);
   docinfo = { titleLength: new Uint8Array(total), length: new Uint32Array(total) };
   let live = 0, characters = 0;
-  for (const s of parts) {
-    const view = new DataView(s.info);
-    for (let i = 0; i < s.manifest.docs; i++) {
+  parts.forEach((s, k) => {
+    // docinfo.bin: every report's title length (u8, with its line break), then every
+    // report's text length in characters (u32, little-endian).
+    const info = infos[k], n = s.manifest.docs;
+    const view = new DataView(info.buffer, info.byteOffset, info.byteLength);
+    for (let i = 0; i < n; i++) {
       const doc = s.offset + i;
-      docinfo.titleLength[doc] = view.getUint8(i * 5);
-      docinfo.length[doc] = view.getUint32(i * 5 + 1, true);
+      docinfo.titleLength[doc] = info[i];
+      docinfo.length[doc] = view.getUint32(n + 4 * i, true);
       if (!removed.has(doc)) { live++; characters += docinfo.length[doc]; }
     }
-    delete s.info;
-  }
+  });
   segments = parts;
   // Ranking counts the reports that are in the archive now, over both segments.
   manifest = { ...m, docs: live, avgLength: live ? characters / live : 0 };
@@ -73,17 +93,22 @@ async function loadManifests() {
 }
 
 function segmentOf(doc) {
-  for (let i = segments.length - 1; i >= 0; i--) if (doc >= segments[i].offset) return segments[i];
+  for (let i = segments.length - 1; i > 0; i--) if (doc >= segments[i].offset) return segments[i];
   return segments[0];
 }
 
 /* --- normalisation: the same character-for-character mapping as normalize.py --- */
+const normalized = new Map();   // character -> its normalised form: titles and snippets repeat them
 function normalizeChar(c) {
-  if (/\s/.test(c)) return " ";
-  let n = c.normalize("NFKC");
-  if ([...n].length !== 1) n = c;
-  const low = n.toLowerCase();
-  return [...low].length === 1 ? low : n;
+  let out = normalized.get(c);
+  if (out === undefined) {
+    let n = /\s/.test(c) ? " " : c.normalize("NFKC");
+    if ([...n].length !== 1) n = c;
+    const low = n.toLowerCase();
+    out = [...low].length === 1 ? low : n;
+    normalized.set(c, out);
+  }
+  return out;
 }
 function normalize(text) { return [...text].map(normalizeChar).join(""); }
 
@@ -109,59 +134,80 @@ function fnv1a(key) {
   return h >>> 0;
 }
 
-function decodeShard(buffer) {
-  const bytes = new Uint8Array(buffer);
+function varintReader(bytes) {
   let p = 0;
-  const varint = () => {
-    let result = 0, shift = 0, b;
-    do { b = bytes[p++]; result += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80);
-    return result;
+  return {
+    next() {
+      let result = 0, shift = 0, b;
+      do { b = bytes[p++]; result += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80);
+      return result;
+    },
+    take(n) { const out = bytes.subarray(p, p + n); p += n; return out; },
   };
-  const decoder = new TextDecoder();
+}
+
+/* A shard's grams: gram -> { docs, counts, where (bigrams), and where its positions are }. */
+function decodeShard(bytes, shardNumber, packBytes) {
+  const r = varintReader(bytes);
   const grams = new Map();
-  const count = varint();
+  const count = r.next();
+  let packedOffset = 0;
   for (let g = 0; g < count; g++) {
-    const keyLength = varint();
-    const gram = decoder.decode(bytes.subarray(p, p + keyLength));
-    p += keyLength;
-    const unigram = [...gram].length === 1;
-    const docs = new Map();
+    const gram = utf8.decode(r.take(r.next()));
+    const bigram = [...gram].length === 2;
+    const n = r.next();
+    const docs = new Int32Array(n), counts = new Int32Array(n), where = bigram ? new Int32Array(n) : null;
     let doc = 0;
-    const ndocs = varint();
-    for (let d = 0; d < ndocs; d++) {
-      doc += varint();
-      const n = varint();
-      if (unigram) { docs.set(doc, n); continue; }
-      const positions = new Int32Array(n);
-      let last = 0;
-      for (let i = 0; i < n; i++) { last += varint(); positions[i] = last; }
-      docs.set(doc, positions);
+    for (let d = 0; d < n; d++) {
+      doc += r.next();
+      docs[d] = doc;
+      counts[d] = r.next();
+      if (bigram) where[d] = r.next();
     }
-    grams.set(gram, docs);
+    const entry = { shard: shardNumber, index: g, docs, counts, where, posBytes: 0, posOffset: -1, positions: null };
+    if (bigram) {
+      entry.posBytes = r.next();
+      if (entry.posBytes <= packBytes) { entry.posOffset = packedOffset; packedOffset += entry.posBytes; }
+    }
+    grams.set(gram, entry);
   }
   return grams;
 }
 
 function shard(segment, n) {
-  const key = segment.path + n;
-  if (!shards.has(key)) shards.set(key, fetchOk(`${segment.path}g/${n}.bin`).then(decodeShard));
-  return shards.get(key);
+  if (!segment.shards.has(n))
+    segment.shards.set(n, segment.fetchBytes(`g/${n}.bin`).then(bytes => decodeShard(bytes, n, segment.manifest.packBytes)));
+  return segment.shards.get(n);
 }
 
-/* A gram's documents over all segments, in global ids, without the removed ones. */
-async function postings(gram) {
-  const hash = fnv1a(gram);
-  const lists = await Promise.all(segments.map(async s => [s, (await shard(s, hash % s.manifest.shards)).get(gram)]));
-  if (segments.length === 1) return lists[0][1] || new Map();
-  const merged = new Map();
-  for (const [s, docs] of lists) {
-    if (!docs) continue;
-    for (const [doc, value] of docs) {
-      const id = doc + s.offset;
-      if (!removed.has(id)) merged.set(id, value);
+async function entryOf(segment, gram) {
+  const grams = await shard(segment, fnv1a(gram) % segment.manifest.shards);
+  return grams.get(gram) || null;
+}
+
+/* A bigram's positions, fetched (its own file, or its part of the shard's packed file) and
+ * decoded on first use: { offsets (per document in `docs`), positions }. */
+function positionsOf(segment, entry) {
+  if (!entry.positions) entry.positions = (async () => {
+    let bytes;
+    if (entry.posOffset >= 0) {
+      const packed = segment.packedPositions;
+      if (!packed.has(entry.shard)) packed.set(entry.shard, segment.fetchBytes(`p/${entry.shard}.bin`));
+      bytes = (await packed.get(entry.shard)).subarray(entry.posOffset, entry.posOffset + entry.posBytes);
+    } else {
+      bytes = await segment.fetchBytes(`p/${entry.shard}-${entry.index}.bin`);
     }
-  }
-  return merged;
+    const n = entry.docs.length, offsets = new Int32Array(n + 1);
+    for (let d = 0; d < n; d++) offsets[d + 1] = offsets[d] + entry.counts[d];
+    const positions = new Int32Array(offsets[n]);
+    const r = varintReader(bytes);
+    for (let d = 0; d < n; d++) {
+      let last = 0;
+      for (let k = offsets[d]; k < offsets[d + 1]; k++) { last += r.next(); positions[k] = last; }
+    }
+    return { offsets, positions };
+  })();
+  return entry.positions;
 }
 
 function bigrams(part) {
@@ -171,8 +217,28 @@ function bigrams(part) {
   return out;
 }
 
-function contains(sorted, value) {
-  let lo = 0, hi = sorted.length - 1;
+/* Sorted ids in both sorted lists. */
+function intersect(a, b) {
+  if (a.length > b.length) [a, b] = [b, a];
+  const out = new Int32Array(a.length);
+  let n = 0;
+  if (a.length * 16 < b.length) {
+    let lo = 0;
+    for (const value of a) {
+      let hi = b.length;
+      while (lo < hi) { const mid = (lo + hi) >> 1; if (b[mid] < value) lo = mid + 1; else hi = mid; }
+      if (lo < b.length && b[lo] === value) out[n++] = value;
+    }
+  } else {
+    for (let i = 0, j = 0; i < a.length && j < b.length;) {
+      if (a[i] === b[j]) { out[n++] = a[i]; i++; j++; } else if (a[i] < b[j]) i++; else j++;
+    }
+  }
+  return out.subarray(0, n);
+}
+
+function contains(sorted, from, to, value) {
+  let lo = from, hi = to - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
     if (sorted[mid] === value) return true;
@@ -181,91 +247,235 @@ function contains(sorted, value) {
   return false;
 }
 
-/* Documents containing `part` as a string: Map doc -> sorted match start positions
- * (for a single character: doc -> occurrence count, positions unknown). */
+/* Which bigrams' positions prove a match: the first, the last, and no two characters
+ * uncovered in between, choosing the fewest bytes to fetch. */
+function cover(entries) {
+  const m = entries.length, cost = new Float64Array(m), from = new Int32Array(m);
+  for (let i = 0; i < m; i++) {
+    from[i] = i === 0 ? -1 : (i >= 2 && cost[i - 2] < cost[i - 1] ? i - 2 : i - 1);
+    cost[i] = entries[i].posBytes + 1 + (i === 0 ? 0 : cost[from[i]]);
+  }
+  const chosen = [];
+  for (let i = m - 1; i >= 0; i = from[i]) chosen.unshift(i);
+  return chosen;
+}
+
+/* A match: the documents containing `part` as a string (sorted), with per document the number
+ * of occurrences (`tf`) and `where`: (first occurrence after the title + 1, or 0) * 4, + 2 if
+ * it occurs in a heading, + 1 if in the title. Single characters have no `where`. For a part
+ * of three or more characters, "in a heading" means that each of its bigrams starts in some
+ * heading line of the report (the index keeps heading flags per bigram, not per position): a
+ * ranking hint, which never changes which reports match. */
+const NO_MATCH = { single: false, docs: new Int32Array(0), tf: new Int32Array(0), where: new Int32Array(0) };
+
+/* A match over every segment, in global ids, without the removed documents. */
 async function matchPart(part) {
+  const found = await Promise.all(segments.map(s => matchPartIn(s, part)));
+  if (segments.length === 1) return found[0];
+  const single = found[0].single, size = found.reduce((n, m) => n + m.docs.length, 0);
+  const docs = new Int32Array(size), tf = new Int32Array(size), where = single ? null : new Int32Array(size);
+  let n = 0;
+  found.forEach((m, k) => {
+    const offset = segments[k].offset;
+    for (let i = 0; i < m.docs.length; i++) {
+      const doc = m.docs[i] + offset;
+      if (removed.has(doc)) continue;
+      docs[n] = doc; tf[n] = m.tf[i];
+      if (where) where[n] = m.where[i];
+      n++;
+    }
+  });
+  return { single, docs: docs.subarray(0, n), tf: tf.subarray(0, n), where: where ? where.subarray(0, n) : null };
+}
+
+/* A match in one segment, in its own document ids. */
+async function matchPartIn(segment, part) {
   const chars = [...part];
   if (chars.length === 1) {
-    const docs = await postings(part);
-    return { single: true, docs };
+    const e = await entryOf(segment, part);
+    return e ? { single: true, docs: e.docs, tf: e.counts, where: null } : { ...NO_MATCH, single: true };
   }
-  const grams = bigrams(part);
-  const lists = await Promise.all(grams.map(postings));
-  const result = new Map();
-  if (lists.some(list => list.size === 0)) return { single: false, docs: result };
-  const order = lists.map((list, i) => i).sort((a, b) => lists[a].size - lists[b].size);
-  for (const [doc] of lists[order[0]]) {
-    if (!order.every(i => lists[i].has(doc))) continue;
-    // Anchor on the gram with the fewest positions in this document.
+  const entries = await Promise.all(bigrams(part).map(gram => entryOf(segment, gram)));
+  if (entries.some(e => !e)) return NO_MATCH;
+  if (entries.length === 1) return { single: false, docs: entries[0].docs, tf: entries[0].counts, where: entries[0].where };
+  let candidates = entries[0].docs;
+  for (const e of entries.slice(1)) candidates = intersect(candidates, e.docs);
+  if (!candidates.length) return NO_MATCH;
+  const chosen = cover(entries);
+  const lists = await Promise.all(chosen.map(i => positionsOf(segment, entries[i])));
+  const docs = new Int32Array(candidates.length), tf = new Int32Array(candidates.length);
+  const where = new Int32Array(candidates.length);
+  const at = chosen.map(() => 0), every = entries.map(() => 0);
+  let n = 0;
+  for (const doc of candidates) {
     let anchor = 0;
-    for (let i = 1; i < grams.length; i++)
-      if (lists[i].get(doc).length < lists[anchor].get(doc).length) anchor = i;
-    const starts = [];
-    for (const position of lists[anchor].get(doc)) {
-      const start = position - anchor;
+    for (let j = 0; j < chosen.length; j++) {
+      const list = entries[chosen[j]].docs;
+      while (list[at[j]] < doc) at[j]++;
+      const size = lists[j].offsets[at[j] + 1] - lists[j].offsets[at[j]];
+      if (size < lists[anchor].offsets[at[anchor] + 1] - lists[anchor].offsets[at[anchor]]) anchor = j;
+    }
+    const title = docinfo.titleLength[doc + segment.offset];
+    let count = 0, first = -1, firstBody = -1;
+    const { offsets, positions } = lists[anchor];
+    for (let k = offsets[at[anchor]]; k < offsets[at[anchor] + 1]; k++) {
+      const start = positions[k] - chosen[anchor];
       if (start < 0) continue;
       let ok = true;
-      for (let i = 0; i < grams.length && ok; i++)
-        if (i !== anchor) ok = contains(lists[i].get(doc), start + i);
-      if (ok) starts.push(start);
+      for (let j = 0; j < chosen.length && ok; j++) {
+        if (j === anchor) continue;
+        const o = lists[j].offsets;
+        ok = contains(lists[j].positions, o[at[j]], o[at[j] + 1], start + chosen[j]);
+      }
+      if (!ok) continue;
+      if (count++ === 0) first = start;
+      if (firstBody < 0 && start >= title) firstBody = start;
     }
-    if (starts.length) result.set(doc, starts.sort((a, b) => a - b));
+    if (count) {
+      let heading = 2;
+      entries.forEach((e, i) => {
+        while (e.docs[every[i]] < doc) every[i]++;
+        heading &= e.where[every[i]];
+      });
+      docs[n] = doc; tf[n] = count; where[n] = (firstBody + 1) * 4 + heading + (first < title ? 1 : 0); n++;
+    }
   }
-  return { single: false, docs: result };
+  return { single: false, docs: docs.subarray(0, n), tf: tf.subarray(0, n), where: where.subarray(0, n) };
 }
 
-/* --- ranking: BM25 over exact occurrences, with a boost when the match is in the title --- */
-function rank(parts, matches) {
+/* --- ranking: BM25 over exact occurrences, with boosts when the match is in the title or a heading --- */
+/* The documents that match every part, best first: { total, ranked: [doc, score, snippet
+ * start] for the best `limit` of them (all when limit is 0) }. */
+function rank(parts, matches, limit = 0) {
+  if (!matches.length) return { total: 0, ranked: [] };
   const N = manifest.docs, avg = manifest.avgLength || 1;
-  let candidates = null;
-  for (const m of matches) {
-    const docs = new Set(m.docs.keys());
-    candidates = candidates ? new Set([...candidates].filter(d => docs.has(d))) : docs;
-  }
-  const scored = [];
-  for (const doc of candidates || []) {
-    let score = 0;
+  let candidates = matches[0].docs;
+  for (const m of matches.slice(1)) candidates = intersect(candidates, m.docs);
+  const idf = matches.map(m => Math.log(1 + (N - m.docs.length + 0.5) / (m.docs.length + 0.5)));
+  const at = matches.map(() => 0);
+  const n = candidates.length, scores = new Float64Array(n), snippetAt = new Int32Array(n);
+  for (let c = 0; c < n; c++) {
+    const doc = candidates[c];
+    let score = 0, start = -1;
     const norm = 1 - B + B * docinfo.length[doc] / avg;
-    matches.forEach((m, i) => {
-      const df = m.docs.size;
-      const idf = Math.log(1 + (N - df + 0.5) / (df + 0.5));
-      const value = m.docs.get(doc);
-      const tf = m.single ? value : value.length;
-      score += idf * (tf * (K1 + 1)) / (tf + K1 * norm);
-      if (!m.single && value[0] < docinfo.titleLength[doc]) score += TITLE_BOOST * idf;
-    });
-    scored.push([doc, score]);
+    for (let i = 0; i < matches.length; i++) {
+      const m = matches[i];
+      while (m.docs[at[i]] < doc) at[i]++;
+      const tf = m.tf[at[i]];
+      score += idf[i] * (tf * (K1 + 1)) / (tf + K1 * norm);
+      if (m.single) continue;
+      const where = m.where[at[i]];
+      if (where & 1) score += TITLE_BOOST * idf[i];
+      if (where & 2) score += HEADING_BOOST * idf[i];
+      const candidate = where >> 2 ? (where >> 2) - 1 : 0;
+      if (start < 0 || candidate < start) start = candidate;
+    }
+    scores[c] = score;
+    snippetAt[c] = start < 0 ? docinfo.titleLength[doc] : start;
   }
-  scored.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-  return scored;
+  // Better score first, then lower document id: a total order, so results never reshuffle.
+  const before = (a, b) => scores[a] > scores[b] || (scores[a] === scores[b] && a < b);
+  let order;
+  if (limit && n > limit) {
+    // The best `limit` through a heap whose root is the worst kept: no sort of every match.
+    const heap = new Int32Array(limit);
+    let size = 0;
+    const down = i => {
+      for (;;) {
+        const l = 2 * i + 1, r = l + 1;
+        let worst = i;
+        if (l < size && before(heap[worst], heap[l])) worst = l;
+        if (r < size && before(heap[worst], heap[r])) worst = r;
+        if (worst === i) return;
+        [heap[i], heap[worst]] = [heap[worst], heap[i]];
+        i = worst;
+      }
+    };
+    for (let c = 0; c < n; c++) {
+      if (size < limit) {
+        let i = size++;
+        heap[i] = c;
+        while (i > 0 && before(heap[(i - 1) >> 1], heap[i])) {
+          const parent = (i - 1) >> 1;
+          [heap[i], heap[parent]] = [heap[parent], heap[i]];
+          i = parent;
+        }
+      } else if (before(c, heap[0])) {
+        heap[0] = c;
+        down(0);
+      }
+    }
+    order = Array.from(heap);
+  } else {
+    order = Array.from({ length: n }, (_, c) => c);
+  }
+  order.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+  return { total: n, ranked: order.map(c => [candidates[c], scores[c], snippetAt[c]]) };
 }
 
-async function meta(doc) {
-  const s = segmentOf(doc), local = doc - s.offset, size = s.manifest.metaChunk;
-  const key = `${s.path}m/${Math.floor(local / size)}.json`;
-  if (!metaChunks.has(key)) metaChunks.set(key, fetchOk(key, "json"));
-  const [url, title, year, region] = (await metaChunks.get(key))[local % size];
-  return { url, title, year: year || "", region };
+/* What the result lines of `docs` show: from the table of every line (loaded once), or, in an
+ * archive too large for one, one small file per report, or, where a result list covers much
+ * of a chunk of `metaChunk` reports, the whole chunk (fewer requests and bytes). */
+async function resultLines(docs) {
+  const bySegment = segments.map(() => []);
+  const where = docs.map(doc => {
+    const k = segments.indexOf(segmentOf(doc));
+    bySegment[k].push(doc - segments[k].offset);
+    return [k, bySegment[k].length - 1];
+  });
+  const found = await Promise.all(segments.map((s, k) => resultLinesIn(s, bySegment[k])));
+  return where.map(([k, i]) => found[k][i]);
+}
+
+async function resultLinesIn(segment, docs) {
+  if (!docs.length) return [];
+  const m = segment.manifest;
+  if (m.linesTable) {
+    if (!segment.linesTable) segment.linesTable = segment.fetchJSON("lines.json.gz");
+    const [urls, titles, years, regions] = await segment.linesTable;
+    return docs.map(doc => ({ url: urls[doc], title: titles[doc], year: years[doc] || "", region: regions[doc] }));
+  }
+  const size = m.metaChunk, lines = segment.lines, wanted = new Map();
+  for (const doc of docs) {
+    if (lines.has(doc)) continue;
+    const chunk = Math.floor(doc / size);
+    wanted.set(chunk, (wanted.get(chunk) || 0) + 1);
+  }
+  for (const doc of docs) {
+    if (lines.has(doc)) continue;
+    const chunk = Math.floor(doc / size);
+    if (wanted.get(chunk) >= size / 2) {
+      const all = segment.fetchJSON(`m/${chunk}.json.gz`);
+      for (let d = chunk * size; d < Math.min(m.docs, (chunk + 1) * size); d++)
+        if (!lines.has(d)) lines.set(d, all.then(list => list[d - chunk * size]));
+    } else {
+      lines.set(doc, segment.fetchJSON(`r/${doc}.json`));
+    }
+  }
+  return Promise.all(docs.map(async doc => {
+    const [url, title, year, region] = await lines.get(doc);
+    return { url, title, year: year || "", region };
+  }));
 }
 
 /* Year, province and topics of a report, for the search page's facets. */
 async function facetsOf(doc) {
   const s = segmentOf(doc);
-  const key = `${s.path}facets.json`;
-  if (!facetChunks.has(key)) facetChunks.set(key, fetchOk(key, "json"));
-  const f = await facetChunks.get(key);
+  if (!s.facets) s.facets = s.fetchJSON("facets.json");
+  const f = await s.facets;
   const [year, province, topics] = f.docs[doc - s.offset];
   return { year: year || "", province: province >= 0 ? f.provinces[province] : "", topics: topics.map(t => f.topics[t]) };
 }
 
 /* The characters [from, to) of a report's text (positions in code points), fetched block by block. */
+const texts = new Map();         // path of a text block -> Promise<its text>
 async function textRange(doc, from, to) {
   const s = segmentOf(doc), size = s.manifest.textBlock;
   const first = Math.floor(from / size), last = Math.floor(Math.max(from, to - 1) / size);
   const blocks = [];
   for (let k = first; k <= last; k++) {
-    const key = `${s.path}t/${doc - s.offset}-${k}.txt`;
-    if (!texts.has(key)) texts.set(key, fetchOk(key, "text").catch(() => ""));
+    const key = `${s.path}t/${doc - s.offset}-${k}.txt.gz`;
+    if (!texts.has(key)) texts.set(key, fetchBytes(key).then(b => utf8.decode(b)).catch(() => ""));
     blocks.push(texts.get(key));
   }
   const joined = [...(await Promise.all(blocks)).join("")];
@@ -310,18 +520,6 @@ async function snippet(doc, start, parts) {
   return (from > 0 ? "…" : "") + highlight(window, parts) + (atEnd ? "" : "…");
 }
 
-function firstBodyMatch(doc, matches) {
-  let best = null;
-  for (const m of matches) {
-    if (m.single) continue;
-    const starts = m.docs.get(doc);
-    const body = starts.find(s => s >= docinfo.titleLength[doc]);
-    const candidate = body ?? starts[0];
-    if (best === null || candidate < best) best = candidate;
-  }
-  return best ?? docinfo.titleLength[doc];
-}
-
 /* Split an absent query into the longest pieces that do occur in the archive. */
 async function suggestion(parts) {
   const pieces = [];
@@ -332,48 +530,49 @@ async function suggestion(parts) {
       let j = chars.length;
       for (; j > i + 1; j--) {
         const candidate = chars.slice(i, j).join("");
-        if ((await matchPart(candidate)).docs.size) break;
+        if ((await matchPart(candidate)).docs.length) break;
       }
       const piece = chars.slice(i, j).join("");
-      if (j > i + 1 || (await matchPart(piece)).docs.size) pieces.push(piece);
+      if (j > i + 1 || (await matchPart(piece)).docs.length) pieces.push(piece);
       i = j;
     }
   }
   if (pieces.length < 2) return null;
   const matches = await Promise.all(pieces.map(matchPart));
-  return rank(pieces, matches).length ? pieces.join(" ") : null;
+  return rank(pieces, matches).total ? pieces.join(" ") : null;
 }
 
 /* Traditional characters never occur in the (simplified) index, so a part that finds nothing
  * is retried in simplified characters; the table is fetched only then. */
 async function simplified(part) {
-  if (!t2s) t2s = await fetchOk("t2s.json", "json");
+  if (!t2s) t2s = await fetchJSON("t2s.json.gz");
   return [...part].map(c => t2s[c] || c).join("");
 }
 
 async function search(query, limit) {
   await setup();
   let parts = parseQuery(query);
-  if (!parts.length) return { parts, ranked: [], matches: [] };
+  if (!parts.length) return { parts, ranked: [], total: 0, matches: [] };
   let matches = await Promise.all(parts.map(matchPart));
-  if (matches.some(m => m.docs.size === 0) && parts.some(p => /[\u3400-\u9fff]/.test(p))) {
+  if (matches.some(m => m.docs.length === 0) && parts.some(p => /[\u3400-\u9fff]/.test(p))) {
     const converted = await Promise.all(parts.map(simplified));
     if (converted.some((p, i) => p !== parts[i])) {
       parts = converted;
       matches = await Promise.all(parts.map(matchPart));
     }
   }
-  const ranked = rank(parts, matches);
-  return { parts, ranked: limit ? ranked.slice(0, limit) : ranked, total: ranked.length, matches };
+  const { total, ranked } = rank(parts, matches, limit);
+  return { parts, ranked, total, matches };
 }
 
 async function materialResult(query) {
-  const { parts, ranked, total, matches } = await search(query, MAX_ITEMS);
-  const items = await Promise.all(ranked.map(async ([doc, score], i) => {
-    const m = await meta(doc);
+  const { parts, ranked, total } = await search(query, MAX_ITEMS);
+  const shown = await resultLines(ranked.map(([doc]) => doc));
+  const items = await Promise.all(ranked.map(async ([doc, score, snippetAt], i) => {
+    const m = shown[i];
     const details = [m.year, m.region].filter(Boolean).join(" · ");
     let teaser = details ? `<p class="ra-search-meta">${escapeHTML(String(details))}</p>` : "";
-    if (i < SNIPPETS) teaser += `<p>${await snippet(doc, firstBodyMatch(doc, matches), parts)}</p>`;
+    if (i < SNIPPETS) teaser += `<p>${await snippet(doc, snippetAt, parts)}</p>`;
     return [{
       location: m.url, title: highlight(m.title, parts), text: teaser, score,
       terms: Object.fromEntries(parts.map(p => [p, true])),
@@ -394,11 +593,12 @@ async function materialResult(query) {
 }
 
 async function facetResult(query) {
-  const { parts, ranked, matches } = await search(query, 0);
-  const results = await Promise.all(ranked.map(async ([doc, score], i) => {
-    const m = await meta(doc);
+  const { parts, ranked } = await search(query, 0);
+  const shown = await resultLines(ranked.map(([doc]) => doc));
+  const results = await Promise.all(ranked.map(async ([doc, score, snippetAt], i) => {
+    const m = shown[i];
     return { doc, score, ...m, facets: await facetsOf(doc), title: highlight(m.title, parts),
-             snippet: i < SNIPPETS ? await snippet(doc, firstBodyMatch(doc, matches), parts) : "" };
+             snippet: i < SNIPPETS ? await snippet(doc, snippetAt, parts) : "" };
   }));
   const suggest = !ranked.length && parts.length ? await suggestion(parts) : null;
   return { query, parts, results, suggestion: suggest };
