@@ -111,7 +111,8 @@ class SearchIndexBuilder:
             if len(added) + len(removed) <= delta_limit(len(identities)):
                 self.rebuilt_base = False
                 self.delta_docs, self.removed_docs = len(added), len(removed)
-                return _write_with_delta(out, folder, removed, build([e.document() for e in added]))
+                delta = build([e.document() for e in added]) if added else {}
+                return _write_with_delta(out, folder, removed, delta)
         folder = store.save([e.identity for e in entries], build([e.document() for e in entries]))
         return _write_with_delta(out, folder, [], {})
 

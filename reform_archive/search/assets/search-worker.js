@@ -68,7 +68,7 @@ function setup() {
 async function loadSegments() {
   const m = await fetchJSON("manifest.json");
   const parts = [new Segment("", m, 0)];
-  if (m.delta) parts.push(new Segment(`${m.delta.dir}/`, await fetchJSON(`${m.delta.dir}/manifest.json`), m.docs));
+  if (m.delta && m.delta.docs) parts.push(new Segment(`${m.delta.dir}/`, await fetchJSON(`${m.delta.dir}/manifest.json`), m.docs));
   const infos = await Promise.all(parts.map(s => s.fetchBytes("docinfo.bin")));
   removed = new Set(m.delta ? m.delta.removed : []);
   const total = parts.reduce((n, s) => n + s.manifest.docs, 0);
