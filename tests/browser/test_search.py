@@ -173,6 +173,30 @@ def test_result_shows_year_region_snippet_and_highlights_on_the_page(home, site)
     expect(home.locator("article mark").first).to_have_text("石门县")
 
 
+def test_the_list_comes_before_slow_snippets_and_the_snippets_follow(page: Page, site):
+    """Snippets need the reports' text blocks, one more round of requests: when those are
+    slow, the titles are listed first and the snippets fill in when their text arrives."""
+    held, released = [], []
+
+    def hold(route):  # text blocks wait until released below
+        (route.continue_() if released else held.append(route))
+
+    page.route("**/search/t/**", hold)
+    page.goto(site.url())
+    field = page.locator(".md-search__input")
+    field.click()
+    page.keyboard.type("石门县")
+    page.keyboard.press("End")
+    first = page.locator(".md-search-result__item").first
+    expect(first.locator("h1 mark")).to_have_text("石门县", timeout=15_000)
+    expect(page.locator(".md-search-result__meta")).to_contain_text("个")
+    assert held and first.locator("p mark").count() == 0   # listed; its snippet is on its way
+    released.append(True)
+    for route in held:
+        route.continue_()
+    expect(first.locator("p mark").first).to_have_text("石门县", timeout=15_000)
+
+
 def test_search_page_narrows_by_facets(page: Page, site, page_texts):
     page.goto(site.url("find/?query=乡镇"))
     count = page.locator(".ra-find-count")

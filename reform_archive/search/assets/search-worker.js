@@ -565,26 +565,32 @@ async function search(query, limit) {
   return { parts, ranked, total, matches };
 }
 
-async function materialResult(query) {
+/* The header search's answer. `early(data)` receives the list before the snippets when their
+ * text is not at hand yet: titles, years and regions are known once ranked, and the snippets'
+ * text blocks are one more round of requests; the full answer follows. */
+async function materialResult(query, early = null) {
   const { parts, ranked, total } = await search(query, MAX_ITEMS);
   const shown = await resultLines(ranked.map(([doc]) => doc));
-  const items = await Promise.all(ranked.map(async ([doc, score, snippetAt], i) => {
+  const snippets = Promise.all(ranked.slice(0, SNIPPETS).map(([doc, , snippetAt]) => snippet(doc, snippetAt, parts)));
+  const terms = Object.fromEntries(parts.map(p => [p, true]));
+  const titles = shown.map(m => highlight(m.title, parts));
+  const list = texts => ranked.map(([, score], i) => {
     const m = shown[i];
     const details = [m.year, m.region].filter(Boolean).join(" · ");
     let teaser = details ? `<p class="ra-search-meta">${escapeHTML(String(details))}</p>` : "";
-    if (i < SNIPPETS) teaser += `<p>${await snippet(doc, snippetAt, parts)}</p>`;
-    return [{
-      location: m.url, title: highlight(m.title, parts), text: teaser, score,
-      terms: Object.fromEntries(parts.map(p => [p, true])),
-    }];
-  }));
-  if (total > ranked.length) {
-    items.push([{
-      location: `find/?query=${encodeURIComponent(query)}`, score: 0, terms: {},
-      title: `共 ${total} 篇报告，此处列出前 ${ranked.length} 篇`,
-      text: "<p>在搜索页查看全部结果，并按年份、地区、主题筛选。</p>",
-    }]);
+    if (texts && i < texts.length) teaser += `<p>${texts[i]}</p>`;
+    return [{ location: m.url, title: titles[i], text: teaser, score, terms }];
+  });
+  const more = total > ranked.length ? [[{
+    location: `find/?query=${encodeURIComponent(query)}`, score: 0, terms: {},
+    title: `共 ${total} 篇报告，此处列出前 ${ranked.length} 篇`,
+    text: "<p>在搜索页查看全部结果，并按年份、地区、主题筛选。</p>",
+  }]] : [];
+  if (early && ranked.length) {
+    const ready = await Promise.race([snippets, new Promise(resolve => setTimeout(() => resolve(null), 0))]);
+    if (!ready) early({ items: [...list(null), ...more] });
   }
+  const items = [...list(await snippets), ...more];
   if (channel) {
     const suggest = total === 0 && parts.length ? await suggestion(parts) : null;
     channel.postMessage({ query, total: total || 0, suggestion: suggest });
@@ -616,8 +622,8 @@ self.addEventListener("message", async event => {
       // Keys arrive one by one (2, 20, 200, 2006) and queries finish out of order: only the
       // answer to the latest query may reach the result list.
       const seq = ++latest;
-      const data = await materialResult(message.data);
-      if (seq === latest) self.postMessage({ type: RESULT, data });
+      const post = data => { if (seq === latest) self.postMessage({ type: RESULT, data }); };
+      post(await materialResult(message.data, post));
     }
   } catch (error) {
     console.error("reform-archive search:", error);
