@@ -260,7 +260,7 @@ def _encoded_grams(docs: list[SearchDocument]) -> _EncodedGrams:
     # sort of a small integer (a radix sort), rather than a scan of the archive per partition.
     part_of = (np.searchsorted(np.asarray(bounds[1:-1], dtype=np.int32), rank, side="right")
                .astype(np.uint8 if len(bounds) < 257 else np.uint16))
-    by_part = np.argsort(part_of, kind="stable")
+    by_part = np.argsort(part_of, kind="stable").astype(np.int32 if n < 2**31 else np.int64)
     part_starts = np.searchsorted(part_of[by_part], np.arange(len(bounds)), side="left")
     del part_of
 
