@@ -197,6 +197,29 @@ def test_the_list_comes_before_slow_snippets_and_the_snippets_follow(page: Page,
     expect(first.locator("p mark").first).to_have_text("石门县", timeout=15_000)
 
 
+def test_snippet_text_takes_at_most_two_connections(page: Page, site):
+    """A browser opens six connections per server; snippets (one text block per result) may
+    use two, so the next query's document lists never wait behind them."""
+    held = []
+    page.route("**/search/t/**", lambda route: held.append(route))
+    page.goto(site.url())
+    page.locator(".md-search__input").click()
+    page.keyboard.type("乡镇")
+    page.keyboard.press("End")
+    expect(page.locator(".md-search-result__item").nth(3)).to_be_visible(timeout=15_000)
+    page.wait_for_timeout(500)
+    assert len(held) == 2
+    for _ in range(20):  # released two by two, every snippet's text is fetched in the end
+        batch, held[:] = list(held), []
+        for route in batch:
+            route.continue_()
+        page.wait_for_timeout(200)
+        assert len(held) <= 2
+        if not held:
+            break
+    expect(page.locator(".md-search-result__item").nth(3).locator("p mark").first).to_be_visible()
+
+
 def test_search_page_narrows_by_facets(page: Page, site, page_texts):
     page.goto(site.url("find/?query=乡镇"))
     count = page.locator(".ra-find-count")

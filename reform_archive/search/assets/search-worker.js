@@ -469,13 +469,24 @@ async function facetsOf(doc) {
 
 /* The characters [from, to) of a report's text (positions in code points), fetched block by block. */
 const texts = new Map();         // path of a text block -> Promise<its text>
+/* Snippet text comes after the result list, and a browser opens only a few connections per
+ * server (six in Chromium): text blocks are fetched at most TEXT_FETCHES at a time, so the next
+ * query's document lists never queue behind the last query's snippets. */
+const TEXT_FETCHES = 2;
+let textFetching = 0;
+const textQueue = [];
+async function textSlot(task) {
+  if (textFetching >= TEXT_FETCHES) await new Promise(resolve => textQueue.push(resolve));
+  textFetching++;
+  try { return await task(); } finally { textFetching--; if (textQueue.length) textQueue.shift()(); }
+}
 async function textRange(doc, from, to) {
   const s = segmentOf(doc), size = s.manifest.textBlock;
   const first = Math.floor(from / size), last = Math.floor(Math.max(from, to - 1) / size);
   const blocks = [];
   for (let k = first; k <= last; k++) {
     const key = `${s.path}t/${doc - s.offset}-${k}.txt.gz`;
-    if (!texts.has(key)) texts.set(key, fetchBytes(key).then(b => utf8.decode(b)).catch(() => ""));
+    if (!texts.has(key)) texts.set(key, textSlot(() => fetchBytes(key)).then(b => utf8.decode(b)).catch(() => ""));
     blocks.push(texts.get(key));
   }
   const joined = [...(await Promise.all(blocks)).join("")];
