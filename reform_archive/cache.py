@@ -67,17 +67,23 @@ class ContentCache:
         return value
 
     def put(self, key: str, value) -> None:
-        if self.folder is None:
-            return
-        path = self._path(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(marshal.dumps(value))
-            os.replace(tmp, path)
-        except OSError:
-            pass  # a read-only or full disk makes the next build slower, never wrong
+        if self.folder is not None:
+            store_file(self._path(key), marshal.dumps(value))
+
+
+def store_file(path: Path, data: bytes) -> bool:
+    """Write a cache file atomically (a temporary file renamed into place), so an interrupted
+    build leaves no half file. False when it could not be written: a read-only or full disk
+    makes the next build slower, never wrong."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        return False
+    return True
 
 
 def link_or_copy(source: Path, dest: Path, made: set[Path] | None = None) -> None:

@@ -25,16 +25,14 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from .cache import store_file
 from .ingest.chinese import to_simplified
 
 SHINGLE_CHARS = 5
@@ -77,29 +75,28 @@ class SignatureStore:
             return
         data = {"version": self.version, "tables": self.tables,
                 "signatures": {d: s for d, s in self.signatures.items() if d in keep}}
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(marshal.dumps(data))
-            os.replace(tmp, self.path)
-        except OSError:
-            pass  # the next build is slower, never wrong
+        store_file(self.path, marshal.dumps(data))
 
 
-_tables_store: SignatureStore | None = None  # where _code_point_tables may find its tables
+_tables: tuple[np.ndarray, np.ndarray] | None = None  # this process's code-point tables
 
 
-@lru_cache(maxsize=1)
 def _code_point_tables() -> tuple[np.ndarray, np.ndarray]:
-    store = _tables_store
-    if store is not None and store.tables is not None:
-        return (np.frombuffer(store.tables[0], dtype=np.uint32).copy(),
-                np.frombuffer(store.tables[1], dtype=bool).copy())
-    mapping, is_word = _build_code_point_tables()
-    if store is not None:
-        store.tables, store.changed = (mapping.tobytes(), is_word.tobytes()), True
-    return mapping, is_word
+    global _tables
+    if _tables is None:
+        _tables = _build_code_point_tables()
+    return _tables
+
+
+def _share_tables(store: SignatureStore) -> None:
+    """The store's tables for this process, or this process's for the store (built only if
+    this build needed them, i.e. shingled something)."""
+    global _tables
+    if _tables is None and store.tables is not None:
+        _tables = (np.frombuffer(store.tables[0], dtype=np.uint32).copy(),
+                   np.frombuffer(store.tables[1], dtype=bool).copy())
+    elif _tables is not None and store.tables is None:
+        store.tables, store.changed = (_tables[0].tobytes(), _tables[1].tobytes()), True
 
 
 def _build_code_point_tables() -> tuple[np.ndarray, np.ndarray]:
@@ -210,8 +207,8 @@ def find_duplicate_clusters(texts: dict[str, str], store: SignatureStore | None 
     """Groups of near-identical texts. `texts` maps a stable key (the report's path) to its
     body. The kept version of a group is the most complete copy (see below). With a `store`,
     signatures of texts seen before are read from it, and only candidates are shingled."""
-    global _tables_store
-    _tables_store = store
+    if store is not None:
+        _share_tables(store)
     keys = sorted(texts)
     hashes = _LazyHashes(texts)
     signatures: dict[str, np.ndarray] = {}
@@ -269,8 +266,6 @@ def find_duplicate_clusters(texts: dict[str, str], store: SignatureStore | None 
         clusters.append(DuplicateCluster(
             kept, others, {o: round(_exact_jaccard(hashes[kept], hashes[o]), 3) for o in others}))
     if store is not None:
-        if store.tables is None and _code_point_tables.cache_info().currsize:
-            mapping, is_word = _code_point_tables()
-            store.tables, store.changed = (mapping.tobytes(), is_word.tobytes()), True
+        _share_tables(store)
         store.save(seen)
     return sorted(clusters, key=lambda c: c.kept)

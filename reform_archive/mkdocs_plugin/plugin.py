@@ -32,7 +32,7 @@ from ..search.text import page_text_and_headings
 from ..site.indexes import region_levels
 from ..site.sanitize import sanitize_html
 from .config import ReformArchiveConfig
-from .rendered import RenderedPages, content_identity, site_signature
+from .rendered import RenderedPages, content_signature, site_signature
 
 log = logging.getLogger("mkdocs.plugins.reform_archive")
 CACHE_DIR = ".cache/reform-archive"
@@ -116,14 +116,16 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
             else:
                 files.append(File.generated(config, generated.src_uri, content=generated.content))
         # What every page shows besides itself is known now: reuse the pages it did not change.
-        self.rendered = RenderedPages(self._cache_dir(config), site_signature(config, _nav_entries(files)))
+        self.rendered = RenderedPages(self._cache_dir(config), site_signature(config, _nav_entries(files)),
+                                      content_signature(config))
         site_dir = Path(config.site_dir)
         for generated in later:
-            key = self.rendered.key(generated.src_uri, generated.content)
+            digest = self.rendered.digest(generated.content)
+            key = self.rendered.key(generated.src_uri, digest)
             file = File.generated(config, generated.src_uri, content=generated.content,
                                   inclusion=InclusionLevel.NOT_IN_NAV)
             archived = reports_by_uri.get(generated.src_uri) if generated.is_report else None
-            identity = content_identity(config, generated.src_uri, generated.content) if archived else ""
+            identity = self.rendered.identity(generated.src_uri, digest) if archived else ""
             if self.rendered.has(key):
                 self.reused[file.dest_uri] = key
                 if archived is not None:
@@ -190,7 +192,7 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
         size = self.search.write(site_dir, cache_dir)
         how = ("built in full" if self.search.rebuilt_base else
                f"reused, with {self.search.delta_docs} new and {self.search.removed_docs} removed")
-        log.info(f"reform-archive: search index of {len(self.search.documents)} pages ({how}), "
+        log.info(f"reform-archive: search index of {len(self.search.entries)} pages ({how}), "
                  f"{size // 1024} KB; {len(self.reused)} pages reused, {len(self.pending)} rendered")
 
     def on_serve(self, server, config: MkDocsConfig, builder):

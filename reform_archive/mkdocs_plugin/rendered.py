@@ -8,8 +8,9 @@ cache key hashes all of these (`site_signature` + the page), so any change to th
 pages again; a hit means the page would come out the same, byte for byte (a test checks it).
 
 Entries live in `.cache/reform-archive/rendered/<signature>/`: `<key>.html` (the finished page)
-and `<key>.search` (its text and heading ranges for the search index, marshalled). They are written once, atomically, and never
-changed in place, so the site may hard-link them instead of copying. After a build, `prune`
+and `<key>.search` (its text and heading ranges for the search index, marshalled). They are
+written once, atomically, and never changed in place, so the site may hard-link them instead of
+copying. After a build, `prune`
 drops the entries that build did not use (old versions of edited pages) and keeps one other
 signature's folder besides the current one (`mkdocs serve` and `mkdocs build` differ in
 `site_url`, and alternating between them must not render everything each time).
@@ -23,13 +24,12 @@ import marshal
 import os
 import re
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any, Iterable
 
 from mkdocs.config.defaults import MkDocsConfig
 
-from ..cache import code_version, link_or_copy
+from ..cache import code_version, link_or_copy, store_file
 
 # Options that do not change what a page looks like: where the site goes, how it is served.
 _NOT_IN_PAGES = frozenset({"site_dir", "dev_addr", "watch", "strict", "validation", "config_file_path",
@@ -74,54 +74,55 @@ def site_signature(config: MkDocsConfig, nav_entries: Iterable[tuple[str, str]])
     for name, plugin in config.plugins.items():
         h.update(f"plugin {name} {_stable(dict(plugin.config))}\n".encode())
     h.update(f"theme {_stable(dict(config.theme))}\n".encode())
-    site_packages = {Path(p).resolve() for p in (importlib.metadata.distribution("mkdocs").locate_file(""),)}
+    site_packages = Path(importlib.metadata.distribution("mkdocs").locate_file("")).resolve()
     for folder in config.theme.dirs:
         folder_path = Path(folder).resolve()
-        if not any(folder_path.is_relative_to(p) for p in site_packages):
+        if not folder_path.is_relative_to(site_packages):
             h.update(f"theme dir {folder}: {_tree_hash(folder_path)}\n".encode())  # overrides
     for path, shown in sorted(nav_entries):
         h.update(f"nav {path} {shown}\n".encode())
     return h.hexdigest()
 
 
-def content_identity(config: MkDocsConfig, src_uri: str, markdown: str) -> str:
-    """What a report's search entry is made of, and nothing more: its Markdown as converted by
-    the configured extensions, its URL, and the code that takes its text. Unlike a page's key,
-    it does not change with the theme or `site_url`, so `mkdocs serve` and `mkdocs build` share
-    one search index base."""
+def content_signature(config: MkDocsConfig) -> str:
+    """What a report's search entry is made of besides its Markdown and path: the configured
+    Markdown extensions and the code that takes its text. Unlike `site_signature`, it does not
+    change with the theme or `site_url`, so `mkdocs serve` and `mkdocs build` share one search
+    index base."""
     h = hashlib.sha256(code_version(("site/sanitize.py", "search/text.py"),
                                     ("markdown", "pymdown-extensions", "nh3")).encode())
     for key in ("markdown_extensions", "mdx_configs", "use_directory_urls"):
         h.update(f"{key}={_stable(config[key])}\n".encode())
-    h.update(src_uri.encode() + b"\0" + markdown.encode("utf-8"))
     return h.hexdigest()
 
 
 class RenderedPages:
     """Finished pages by key; `folder` None switches the cache off (every lookup misses)."""
 
-    def __init__(self, folder: Path | None, signature: str) -> None:
+    def __init__(self, folder: Path | None, signature: str, content: str = "") -> None:
         self.folder = folder / "rendered" / signature[:16] if folder is not None else None
-        self.signature = signature
-        self.hits = self.misses = 0
+        self.signature, self.content = signature, content
 
-    def key(self, src_uri: str, markdown: str) -> str:
-        h = hashlib.sha256(self.signature.encode())
-        h.update(src_uri.encode() + b"\0" + markdown.encode("utf-8"))
-        return h.hexdigest()
+    @staticmethod
+    def digest(markdown: str) -> bytes:
+        """A page's Markdown, hashed once for both `key` and `identity`."""
+        return hashlib.sha256(markdown.encode("utf-8")).digest()
+
+    def key(self, src_uri: str, digest: bytes) -> str:
+        """The finished page's cache key: the site's signature, the page's path and Markdown."""
+        return hashlib.sha256(f"{self.signature}\0{src_uri}\0".encode() + digest).hexdigest()
+
+    def identity(self, src_uri: str, digest: bytes) -> str:
+        """The report's search identity: `content_signature`, its path and Markdown."""
+        return hashlib.sha256(f"{self.content}\0{src_uri}\0".encode() + digest).hexdigest()
 
     def _path(self, key: str, suffix: str) -> Path:
         assert self.folder is not None
         return self.folder / key[:2] / f"{key[2:]}{suffix}"
 
     def has(self, key: str) -> bool:
-        found = (self.folder is not None and self._path(key, ".html").is_file()
-                 and self._path(key, ".search").is_file())
-        if found:
-            self.hits += 1
-        else:
-            self.misses += 1
-        return found
+        return (self.folder is not None and self._path(key, ".html").is_file()
+                and self._path(key, ".search").is_file())
 
     def search_entry(self, key: str) -> tuple[str, list[tuple[int, int]]]:
         """(text, heading ranges) of a page, as stored with it."""
@@ -132,18 +133,9 @@ class RenderedPages:
         if self.folder is None:
             return
         text, headings = search
-        entry = marshal.dumps((text, [tuple(h) for h in headings]))
-        try:
-            # The .html last: it is what marks a whole entry.
-            for suffix, content in ((".search", entry), (".html", html.encode("utf-8", errors="xmlcharrefreplace"))):
-                path = self._path(key, suffix)
-                path.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(content)
-                os.replace(tmp, path)
-        except OSError:
-            pass  # a read-only or full disk makes the next build slower, never wrong
+        # The .html last: it is what marks a whole entry.
+        if store_file(self._path(key, ".search"), marshal.dumps((text, [tuple(h) for h in headings]))):
+            store_file(self._path(key, ".html"), html.encode("utf-8", errors="xmlcharrefreplace"))
 
     def prune(self, used: set[str]) -> int:
         """Remove the entries not in `used` and the folders of older signatures but the newest

@@ -69,10 +69,6 @@ class SearchIndexBuilder:
         self.removed_docs = 0
         self.rebuilt_base = False
 
-    @property
-    def documents(self) -> list[_Entry]:
-        return self.entries
-
     def add_text(self, url: str, title: str, text: str | tuple | Callable[[], tuple], *,
                  identity: str | None = None, year: int | None = None, region: str = "",
                  province: str = "", topics: list[str] | None = None,
@@ -122,17 +118,10 @@ def _write_files(out: Path, index_files: dict[str, bytes]) -> int:
     for name, content in index_files.items():
         path = out / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        _unlink(path)  # never write through: an old file there may be a link into the cache
+        path.unlink(missing_ok=True)  # never write through: an old file there may be a link into the cache
         path.write_bytes(content)
         total += len(content)
     return total
-
-
-def _unlink(path: Path) -> None:
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        pass
 
 
 def _write_with_delta(out: Path, base: Path, removed: list[int], added: dict[str, bytes]) -> int:

@@ -274,7 +274,7 @@ def _encoded_grams(docs: list[SearchDocument]) -> _EncodedGrams:
     # Partitions are independent and numpy lets go of the GIL in its sorts: both cores work.
     with ThreadPoolExecutor(max_workers=2) as pool:
         parts = list(pool.map(encode, range(len(bounds) - 1)))
-    del by_part
+    by_part = None  # its memory back before the partitions are joined (`encode` still names it)
     data_parts = [p[2] for p in parts]
     sizes = np.array([d.size for d in data_parts], dtype=np.int64)
     base = np.concatenate([[0], np.cumsum(sizes)])
