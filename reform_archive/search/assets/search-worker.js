@@ -55,6 +55,14 @@ class Segment {
     this.linesTable = null;           // Promise<[urls, titles, years, regions]>, when it has one
     this.facets = null;
   }
+  /* The table of every result line (segments that have one); asked again after a failure. */
+  lineTable() {
+    if (!this.linesTable) {
+      this.linesTable = this.fetchJSON("lines.json.gz");
+      this.linesTable.catch(() => { this.linesTable = null; });
+    }
+    return this.linesTable;
+  }
   fetchBytes(name) { return fetchBytes(this.path + name); }
   fetchJSON(name) { return fetchJSON(this.path + name); }
 }
@@ -431,8 +439,7 @@ async function resultLinesIn(segment, docs) {
   if (!docs.length) return [];
   const m = segment.manifest;
   if (m.linesTable) {
-    if (!segment.linesTable) segment.linesTable = segment.fetchJSON("lines.json.gz");
-    const [urls, titles, years, regions] = await segment.linesTable;
+    const [urls, titles, years, regions] = await segment.lineTable();
     return docs.map(doc => ({ url: urls[doc], title: titles[doc], year: years[doc] || "", region: regions[doc] }));
   }
   const size = m.metaChunk, lines = segment.lines, wanted = new Map();
@@ -480,15 +487,23 @@ async function textSlot(task) {
   textFetching++;
   try { return await task(); } finally { textFetching--; if (textQueue.length) textQueue.shift()(); }
 }
-async function textRange(doc, from, to) {
+const textsHere = new Set();    // paths of the text blocks that have arrived
+/* The paths of the text blocks that hold the characters [from, to) of a report, and the first
+ * block's number. */
+function textBlocks(doc, from, to) {
   const s = segmentOf(doc), size = s.manifest.textBlock;
   const first = Math.floor(from / size), last = Math.floor(Math.max(from, to - 1) / size);
-  const blocks = [];
-  for (let k = first; k <= last; k++) {
-    const key = `${s.path}t/${doc - s.offset}-${k}.txt.gz`;
-    if (!texts.has(key)) texts.set(key, textSlot(() => fetchBytes(key)).then(b => utf8.decode(b)).catch(() => ""));
-    blocks.push(texts.get(key));
-  }
+  const keys = [];
+  for (let k = first; k <= last; k++) keys.push(`${s.path}t/${doc - s.offset}-${k}.txt.gz`);
+  return { keys, first, size };
+}
+async function textRange(doc, from, to) {
+  const { keys, first, size } = textBlocks(doc, from, to);
+  const blocks = keys.map(key => {
+    if (!texts.has(key)) texts.set(key, textSlot(() => fetchBytes(key)).then(b => utf8.decode(b)).catch(() => "")
+      .then(text => { textsHere.add(key); return text; }));
+    return texts.get(key);
+  });
   const joined = [...(await Promise.all(blocks)).join("")];
   return { chars: joined.slice(from - first * size, to - first * size), atStart: from === 0,
            atEnd: joined.length - (from - first * size) < to - from };
@@ -524,9 +539,10 @@ function highlight(original, parts) {
   return open ? html + "</mark>" : html;
 }
 
+const snippetRange = start => [Math.max(0, start - 40), start + 80];
 async function snippet(doc, start, parts) {
-  const from = Math.max(0, start - 40);
-  const { chars, atEnd } = await textRange(doc, from, start + 80);
+  const [from, to] = snippetRange(start);
+  const { chars, atEnd } = await textRange(doc, from, to);
   const window = chars.join("").replace(/\s+/g, " ");
   return (from > 0 ? "…" : "") + highlight(window, parts) + (atEnd ? "" : "…");
 }
@@ -564,6 +580,9 @@ async function search(query, limit) {
   await setup();
   let parts = parseQuery(query);
   if (!parts.length) return { parts, ranked: [], total: 0, matches: [] };
+  // Nearly every query with results needs the table of result lines: it is fetched alongside
+  // the first query's postings rather than one round after them.
+  for (const s of segments) if (s.manifest.linesTable) s.lineTable();
   let matches = await Promise.all(parts.map(matchPart));
   if (matches.some(m => m.docs.length === 0) && parts.some(p => /[\u3400-\u9fff]/.test(p))) {
     const converted = await Promise.all(parts.map(simplified));
@@ -582,7 +601,6 @@ async function search(query, limit) {
 async function materialResult(query, early = null) {
   const { parts, ranked, total } = await search(query, MAX_ITEMS);
   const shown = await resultLines(ranked.map(([doc]) => doc));
-  const snippets = Promise.all(ranked.slice(0, SNIPPETS).map(([doc, , snippetAt]) => snippet(doc, snippetAt, parts)));
   const terms = Object.fromEntries(parts.map(p => [p, true]));
   const titles = shown.map(m => highlight(m.title, parts));
   const list = texts => ranked.map(([, score], i) => {
@@ -597,11 +615,12 @@ async function materialResult(query, early = null) {
     title: `共 ${total} 篇报告，此处列出前 ${ranked.length} 篇`,
     text: "<p>在搜索页查看全部结果，并按年份、地区、主题筛选。</p>",
   }]] : [];
-  if (early && ranked.length) {
-    const ready = await Promise.race([snippets, new Promise(resolve => setTimeout(() => resolve(null), 0))]);
-    if (!ready) early({ items: [...list(null), ...more] });
-  }
-  const items = [...list(await snippets), ...more];
+  // The list goes out before the snippets' text is even asked for, unless all of it is here.
+  const withText = ranked.slice(0, SNIPPETS);
+  if (early && withText.some(([doc, , at]) => textBlocks(doc, ...snippetRange(at)).keys.some(k => !textsHere.has(k))))
+    early({ items: [...list(null), ...more] });
+  const snippets = await Promise.all(withText.map(([doc, , snippetAt]) => snippet(doc, snippetAt, parts)));
+  const items = [...list(snippets), ...more];
   if (channel) {
     const suggest = total === 0 && parts.length ? await suggestion(parts) : null;
     channel.postMessage({ query, total: total || 0, suggestion: suggest });
