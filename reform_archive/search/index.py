@@ -57,7 +57,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .normalize import normalize_char, traditional_to_simplified
-from .words import WholeWordCounter, WholeWords
+from .words import WholeWordCounter, WholeWordCounting, WholeWords
 
 FORMAT_VERSION = 3
 WORD_MARK = "\t"   # starts the key of a word entry: normalised text has no tab, so no gram does
@@ -128,12 +128,6 @@ def _code_points(docs: list[SearchDocument]) -> tuple[np.ndarray, np.ndarray]:
             table[cp] = ord(normalize_char(chr(cp)))
         np.take(table, cps, out=cps)
     return cps, starts
-
-
-def _texts(cps: np.ndarray, starts: np.ndarray):
-    """Each document's normalised text (lone surrogates, which no word holds, as U+FFFD)."""
-    for a, b in zip(starts[:-1].tolist(), starts[1:].tolist()):
-        yield cps[a:b].tobytes().decode("utf-32-le", "replace")
 
 
 def _varint_lengths(values: np.ndarray) -> np.ndarray:
@@ -553,21 +547,23 @@ def _postings_files(grams: _EncodedGrams, words: WholeWords) -> dict[str, bytes]
     return files
 
 
-def build_search_index(docs: list[SearchDocument], *,
-                       lines_table_max: int = LINES_TABLE_MAX_BYTES) -> dict[str, bytes]:
+def build_search_index(docs: list[SearchDocument], *, lines_table_max: int = LINES_TABLE_MAX_BYTES,
+                       words: WholeWordCounting | None = None) -> dict[str, bytes]:
     """Every file of the index, keyed by its path under `search/`. `lines_table_max`: the
-    largest lines.json.gz (bytes) to write; a larger archive gets per-report result lines."""
+    largest lines.json.gz (bytes) to write; a larger archive gets per-report result lines.
+    `words`: the whole-word counts of `docs`, under way (`WholeWordCounter.counting`); by
+    default they are counted now, in a worker process for a large archive, while the bigrams
+    are encoded here."""
     packed = _gzip
     files: dict[str, bytes] = {}
+    if words is None:
+        words = WholeWordCounter().counting(range(len(docs)), (d.text for d in docs))
     cps, starts = _code_points(docs)
-    # Whole words are counted (in worker processes, for a large archive) while the bigrams are
-    # encoded here.
-    counting = WholeWordCounter().start(_texts(cps, starts))
     rank, cps_of_rank = _dense_ranks(cps)
     del cps
     grams = _encoded_grams(docs, rank, cps_of_rank, starts)
     del rank
-    postings = _postings_files(grams, counting.result())
+    postings = _postings_files(grams, words.result())
     del grams
     shards = postings.pop("_shards")
     # zlib lets go of the GIL: compress on every core.
