@@ -4,6 +4,11 @@ jieba's stock dictionary does not know the archive's terms (事业站所, 乡镇
 county names, and cuts them into pieces. `ArchiveSegmenter` is a private jieba tokenizer with a
 user dictionary of those terms and of the gazetteer's place names; the same dictionary is given
 to Material's search so that the index and the importer cut text the same way.
+
+`PlainCutter` cuts as `jieba.cut(text, HMM=False)` with that dictionary, for the search index's
+whole words: by `rjieba` (bindings of jieba-rs) when it is installed, about 13 times faster, with
+the same output; by jieba otherwise. Without HMM, because jieba-rs's HMM cuts differ from
+jieba's (and a word jieba's HMM guesses is no better for ranking than its characters).
 """
 
 from __future__ import annotations
@@ -11,10 +16,9 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from importlib.resources import files
 
 import jieba
-import jieba.analyse
-import jieba.posseg
 
 # Terms of the archive's domain that jieba would otherwise split.
 ARCHIVE_TERMS = (
@@ -34,6 +38,7 @@ class ArchiveSegmenter:
         self._with_places = with_places
         self._tokenizer: jieba.Tokenizer | None = None
         self._tfidf: jieba.analyse.TFIDF | None = None
+        self._plain: PlainCutter | None = None
         self._lock = threading.Lock()
 
     def user_dictionary(self) -> list[tuple[str, int, str]]:
@@ -58,12 +63,24 @@ class ArchiveSegmenter:
                 self._tokenizer = tokenizer
             return self._tokenizer
 
+    def plain_cutter(self) -> PlainCutter:
+        """`jieba.cut(text, HMM=False)` with this dictionary, fast (see `PlainCutter`)."""
+        with self._lock:
+            if self._plain is None:
+                self._plain = PlainCutter(self.user_dictionary())
+            return self._plain
+
     def cut(self, text: str) -> list[str]:
         return [w for w in self.tokenizer.cut(text) if w.strip()]
 
     def keywords(self, text: str, count: int = 8) -> list[str]:
         """The text's most characteristic words (jieba TF-IDF over nouns and verbs)."""
         if self._tfidf is None:
+            # Imported here: they take a third of a second, which the index's word counting
+            # processes (`PlainCutter` only) need not spend.
+            import jieba.analyse
+            import jieba.posseg
+
             tfidf = jieba.analyse.TFIDF()
             tfidf.tokenizer = self.tokenizer
             tfidf.postokenizer = jieba.posseg.POSTokenizer(self.tokenizer)
@@ -71,6 +88,67 @@ class ArchiveSegmenter:
         words = self._tfidf.extract_tags(
             text, topK=count * 2, allowPOS=("n", "nr", "ns", "nt", "nz", "vn", "v", "l", "eng"))
         return [w for w in words if len(w) > 1 and not _KEYWORD_JUNK.match(w)][:count]
+
+
+# jieba-rs (0.9) takes these characters into its Chinese runs, jieba (0.42) does not: jieba cuts
+# the text on either side of one apart and the character alone. Cut apart the same way, both give
+# the same words; cut as one run, a tie between two cuts can fall the other way.
+_BEYOND_JIEBAS_RUNS = re.compile("[\u3400-\u4dbf\u9fd6-\u9fff\uf900-\ufaff\U00020000-\U0002a6df"
+                                 "\U0002a700-\U0002ebef\U0002f800-\U0002fa1f]")
+# A key no text can match (jieba only looks words up inside runs of Chinese, letters and digits).
+_TOTAL_BALANCE = "\t"
+
+
+class PlainCutter:
+    """`jieba.cut(text, HMM=False)` with a user dictionary, as a list: by rjieba when it can be
+    imported (same words, about 13 times faster), else by jieba itself.
+
+    Two differences between the libraries are evened out. jieba-rs takes a few more kinds of
+    character into a Chinese run (`_BEYOND_JIEBAS_RUNS`); and the dictionary's total frequency,
+    which every word's probability is divided by, differs: jieba adds the frequency of every
+    line of dict.txt (a word listed twice counts twice) and of every `add_word` (a word it knew
+    already counts twice), where jieba-rs counts each word once, at its last frequency. A word no
+    text can contain (`_TOTAL_BALANCE`) carries the difference, so both totals are equal; with
+    another total, cuts of equal probability in exact arithmetic (乡乡乡: 乡乡+乡 or 乡+乡乡) round
+    apart and fall differently."""
+
+    def __init__(self, user_words: list[tuple[str, int, str]]) -> None:
+        try:
+            import rjieba
+        except ImportError:
+            tokenizer = jieba.Tokenizer()
+            jieba.default_logger.setLevel(logging.WARNING)
+            tokenizer.initialize()
+            for word, freq, tag in user_words:
+                tokenizer.add_word(word, freq, tag)
+            self._cut = lambda text: tokenizer.lcut(text, HMM=False)
+            self.fast = False
+            return
+        rust = rjieba.Jieba()
+        frequency, balance = {}, 0
+        with files("jieba").joinpath("dict.txt").open("rb") as lines:
+            for line in lines:
+                word, freq = line.decode("utf-8").split(" ")[:2]
+                balance += frequency.get(word, 0)   # jieba counts it again, jieba-rs replaces it
+                frequency[word] = int(freq)
+        for word, freq, tag in user_words:
+            balance += frequency.get(word, 0)
+            frequency[word] = freq
+            rust.add_word(word, freq, tag)
+        if balance:
+            rust.add_word(_TOTAL_BALANCE, balance, "x")
+        self._cut = lambda text: rust.cut(text, False)
+        self.fast = True
+
+    def __call__(self, text: str) -> list[str]:
+        if not self.fast or not _BEYOND_JIEBAS_RUNS.search(text):
+            return self._cut(text)
+        words, start = [], 0
+        for match in _BEYOND_JIEBAS_RUNS.finditer(text):
+            words += self._cut(text[start : match.start()])
+            words.append(match.group())
+            start = match.end()
+        return words + self._cut(text[start:])
 
 
 segmenter = ArchiveSegmenter()

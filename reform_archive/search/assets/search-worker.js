@@ -20,7 +20,8 @@
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
 const MAX_ITEMS = 200;          // results listed in the header search; the rest on /find/
 const SNIPPETS = 10;            // first results that get a text snippet
-const K1 = 1.2, B = 0.75, TITLE_BOOST = 2.5, HEADING_BOOST = 1;
+const K1 = 1.2, B = 0.75, TITLE_BOOST = 2.5, HEADING_BOOST = 1, WORD_BOOST = 1;
+const WORD_MARK = "\t";        // starts the key of a word entry in a shard (index.py)
 
 const base = new URL("../../search/", self.location.href);  // worker: assets/reform-archive/
 let manifest = null, docinfo = null;  // manifest: the base's, with counts over both segments
@@ -154,7 +155,9 @@ function varintReader(bytes) {
   };
 }
 
-/* A shard's grams: gram -> { docs, counts, where (bigrams), and where its positions are }. */
+/* A shard's grams: gram -> { docs, counts, where (bigrams), and where its positions are }. Its
+ * word entries (key: WORD_MARK + word, three or more characters) read as unigrams do: { docs,
+ * counts }, the counts of the word as a whole word. */
 function decodeShard(bytes, shardNumber, packBytes) {
   const r = varintReader(bytes);
   const grams = new Map();
@@ -191,6 +194,24 @@ function shard(segment, n) {
 async function entryOf(segment, gram) {
   const grams = await shard(segment, fnv1a(gram) % segment.manifest.shards);
   return grams.get(gram) || null;
+}
+
+/* How often `part` occurs as a whole (jieba) word in each of its documents: its word entry, in
+ * the shard of its first bigram, which the part's match fetches anyway. */
+async function wordEntryOf(segment, part) {
+  const grams = await shard(segment, fnv1a(bigrams(part)[0]) % segment.manifest.shards);
+  return grams.get(WORD_MARK + part) || null;
+}
+
+/* Per document of `docs` (sorted), its count in `entry` (0 where the entry has none). */
+function countsIn(entry, docs) {
+  const out = new Int32Array(docs.length);
+  if (!entry) return out;
+  for (let i = 0, j = 0; i < docs.length && j < entry.docs.length; i++) {
+    while (j < entry.docs.length && entry.docs[j] < docs[i]) j++;
+    if (entry.docs[j] === docs[i]) out[i] = entry.counts[j];
+  }
+  return out;
 }
 
 /* A bigram's positions, fetched (its own file, or its part of the shard's packed file) and
@@ -273,8 +294,10 @@ function cover(entries) {
  * it occurs in a heading, + 1 if in the title. Single characters have no `where`. For a part
  * of three or more characters, "in a heading" means that each of its bigrams starts in some
  * heading line of the report (the index keeps heading flags per bigram, not per position): a
- * ranking hint, which never changes which reports match. */
-const NO_MATCH = { single: false, docs: new Int32Array(0), tf: new Int32Array(0), where: new Int32Array(0) };
+ * ranking hint, which never changes which reports match. Parts of two or more characters also
+ * have `whole`: per document, the occurrences of the part as a whole jieba word. */
+const NO_MATCH = { single: false, docs: new Int32Array(0), tf: new Int32Array(0), where: new Int32Array(0),
+                   whole: new Int32Array(0) };
 
 /* A match over every segment, in global ids, without the removed documents. */
 async function matchPart(part) {
@@ -282,6 +305,7 @@ async function matchPart(part) {
   if (segments.length === 1) return found[0];
   const single = found[0].single, size = found.reduce((n, m) => n + m.docs.length, 0);
   const docs = new Int32Array(size), tf = new Int32Array(size), where = single ? null : new Int32Array(size);
+  const whole = single ? null : new Int32Array(size);
   let n = 0;
   found.forEach((m, k) => {
     const offset = segments[k].offset;
@@ -289,11 +313,12 @@ async function matchPart(part) {
       const doc = m.docs[i] + offset;
       if (removed.has(doc)) continue;
       docs[n] = doc; tf[n] = m.tf[i];
-      if (where) where[n] = m.where[i];
+      if (where) { where[n] = m.where[i]; whole[n] = m.whole[i]; }
       n++;
     }
   });
-  return { single, docs: docs.subarray(0, n), tf: tf.subarray(0, n), where: where ? where.subarray(0, n) : null };
+  return { single, docs: docs.subarray(0, n), tf: tf.subarray(0, n), where: where ? where.subarray(0, n) : null,
+           whole: whole ? whole.subarray(0, n) : null };
 }
 
 /* A match in one segment, in its own document ids. */
@@ -303,9 +328,12 @@ async function matchPartIn(segment, part) {
     const e = await entryOf(segment, part);
     return e ? { single: true, docs: e.docs, tf: e.counts, where: null } : { ...NO_MATCH, single: true };
   }
-  const entries = await Promise.all(bigrams(part).map(gram => entryOf(segment, gram)));
+  const [entries, word] = await Promise.all([Promise.all(bigrams(part).map(gram => entryOf(segment, gram))),
+                                              wordEntryOf(segment, part)]);
   if (entries.some(e => !e)) return NO_MATCH;
-  if (entries.length === 1) return { single: false, docs: entries[0].docs, tf: entries[0].counts, where: entries[0].where };
+  if (entries.length === 1)
+    return { single: false, docs: entries[0].docs, tf: entries[0].counts, where: entries[0].where,
+             whole: countsIn(word, entries[0].docs) };
   let candidates = entries[0].docs;
   for (const e of entries.slice(1)) candidates = intersect(candidates, e.docs);
   if (!candidates.length) return NO_MATCH;
@@ -348,10 +376,12 @@ async function matchPartIn(segment, part) {
       docs[n] = doc; tf[n] = count; where[n] = (firstBody + 1) * 4 + heading + (first < title ? 1 : 0); n++;
     }
   }
-  return { single: false, docs: docs.subarray(0, n), tf: tf.subarray(0, n), where: where.subarray(0, n) };
+  const matched = docs.subarray(0, n);
+  return { single: false, docs: matched, tf: tf.subarray(0, n), where: where.subarray(0, n), whole: countsIn(word, matched) };
 }
 
-/* --- ranking: BM25 over exact occurrences, with boosts when the match is in the title or a heading --- */
+/* --- ranking: BM25 over exact occurrences, with boosts when the match is in the title or a
+ * heading, and for its occurrences as a whole word (BM25 again, over those) --- */
 /* The documents that match every part, best first: { total, ranked: [doc, score, snippet
  * start] for the best `limit` of them (all when limit is 0) }. */
 function rank(parts, matches, limit = 0) {
@@ -372,6 +402,8 @@ function rank(parts, matches, limit = 0) {
       const tf = m.tf[at[i]];
       score += idf[i] * (tf * (K1 + 1)) / (tf + K1 * norm);
       if (m.single) continue;
+      const whole = m.whole[at[i]];
+      if (whole) score += WORD_BOOST * idf[i] * (whole * (K1 + 1)) / (whole + K1 * norm);
       const where = m.where[at[i]];
       if (where & 1) score += TITLE_BOOST * idf[i];
       if (where & 2) score += HEADING_BOOST * idf[i];

@@ -1,0 +1,82 @@
+"""Whole-word counts for the ranking boost, in this process and in a worker process, against
+Python jieba's own cut."""
+
+from collections import Counter
+
+import pytest
+
+from reform_archive.search import words
+from reform_archive.search.normalize import normalize_text
+from reform_archive.segment import segmenter
+from tests.conftest import REPO
+
+
+def _texts():
+    texts = [p.read_text(encoding="utf-8") for p in sorted((REPO / "reports").glob("*.md"))]
+    return texts + ["", "税费负担 税费 农村税费改革", "GDP 7.5% gdp2006 𠀀𠀁 稅費負擔"] + texts[:3]
+
+
+def _truth(texts):
+    pairs = {}
+    for doc, text in enumerate(texts):
+        for word, count in Counter(segmenter.tokenizer.cut(normalize_text(text), HMM=False)).items():
+            if len(word) >= 2 and all(c.isalnum() for c in word):
+                pairs[word, doc] = count
+    return pairs
+
+
+def _pairs(found):
+    assert found.words == sorted(found.words)
+    order = list(zip(found.word.tolist(), found.doc.tolist()))
+    assert order == sorted(order)   # by word, then document
+    return {(found.words[w], d): c for w, d, c in zip(found.word.tolist(), found.doc.tolist(), found.count.tolist())}
+
+
+@pytest.mark.parametrize("in_process_below", [10**9, 0], ids=["this-process", "worker-process"])
+def test_whole_words_are_jiebas_words_counted_per_document(monkeypatch, in_process_below):
+    monkeypatch.setattr(words, "CHUNK_CHARACTERS", 5000)   # several chunks, merged
+    texts = _texts()
+    counter = words.WholeWordCounter(in_process_below=in_process_below)
+    counted = _pairs(counter.counting([f"k{i}" for i in range(len(texts))], texts).result())
+    assert counted == _truth(texts)
+    assert counted["税费", len(texts) - 5] == 2 and counted["农村税费改革", len(texts) - 5] == 1
+    assert counted["gdp", len(texts) - 4] == 1 and counted["税费", len(texts) - 4] == 1   # normalised
+
+
+@pytest.mark.parametrize("in_process_below", [10**9, 0], ids=["this-process", "worker-process"])
+def test_texts_added_in_any_order_are_counted_as_documents_of_the_index(monkeypatch, in_process_below):
+    """As the builder does: every rendered page's text added as it comes, then an index of some
+    of them (a delta's), in its own order."""
+    monkeypatch.setattr(words, "CHUNK_CHARACTERS", 3000)
+    texts = _texts()
+    counter = words.WholeWordCounter(in_process_below=in_process_below)
+    for i in reversed(range(len(texts))):
+        counter.add(f"k{i}", texts[i])
+    chosen = [9, 2, 12, 0]
+    counted = _pairs(counter.counting([f"k{i}" for i in chosen] + ["new"], [texts[i] for i in chosen] + ["减轻税费负担"]).result())
+    assert counted == _truth([texts[i] for i in chosen] + ["减轻税费负担"])
+
+
+def test_no_text_no_words():
+    found = words.WholeWordCounter().counting([], []).result()
+    assert found.words == [] and found.word.size == found.doc.size == found.count.size == 0
+
+
+def test_the_builders_background_counts_make_the_same_index(tmp_path, monkeypatch):
+    """Texts handed to a worker process as pages are added give the index that counting them
+    here, at the end, gives."""
+    from reform_archive.search.builder import SearchIndexBuilder
+    from reform_archive.search.index import SearchDocument, build_search_index
+
+    monkeypatch.setattr(words, "CHUNK_CHARACTERS", 4000)
+    texts = _texts()
+    builder = SearchIndexBuilder()
+    builder.words = words.WholeWordCounter(in_process_below=0)
+    for i, text in enumerate(texts):
+        builder.add_text(f"reports/r{i:02}/", f"报告{i}", text)
+    assert builder.words._pool is not None     # the texts went to a worker as they came
+    builder.write(tmp_path)
+    expected = build_search_index([SearchDocument(url=f"reports/r{i:02}/", title=f"报告{i}", body=text)
+                                   for i, text in enumerate(texts)])
+    for name, content in expected.items():
+        assert (tmp_path / "search" / name).read_bytes() == content, name
