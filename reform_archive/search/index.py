@@ -6,7 +6,11 @@ report's normalised text is indexed by character bigrams *with positions* (Lucen
 approach): a query part matches a report iff all its bigrams occur there at consecutive
 positions, which is exactly "the report contains this string". Single characters are indexed
 as unigrams (document lists only). For ranking, the index also counts each report's jieba words
-(`words.py`) as whole words: 税费 in 税费负担 is one, in 农村税费改革 (one word) it is not.
+(`words.py`) as whole words: 税费 in 税费负担 is one, in 农村税费改革 (one word) it is not. And
+every jieba word of three or more characters of the archive gets an exact entry: the reports
+that contain it as a string, with their counts (`occurrences.py`), so the most common kind of
+query, a word, is answered from one round of document lists, without positions (those of 社会
+or 政府 run to hundreds of kilobytes at 10,000 reports).
 
 Layout under `search/` (format 3; all static, fetched on demand by the worker). Files marked
 (gz) are gzip-compressed, whatever their name says, and inflated by the worker
@@ -17,13 +21,14 @@ Layout under `search/` (format 3; all static, fetched on demand by the worker). 
   report's text length in characters (u32 LE), for ranking;
 * `g/<n>.bin` (gz)   — document lists, sharded by a hash of the gram (FNV-1a of its UTF-8, modulo
   the shard count), so a query fetches only the shards of its own grams, never the whole index;
-  and the whole-word counts of every word whose first bigram is in the shard;
+  and the word entries whose bigram (see below) is in the shard;
 * `p/<n>.bin` (gz)   — positions of shard n's bigrams whose positions take at most
   `POSITIONS_PACK_BYTES`, one after the other in the shard's gram order;
   `p/<n>-<i>.bin` (gz) — positions of the larger ones, alone (i: the gram's place in shard n).
-  A two-character query part needs no positions; a longer one fetches the positions of the
-  fewest bytes of its bigrams that prove a match (the first, the last, no two characters
-  uncovered between), and only when the document lists leave candidates;
+  A two-character query part needs no positions, nor does a word with an exact entry; any other
+  part fetches the positions of the fewest bytes of its bigrams that prove a match (the first,
+  the last, no two characters uncovered between), and only when the document lists leave
+  candidates;
 * `lines.json.gz`    — what a result line shows, for every report: [urls, titles, years,
   regions], while it is at most `lines_table_max` bytes; a larger archive has instead
   `r/<id>.json` (one report's [url, title, year, region]) and `m/<k>.json.gz` (the same for
@@ -38,12 +43,18 @@ per gram (in string order) its UTF-8 key length and bytes, its number of documen
 the id delta and the occurrence count and, for bigrams, `where` = (first position after the
 title + 1, or 0) × 4 + 2 if an occurrence starts in a heading line + 1 if the first is in the
 title; then, for bigrams, the byte length of its positions. Then its word entries (in string
-order), laid out as unigrams are: key (`WORD_MARK`, a tab, then the word: three or more
-characters, so never a gram's), number of documents, per document the id delta and the number
-of occurrences as a whole word. A word is a jieba word of two or more letters, digits or Chinese
-characters of the normalised text (see `words.py`); its entry is in the shard of its first
-bigram, which a query for it fetches anyway. Positions: per document, in the gram's document
-order, the deltas of its occurrences (the first from 0).
+order): key (`WORD_MARK`, a tab, then the word: three or more characters, so never a gram's),
+number of documents, then per document:
+  - a word of two characters (its own bigram, whose shard holds it): the id delta and the number
+    of occurrences as a whole word, for the documents with at least one;
+  - a longer word, exact: for every document that contains it as a string, the id delta, the
+    number of occurrences as a string, `where` (as for bigrams, the heading flag exact), and the
+    number of occurrences as a whole word. It is in the shard of its least frequent bigram (the
+    first of equals), which a query for it fetches anyway: the shard of a frequent first bigram
+    would otherwise gather the entries of hundreds of words (社会主义, 社会保障, …).
+A word is a jieba word of two or more letters, digits or Chinese characters of the normalised
+text (see `words.py`). Positions: per document, in the gram's document order, the deltas of its
+occurrences (the first from 0).
 """
 
 from __future__ import annotations
@@ -56,6 +67,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import occurrences
 from .normalize import normalize_char, traditional_to_simplified
 from .words import WholeWordCounter, WholeWordCounting, WholeWords
 
@@ -228,24 +240,38 @@ def _dense_ranks(cps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rank, cps_of_rank
 
 
-def _encoded_grams(docs: list[SearchDocument], rank: np.ndarray, cps_of_rank: np.ndarray,
-                   starts: np.ndarray) -> _EncodedGrams:
-    """Every gram's encoded postings, in string order. Grams are processed in partitions of
-    their first character (in rank order, so partitions come out in string order), each of a
-    few million occurrences: memory stays a few bytes per character of the archive. `rank`:
-    the archive's normalised text as `_dense_ranks`; `starts`: each document's offset in it."""
-    title_len = np.fromiter((len(d.title) + 1 for d in docs), dtype=np.int64, count=len(docs))
-    n = rank.size
-    # Which characters are in a heading line (body ranges, shifted past the title's line).
+def _title_lengths(docs: list[SearchDocument]) -> np.ndarray:
+    """Each document's title length, with its line break: where its body starts."""
+    return np.fromiter((len(d.title) + 1 for d in docs), dtype=np.int64, count=len(docs))
+
+
+def _doc_of(starts: np.ndarray) -> np.ndarray:
+    """Each character's document."""
+    return np.repeat(np.arange(starts.size - 1, dtype=np.int32), np.diff(starts))
+
+
+def _in_heading(docs: list[SearchDocument], starts: np.ndarray, title_len: np.ndarray) -> np.ndarray:
+    """Which characters are in a heading line (body ranges, shifted past the title's line)."""
+    n = int(starts[-1])
     edges = np.zeros(n + 1, dtype=np.int8)   # heading lines never overlap: values stay in -1..1
     for i, doc in enumerate(docs):
         for a, b in doc.headings:
             lo, hi = int(starts[i] + title_len[i] + a), int(starts[i] + title_len[i] + b)
             edges[min(lo, n)] += 1
             edges[min(hi, n)] -= 1
-    in_heading = np.cumsum(edges[:-1], dtype=np.int8) > 0
-    del edges
-    doc_of = np.repeat(np.arange(len(docs), dtype=np.int32), np.diff(starts))
+    return np.cumsum(edges[:-1], dtype=np.int8) > 0
+
+
+def _encoded_grams(docs: list[SearchDocument], rank: np.ndarray, cps_of_rank: np.ndarray,
+                   starts: np.ndarray) -> _EncodedGrams:
+    """Every gram's encoded postings, in string order. Grams are processed in partitions of
+    their first character (in rank order, so partitions come out in string order), each of a
+    few million occurrences: memory stays a few bytes per character of the archive. `rank`:
+    the archive's normalised text as `_dense_ranks`; `starts`: each document's offset in it."""
+    title_len = _title_lengths(docs)
+    n = rank.size
+    in_heading = _in_heading(docs, starts, title_len)
+    doc_of = _doc_of(starts)
     distinct = cps_of_rank.size
     width = distinct + 1
     space = int(np.searchsorted(cps_of_rank, 32)) if n else 0
@@ -449,30 +475,117 @@ def _gathered(data: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> bytes:
     return out.tobytes()
 
 
-def _encoded_words(words: WholeWords) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+@dataclass
+class _WordPostings:
+    """What the word entries hold, per (word, document) pair, ordered by word, then document.
+    A word of two characters is its own bigram: its entry adds only the whole-word counts, for
+    the documents that have some. A longer word's entry is exact: every document that contains
+    the word as a string, with the number of occurrences (`tf`), `where` as for bigrams, and
+    the whole-word count; a query for it needs no positions."""
+
+    words: list[str]           # in string order
+    exact: np.ndarray          # per word: three or more characters
+    shard_hash: np.ndarray     # per word: FNV-1a of the bigram whose shard holds its entry
+    word: np.ndarray           # per pair
+    doc: np.ndarray
+    tf: np.ndarray
+    where: np.ndarray
+    whole: np.ndarray
+
+
+def _word_postings(words: WholeWords, docs: list[SearchDocument], rank: np.ndarray,
+                   cps_of_rank: np.ndarray, starts: np.ndarray) -> _WordPostings:
+    """The word entries' postings: whole-word counts from `words`; for words of three or more
+    characters, their occurrences as strings, found in the archive (`rank`, as `_dense_ranks`).
+    A long word's entry goes to the shard of its anchor bigram (its least frequent): the shards of frequent first bigrams (社会…, 发展…) would otherwise gather the
+    entries of hundreds of words each; a query fetches the shards of all its bigrams anyway."""
+    lengths = np.fromiter(map(len, words.words), dtype=np.int64, count=len(words.words))
+    exact = lengths >= 3
+    shard_hash = np.zeros(len(words.words), dtype=np.uint64)
+    for i in np.flatnonzero(~exact).tolist():
+        shard_hash[i] = fnv1a(words.words[i])
+    short = ~exact[words.word] if words.word.size else np.zeros(0, dtype=bool)
+    zeros = np.zeros(int(short.sum()), dtype=np.int64)
+    parts = [(words.word[short], words.doc[short], zeros, zeros, words.count[short])]
+
+    long_ids = np.flatnonzero(exact)
+    if long_ids.size:
+        distinct = cps_of_rank.size
+        width = distinct + 1
+        word_ranks = [np.searchsorted(cps_of_rank, np.frombuffer(words.words[i].encode("utf-32-le", "surrogatepass"),
+                                                                 dtype=np.uint32)).astype(np.int64)
+                      for i in long_ids.tolist()]
+        doc_of = _doc_of(starts)
+        anchor_at, anchor_key = occurrences.anchors(word_ranks, rank, doc_of, width)
+        for i, a in zip(long_ids.tolist(), anchor_at.tolist()):
+            shard_hash[i] = fnv1a(words.words[i][a : a + 2])
+        keys_sorted, index_sorted = occurrences.anchor_occurrences(rank, doc_of, anchor_key, width)
+        local, start = occurrences.find(word_ranks, anchor_at, anchor_key, keys_sorted, index_sorted, rank, doc_of)
+        del keys_sorted, index_sorted
+        doc = doc_of[start].astype(np.int64)
+        title_len = _title_lengths(docs)
+        in_heading = _in_heading(docs, starts, title_len)[start]
+        del doc_of
+        # Per (word, document): occurrences, where the first after the title is, whether one
+        # starts in a heading line and whether the first is in the title (as for bigrams).
+        new = np.ones(start.size, dtype=bool)
+        new[1:] = (local[1:] != local[:-1]) | (doc[1:] != doc[:-1])
+        first = np.flatnonzero(new)
+        position = start - starts[doc]
+        title = title_len[doc]
+        no_body = np.iinfo(np.int64).max
+        if first.size:
+            first_body = np.minimum.reduceat(np.where(position >= title, position, no_body), first)
+            heading = np.logical_or.reduceat(in_heading, first).astype(np.int64)
+        else:
+            first_body = heading = np.zeros(0, dtype=np.int64)
+        where = (np.where(first_body == no_body, 0, first_body + 1) * 4 + heading * 2
+                 + (position[first] < title[first]))
+        tf = np.diff(np.append(first, start.size))
+        long_word, long_doc = long_ids[local[first]], doc[first]
+        # Whole-word counts, joined on (word, document): a whole word is also a string, so
+        # every long word's pair in `words` has its string pair here.
+        ndocs = max(1, len(docs))
+        string_key = long_word * ndocs + long_doc
+        whole_key = words.word[~short].astype(np.int64) * ndocs + words.doc[~short]
+        at = np.searchsorted(string_key, whole_key)
+        if at.size and (at.max() >= string_key.size or np.any(string_key[at] != whole_key)):
+            raise RuntimeError("search index: a whole word that does not occur as a string")
+        whole = np.zeros(string_key.size, dtype=np.int64)
+        whole[at] = words.count[~short]
+        parts.append((long_word, long_doc, tf, where, whole))
+
+    # Both parts are in (word, document) order and share no word: a stable sort by word merges them.
+    word, doc, tf, where, whole = (np.concatenate(column) for column in zip(*parts))
+    order = np.argsort(word, kind="stable")
+    return _WordPostings(words.words, exact, shard_hash, word[order], doc[order], tf[order], where[order],
+                         whole[order])
+
+
+def _encoded_words(postings: _WordPostings) -> tuple[np.ndarray, np.ndarray]:
     """The word entries, in string order: their encoded blocks (`data`, with each one's offset
-    in it) and the FNV-1a hash of each word's first bigram, which names its shard."""
-    if not words.words:
-        return np.zeros(0, dtype=np.uint8), np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.uint64)
-    keys = [(WORD_MARK + w).encode("utf-8") for w in words.words]
+    in it)."""
+    if not postings.words:
+        return np.zeros(0, dtype=np.uint8), np.zeros(1, dtype=np.int64)
+    keys = [(WORD_MARK + w).encode("utf-8") for w in postings.words]
     key_len = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
     key_start = np.zeros(len(keys) + 1, dtype=np.int64)
     np.cumsum(key_len, out=key_start[1:])
     key_blob = np.frombuffer(b"".join(keys), dtype=np.uint8)
     del keys
-    hash_of = {bigram: fnv1a(bigram) for bigram in {w[:2] for w in words.words}}
-    hashes = np.array([hash_of[w[:2]] for w in words.words], dtype=np.uint64)
-    docs_per_word = np.bincount(words.word, minlength=len(words.words)).astype(np.int64)
-    first_pair = np.zeros(len(words.words) + 1, dtype=np.int64)
+    docs_per_word = np.bincount(postings.word, minlength=len(postings.words)).astype(np.int64)
+    first_pair = np.zeros(len(postings.words) + 1, dtype=np.int64)
     np.cumsum(docs_per_word, out=first_pair[1:])
+    per_doc = np.where(postings.exact, 4, 2)
     # Items of each word, encoded a few million at a time (as bigrams are): [key length, key bytes
-    # (raw)..., number of documents, per document its id delta and whole-word count].
+    # (raw)..., number of documents, per document its id delta, (exact entries) its occurrences
+    # and `where`, and its whole-word count].
     data_parts, offset_parts, base = [], [], 0
     cuts = np.searchsorted(first_pair, np.arange(0, int(first_pair[-1]), PARTITION_OCCURRENCES), side="right") - 1
-    bounds = sorted({0, len(words.words), *cuts.tolist()})
+    bounds = sorted({0, len(postings.words), *cuts.tolist()})
     for a, b in zip(bounds[:-1], bounds[1:]):
-        lens, ndocs = key_len[a:b], docs_per_word[a:b]
-        count = 2 + lens + 2 * ndocs
+        lens, ndocs, k = key_len[a:b], docs_per_word[a:b], per_doc[a:b]
+        count = 2 + lens + k * ndocs
         item_start = np.zeros(b - a + 1, dtype=np.int64)
         np.cumsum(count, out=item_start[1:])
         values = np.empty(int(item_start[-1]), dtype=np.int64)
@@ -484,29 +597,36 @@ def _encoded_words(words: WholeWords) -> tuple[np.ndarray, np.ndarray, np.ndarra
         raw[at] = True
         values[item_start[:-1] + 1 + lens] = ndocs
         p, q = int(first_pair[a]), int(first_pair[b])
-        doc = words.doc[p:q].astype(np.int64)
+        doc = postings.doc[p:q].astype(np.int64)
         delta = doc.copy()
         same_word = np.zeros(q - p, dtype=bool)
-        same_word[1:] = words.word[p + 1 : q] == words.word[p : q - 1]
+        same_word[1:] = postings.word[p + 1 : q] == postings.word[p : q - 1]
         delta[1:][same_word[1:]] -= doc[:-1][same_word[1:]]
         within = np.arange(q - p, dtype=np.int64) - np.repeat(first_pair[a:b] - p, ndocs)
-        at = np.repeat(item_start[:-1] + 2 + lens, ndocs) + 2 * within
+        step = np.repeat(k, ndocs)
+        at = np.repeat(item_start[:-1] + 2 + lens, ndocs) + step * within
         values[at] = delta
-        values[at + 1] = words.count[p:q]
+        long = step == 4
+        values[at[long] + 1] = postings.tf[p:q][long]
+        values[at[long] + 2] = postings.where[p:q][long]
+        values[at + step - 1] = postings.whole[p:q]
         data, offsets = _encode_items(values, raw)
         data_parts.append(data)
         offset_parts.append(offsets[item_start[:-1]] + base)
         base += data.size
-    return np.concatenate(data_parts), np.concatenate([*offset_parts, [base]]), hashes
+    return np.concatenate(data_parts), np.concatenate([*offset_parts, [base]])
 
 
-def _postings_files(grams: _EncodedGrams, words: WholeWords) -> dict[str, bytes]:
+def _postings_files(grams: _EncodedGrams, words: _WordPostings) -> dict[str, bytes]:
     """g/<n>.bin and p/… (uncompressed): document lists sharded by the grams' hashes, each
-    shard's positions beside it; a word's entry in the shard of its first bigram."""
+    shard's positions beside it; word entries in the shards `_word_postings` chose."""
     sizes = np.diff(grams.offsets)
-    word_data, word_offsets, word_hashes = _encoded_words(words)
+    word_data, word_offsets = _encoded_words(words)
+    word_hashes = words.shard_hash
     word_sizes = np.diff(word_offsets)
-    total = int(sizes.sum()) + int(word_sizes.sum())
+    # The shard count follows the grams alone: word entries (a fifth as many bytes) ride along
+    # rather than double the number of files to write once they tip the count over a power of two.
+    total = int(sizes.sum())
     shards = 1 << max(4, math.ceil(math.log2(max(1, total / TARGET_SHARD_BYTES))))
     shard_of = (grams.hashes() % np.uint64(shards)).astype(np.int64)
     word_shard = (word_hashes % np.uint64(shards)).astype(np.int64)
@@ -562,9 +682,10 @@ def build_search_index(docs: list[SearchDocument], *, lines_table_max: int = LIN
     rank, cps_of_rank = _dense_ranks(cps)
     del cps
     grams = _encoded_grams(docs, rank, cps_of_rank, starts)
+    word_postings = _word_postings(words.result(), docs, rank, cps_of_rank, starts)
     del rank
-    postings = _postings_files(grams, words.result())
-    del grams
+    postings = _postings_files(grams, word_postings)
+    del grams, word_postings
     shards = postings.pop("_shards")
     # zlib lets go of the GIL: compress on every core.
     with ThreadPoolExecutor() as pool:

@@ -42,6 +42,7 @@ QUERIES = [
     "领导职数", "事业站所", "gdp", "WTO", "7.5%", "2006", "上海市", "湖南", "農業", "农业",
     "人民代表大会", "报告", "卫生", "县", "改革 2007", "乡镇 石门县 卫生院",
     "蓝鲸乡镇改革", "量子编制", "乡镇政府职能转变",
+    "府工作报", "镇卫生",   # pieces of words, no words themselves: proved by positions
 ]
 
 
@@ -274,6 +275,19 @@ def test_a_cold_query_fetches_only_part_of_the_index(page: Page, site):
     _header_results(page, "石门县")
     shards = len(list((site.site / "search" / "g").glob("*.bin")))
     assert 0 < len(set(fetched)) < shards
+
+
+@pytest.mark.parametrize("query, word", [("乡镇卫生院", True), ("府工作报", False)])
+def test_a_word_of_the_archive_needs_no_positions(page: Page, site, page_texts, query, word):
+    """A word of three or more characters has an exact entry beside the bigrams: its query
+    fetches no positions (the positions of 卫生 or 政府 are the largest files of an archive);
+    a string that is no word is still proved by positions, with the same exact results."""
+    positions = []
+    page.on("request", lambda r: positions.append(r.url) if "/search/p/" in r.url else None)
+    page.goto(site.url())
+    results, meta = _header_results(page, query)
+    assert results == _truth(page_texts, query) and results, meta
+    assert bool(positions) is not word, positions
 
 
 # --- an index in two segments: a base, and a delta of the reports changed since --------------

@@ -41,7 +41,9 @@ def reference_postings(docs):
     count, and for bigrams `where` = (first position after the title + 1, or 0) * 4 + 2 if one
     starts in a heading line + 1 if the first is in the title), for bigrams the byte length of
     its positions]; then per word (in string order) [key length, tab + word, number of documents,
-    per document (doc delta, whole-word count)], in the shard of the word's first bigram; positions
+    per document (doc delta, whole-word count)] for a word of two characters, in its own shard;
+    for a longer word, exact: per document that contains it as a string (doc delta, occurrences,
+    `where`, whole-word count), in the shard of its least frequent bigram; positions
     (per document, deltas from the previous one, the first from 0) in p/<n>.bin when at most
     POSITIONS_PACK_BYTES, else in p/<n>-<i>.bin (i: the gram's place in its shard)."""
     grams = defaultdict(dict)
@@ -88,20 +90,47 @@ def reference_postings(docs):
     for doc_id, doc in enumerate(docs):
         for word, count in jieba_words(doc.text).items():
             words[word][doc_id] = count
-    word_entries = {}
-    for word, postings in words.items():
+    texts = [normalize_text(doc.text) for doc in docs]
+    bigram_count = defaultdict(int)
+    for text in texts:
+        for i in range(len(text) - 1):
+            bigram_count[text[i : i + 2]] += 1
+    word_entries, word_shard_key = {}, {}
+    for word, whole in words.items():
         out = bytearray()
         key = ("\t" + word).encode("utf-8")
         _varint(len(key), out)
         out += key
-        _varint(len(postings), out)
-        previous = 0
-        for doc_id in sorted(postings):
-            _varint(doc_id - previous, out)
-            _varint(postings[doc_id], out)
-            previous = doc_id
+        if len(word) == 2:   # its own bigram: whole-word counts where there are some
+            word_shard_key[word] = word
+            _varint(len(whole), out)
+            previous = 0
+            for doc_id in sorted(whole):
+                _varint(doc_id - previous, out)
+                _varint(whole[doc_id], out)
+                previous = doc_id
+        else:   # exact: every report that has the string, found by plain search
+            anchor = min(range(len(word) - 1), key=lambda i: (bigram_count[word[i : i + 2]], i))
+            word_shard_key[word] = word[anchor : anchor + 2]
+            found = {}
+            for doc_id, text in enumerate(texts):
+                starts = [i for i in range(len(text)) if text.startswith(word, i)]
+                if starts:
+                    found[doc_id] = starts
+            _varint(len(found), out)
+            previous = 0
+            for doc_id in sorted(found):
+                starts = found[doc_id]
+                title = len(docs[doc_id].title) + 1
+                body = [p for p in starts if p >= title]
+                heading = any(a <= p - title < b for p in starts for a, b in docs[doc_id].headings)
+                _varint(doc_id - previous, out)
+                _varint(len(starts), out)
+                _varint((body[0] + 1 if body else 0) * 4 + 2 * heading + (starts[0] < title), out)
+                _varint(whole.get(doc_id, 0), out)
+                previous = doc_id
         word_entries[word] = out
-    total = sum(len(b) for b, _ in encoded.values()) + sum(map(len, word_entries.values()))
+    total = sum(len(b) for b, _ in encoded.values())   # grams alone set the shard count
     shards = 1 << max(4, math.ceil(math.log2(max(1, total / TARGET_SHARD_BYTES))))
     bufs, counts = [bytearray() for _ in range(shards)], [0] * shards
     packed = [bytearray() for _ in range(shards)]
@@ -116,7 +145,7 @@ def reference_postings(docs):
             packed[n] += positions
         counts[n] += 1
     for word in sorted(word_entries):
-        n = fnv1a(word[:2]) % shards
+        n = fnv1a(word_shard_key[word]) % shards
         bufs[n] += word_entries[word]
         counts[n] += 1
     for n in range(shards):
@@ -188,7 +217,8 @@ def _read_varint(data, at):
 
 def decode_shard(data):
     """A g/<n>.bin as the worker reads it: key -> [(doc, count), ...]; a key of one or two
-    characters is a gram, a longer one (a tab, then the word) a word entry."""
+    characters is a gram, a longer one (a tab, then the word) a word entry: of a two-character
+    word, (doc, whole-word count); of a longer word, (doc, occurrences, whole-word count)."""
     entries, (count, at) = {}, _read_varint(data, 0)
     for _ in range(count):
         size, at = _read_varint(data, at)
@@ -196,10 +226,16 @@ def decode_shard(data):
         at += size
         documents, at = _read_varint(data, at)
         doc, postings = 0, []
+        exact = key.startswith("\t") and len(key) > 3
         for _ in range(documents):
             delta, at = _read_varint(data, at)
             occurrences, at = _read_varint(data, at)
             doc += delta
+            if exact:   # occurrences as a string, where, whole-word count
+                _, at = _read_varint(data, at)
+                whole, at = _read_varint(data, at)
+                postings.append((doc, occurrences, whole))
+                continue
             postings.append((doc, occurrences))
             if len(key) == 2:
                 _, at = _read_varint(data, at)       # where
@@ -222,13 +258,14 @@ def test_word_entries_count_a_words_whole_occurrences():
     shard = decode_shard(gzip.decompress(files[f"g/{fnv1a('税费') % shards}.bin"]))
     assert shard["\t税费"] == [(1, 2), (2, 1)]
     assert [doc for doc, _ in shard["税费"]] == [0, 1, 2, 3]   # the string is in all four
-    reform = decode_shard(gzip.decompress(files[f"g/{fnv1a('农村') % shards}.bin"]))
-    assert reform["\t农村税费改革"] == [(0, 1), (3, 1)]
-    # Only words of letters, digits and Chinese characters, of two or more.
     every = {}
     for name, data in files.items():
         if name.startswith("g/"):
             every.update(decode_shard(gzip.decompress(data)))
+    # A longer word's entry is exact: every report with the string, and its whole-word count.
+    assert every["\t农村税费改革"] == [(0, 1, 1), (3, 1, 1)]
+    assert every["\t税费改革"] == [(0, 1, 0), (3, 2, 1)]
+    # Only words of letters, digits and Chinese characters, of two or more.
     words = {key[1:] for key in every if len(key) > 2}
     assert words == {w for doc in docs for w in jieba_words(doc.text)}
     assert "税费改革" in words and not any(len(w) < 2 or not w.isalnum() for w in words)

@@ -156,8 +156,9 @@ function varintReader(bytes) {
 }
 
 /* A shard's grams: gram -> { docs, counts, where (bigrams), and where its positions are }. Its
- * word entries (key: WORD_MARK + word, three or more characters) read as unigrams do: { docs,
- * counts }, the counts of the word as a whole word. */
+ * word entries (key: WORD_MARK + word): of a two-character word { docs, counts }, the counts of
+ * the word as a whole word; of a longer word, exact: { docs, counts, where, whole }, every
+ * document with the string, as a match of it would find them, and the whole-word counts. */
 function decodeShard(bytes, shardNumber, packBytes) {
   const r = varintReader(bytes);
   const grams = new Map();
@@ -165,17 +166,20 @@ function decodeShard(bytes, shardNumber, packBytes) {
   let packedOffset = 0;
   for (let g = 0; g < count; g++) {
     const gram = utf8.decode(r.take(r.next()));
-    const bigram = [...gram].length === 2;
+    const length = [...gram].length;
+    const bigram = length === 2, exact = length > 3 && gram.startsWith(WORD_MARK);
     const n = r.next();
-    const docs = new Int32Array(n), counts = new Int32Array(n), where = bigram ? new Int32Array(n) : null;
+    const docs = new Int32Array(n), counts = new Int32Array(n);
+    const where = bigram || exact ? new Int32Array(n) : null, whole = exact ? new Int32Array(n) : null;
     let doc = 0;
     for (let d = 0; d < n; d++) {
       doc += r.next();
       docs[d] = doc;
       counts[d] = r.next();
-      if (bigram) where[d] = r.next();
+      if (where) where[d] = r.next();
+      if (whole) whole[d] = r.next();
     }
-    const entry = { shard: shardNumber, index: g, docs, counts, where, posBytes: 0, posOffset: -1, positions: null };
+    const entry = { shard: shardNumber, index: g, docs, counts, where, whole, posBytes: 0, posOffset: -1, positions: null };
     if (bigram) {
       entry.posBytes = r.next();
       if (entry.posBytes <= packBytes) { entry.posOffset = packedOffset; packedOffset += entry.posBytes; }
@@ -196,11 +200,16 @@ async function entryOf(segment, gram) {
   return grams.get(gram) || null;
 }
 
-/* How often `part` occurs as a whole (jieba) word in each of its documents: its word entry, in
- * the shard of its first bigram, which the part's match fetches anyway. */
+/* The word entry of `part`, if it is a word of the archive: in the shard of one of its bigrams
+ * (a two-character word's own; for a longer one, the index chose), all of which the part's
+ * match fetches anyway. */
 async function wordEntryOf(segment, part) {
-  const grams = await shard(segment, fnv1a(bigrams(part)[0]) % segment.manifest.shards);
-  return grams.get(WORD_MARK + part) || null;
+  const key = WORD_MARK + part;
+  for (const gram of bigrams(part)) {
+    const grams = await shard(segment, fnv1a(gram) % segment.manifest.shards);
+    if (grams.has(key)) return grams.get(key);
+  }
+  return null;
 }
 
 /* Per document of `docs` (sorted), its count in `entry` (0 where the entry has none). */
@@ -331,6 +340,8 @@ async function matchPartIn(segment, part) {
   const [entries, word] = await Promise.all([Promise.all(bigrams(part).map(gram => entryOf(segment, gram))),
                                               wordEntryOf(segment, part)]);
   if (entries.some(e => !e)) return NO_MATCH;
+  // A word of three or more characters has an exact entry: no positions to fetch.
+  if (word && word.whole) return { single: false, docs: word.docs, tf: word.counts, where: word.where, whole: word.whole };
   if (entries.length === 1)
     return { single: false, docs: entries[0].docs, tf: entries[0].counts, where: entries[0].where,
              whole: countsIn(word, entries[0].docs) };
