@@ -496,58 +496,56 @@ class _WordPostings:
 def _word_postings(words: WholeWords, docs: list[SearchDocument], rank: np.ndarray,
                    cps_of_rank: np.ndarray, starts: np.ndarray) -> _WordPostings:
     """The word entries' postings: whole-word counts from `words`; for words of three or more
-    characters, their occurrences as strings, found in the archive (`rank`, as `_dense_ranks`).
-    A long word's entry goes to the shard of its anchor bigram (its least frequent): the shards of frequent first bigrams (社会…, 发展…) would otherwise gather the
-    entries of hundreds of words each; a query fetches the shards of all its bigrams anyway."""
-    lengths = np.fromiter(map(len, words.words), dtype=np.int64, count=len(words.words))
+    characters and for frequent compounds (`words.compounds`, never whole words), their
+    occurrences as strings, found in the archive (`rank`, as `_dense_ranks`). A long word's
+    entry goes to the shard of its anchor bigram (its least frequent): the shards of frequent
+    first bigrams (社会…, 发展…) would otherwise gather the entries of hundreds of words each; a
+    query fetches the shards of all its bigrams anyway."""
+    names = sorted(words.words + words.compounds) if words.compounds else words.words
+    if words.compounds:   # the whole words' numbers in the longer list (both in string order)
+        place = {w: i for i, w in enumerate(names)}
+        renumber = np.fromiter((place[w] for w in words.words), dtype=np.int64, count=len(words.words))
+        whole_word = renumber[words.word] if words.word.size else words.word.astype(np.int64)
+    else:
+        whole_word = words.word.astype(np.int64)
+    lengths = np.fromiter(map(len, names), dtype=np.int64, count=len(names))
     exact = lengths >= 3
-    shard_hash = np.zeros(len(words.words), dtype=np.uint64)
+    shard_hash = np.zeros(len(names), dtype=np.uint64)
     for i in np.flatnonzero(~exact).tolist():
-        shard_hash[i] = fnv1a(words.words[i])
-    short = ~exact[words.word] if words.word.size else np.zeros(0, dtype=bool)
+        shard_hash[i] = fnv1a(names[i])
+    short = ~exact[whole_word] if whole_word.size else np.zeros(0, dtype=bool)
     zeros = np.zeros(int(short.sum()), dtype=np.int64)
-    parts = [(words.word[short], words.doc[short], zeros, zeros, words.count[short])]
+    parts = [(whole_word[short], words.doc[short], zeros, zeros, words.count[short])]
 
     long_ids = np.flatnonzero(exact)
     if long_ids.size:
         distinct = cps_of_rank.size
         width = distinct + 1
-        word_ranks = [np.searchsorted(cps_of_rank, np.frombuffer(words.words[i].encode("utf-32-le", "surrogatepass"),
+        word_ranks = [np.searchsorted(cps_of_rank, np.frombuffer(names[i].encode("utf-32-le", "surrogatepass"),
                                                                  dtype=np.uint32)).astype(np.int64)
                       for i in long_ids.tolist()]
         doc_of = _doc_of(starts)
         anchor_at, anchor_key = occurrences.anchors(word_ranks, rank, doc_of, width)
         for i, a in zip(long_ids.tolist(), anchor_at.tolist()):
-            shard_hash[i] = fnv1a(words.words[i][a : a + 2])
+            shard_hash[i] = fnv1a(names[i][a : a + 2])
         keys_sorted, index_sorted = occurrences.anchor_occurrences(rank, doc_of, anchor_key, width)
-        local, start = occurrences.find(word_ranks, anchor_at, anchor_key, keys_sorted, index_sorted, rank, doc_of)
-        del keys_sorted, index_sorted
-        doc = doc_of[start].astype(np.int64)
         title_len = _title_lengths(docs)
-        in_heading = _in_heading(docs, starts, title_len)[start]
-        del doc_of
-        # Per (word, document): occurrences, where the first after the title is, whether one
-        # starts in a heading line and whether the first is in the title (as for bigrams).
-        new = np.ones(start.size, dtype=bool)
-        new[1:] = (local[1:] != local[:-1]) | (doc[1:] != doc[:-1])
-        first = np.flatnonzero(new)
-        position = start - starts[doc]
-        title = title_len[doc]
-        no_body = np.iinfo(np.int64).max
-        if first.size:
-            first_body = np.minimum.reduceat(np.where(position >= title, position, no_body), first)
-            heading = np.logical_or.reduceat(in_heading, first).astype(np.int64)
-        else:
-            first_body = heading = np.zeros(0, dtype=np.int64)
-        where = (np.where(first_body == no_body, 0, first_body + 1) * 4 + heading * 2
-                 + (position[first] < title[first]))
-        tf = np.diff(np.append(first, start.size))
-        long_word, long_doc = long_ids[local[first]], doc[first]
+        in_heading = _in_heading(docs, starts, title_len)
+        batches = [_string_postings(local, start, doc_of, starts, title_len, in_heading)
+                   for local, start in occurrences.find(word_ranks, anchor_at, anchor_key, keys_sorted,
+                                                        index_sorted, rank, doc_of)]
+        del keys_sorted, index_sorted, doc_of, in_heading
+        if not batches:
+            batches = [tuple(np.zeros(0, dtype=np.int64) for _ in range(4))]
+        local, long_doc, tf, where = (np.concatenate(column) for column in zip(*batches))
+        order = np.argsort(local, kind="stable")   # batches of whole words: merge by word
+        local, long_doc, tf, where = local[order], long_doc[order], tf[order], where[order]
+        long_word = long_ids[local]
         # Whole-word counts, joined on (word, document): a whole word is also a string, so
         # every long word's pair in `words` has its string pair here.
         ndocs = max(1, len(docs))
         string_key = long_word * ndocs + long_doc
-        whole_key = words.word[~short].astype(np.int64) * ndocs + words.doc[~short]
+        whole_key = whole_word[~short] * ndocs + words.doc[~short]
         at = np.searchsorted(string_key, whole_key)
         if at.size and (at.max() >= string_key.size or np.any(string_key[at] != whole_key)):
             raise RuntimeError("search index: a whole word that does not occur as a string")
@@ -558,8 +556,26 @@ def _word_postings(words: WholeWords, docs: list[SearchDocument], rank: np.ndarr
     # Both parts are in (word, document) order and share no word: a stable sort by word merges them.
     word, doc, tf, where, whole = (np.concatenate(column) for column in zip(*parts))
     order = np.argsort(word, kind="stable")
-    return _WordPostings(words.words, exact, shard_hash, word[order], doc[order], tf[order], where[order],
+    return _WordPostings(names, exact, shard_hash, word[order], doc[order], tf[order], where[order],
                          whole[order])
+
+
+def _string_postings(local, start, doc_of, starts, title_len, in_heading):
+    """Per (word, document) of occurrences ordered by word, then start: the word, the document,
+    the number of occurrences, and `where` (as for bigrams: where the first after the title is,
+    whether one starts in a heading line, whether the first is in the title)."""
+    doc = doc_of[start].astype(np.int64)
+    new = np.ones(start.size, dtype=bool)
+    new[1:] = (local[1:] != local[:-1]) | (doc[1:] != doc[:-1])
+    first = np.flatnonzero(new)
+    position = start - starts[doc]
+    title = title_len[doc]
+    no_body = np.iinfo(np.int64).max
+    first_body = np.minimum.reduceat(np.where(position >= title, position, no_body), first)
+    heading = np.logical_or.reduceat(in_heading[start], first).astype(np.int64)
+    where = (np.where(first_body == no_body, 0, first_body + 1) * 4 + heading * 2
+             + (position[first] < title[first]))
+    return local[first], doc[first], np.diff(np.append(first, start.size)), where
 
 
 def _encoded_words(postings: _WordPostings) -> tuple[np.ndarray, np.ndarray]:

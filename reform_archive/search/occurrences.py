@@ -49,40 +49,32 @@ def _bigram_keys(rank: np.ndarray, doc_of: np.ndarray, width: int):
 
 
 def find(word_ranks: list[np.ndarray], anchor_at: np.ndarray, anchor_key: np.ndarray,
-         keys_sorted: np.ndarray, index_sorted: np.ndarray, rank: np.ndarray,
-         doc_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every occurrence of every word: (word number, start in the archive), ordered by word,
-    then start. `keys_sorted`, `index_sorted`: the archive's bigram occurrences (key, start)
-    sorted by key and, within a key, by start, holding at least the anchors' keys
+         keys_sorted: np.ndarray, index_sorted: np.ndarray, rank: np.ndarray, doc_of: np.ndarray):
+    """Every occurrence of every word, in batches of whole words (of about FIND_CANDIDATES
+    candidates each, so memory stays bounded): (word numbers, starts in the archive), each batch
+    ordered by word, then start. `keys_sorted`, `index_sorted`: the archive's bigram occurrences
+    (key, start) sorted by key and, within a key, by start, holding at least the anchors' keys
     (`anchor_key`, at offset `anchor_at` of each word); `rank`: the archive as character ranks;
     `doc_of`: each character's document. An occurrence lies within one document."""
     lo = np.searchsorted(keys_sorted, anchor_key, side="left")
     hi = np.searchsorted(keys_sorted, anchor_key, side="right")
     lengths = np.fromiter((r.size for r in word_ranks), dtype=np.int64, count=len(word_ranks))
-    found_word, found_start = [], []
     for length in np.unique(lengths).tolist():
         of_length = np.flatnonzero(lengths == length)
-        # Words in batches of at most FIND_CANDIDATES candidates: a few arrays of that size.
         ends = np.cumsum((hi - lo)[of_length])
         cuts = np.searchsorted(ends, np.arange(FIND_CANDIDATES, int(ends[-1]) if ends.size else 0, FIND_CANDIDATES))
         for members in np.split(of_length, sorted(set(cuts.tolist()) - {0})):
-            _find_batch(members, length, word_ranks, anchor_at, lo, hi, index_sorted, rank, doc_of,
-                        found_word, found_start)
-    if not found_word:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    word, start = np.concatenate(found_word), np.concatenate(found_start)
-    # Each batch is in (word, start) order already: a stable sort by word merges the runs.
-    order = np.argsort(word, kind="stable")
-    return word[order], start[order]
+            found = _find_batch(members, length, word_ranks, anchor_at, lo, hi, index_sorted, rank, doc_of)
+            if found[0].size:
+                yield found
 
 
-def _find_batch(members, length, word_ranks, anchor_at, lo, hi, index_sorted, rank, doc_of,
-                found_word, found_start) -> None:
-    """`find` for the words `members`, all of `length` characters: their occurrences appended."""
+def _find_batch(members, length, word_ranks, anchor_at, lo, hi, index_sorted, rank, doc_of):
+    """`find` for the words `members`, all of `length` characters."""
     sizes = (hi - lo)[members]
     total = int(sizes.sum())
     if not total:
-        return
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     word = np.repeat(members, sizes)
     within = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(sizes) - sizes, sizes)
     start = index_sorted[np.repeat(lo[members], sizes) + within].astype(np.int64) - anchor_at[word]
@@ -97,8 +89,7 @@ def _find_batch(members, length, word_ranks, anchor_at, lo, hi, index_sorted, ra
         ok = rank[start + k] == table[row, k]
         word, start, row = word[ok], start[ok], row[ok]
     ok = doc_of[start] == doc_of[start + length - 1]
-    found_word.append(word[ok])
-    found_start.append(start[ok])
+    return word[ok], start[ok]
 
 
 def anchor_occurrences(rank: np.ndarray, doc_of: np.ndarray, anchor_key: np.ndarray,

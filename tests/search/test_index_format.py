@@ -15,6 +15,7 @@ import pytest
 from reform_archive.search.index import (POSITIONS_PACK_BYTES, TARGET_SHARD_BYTES, SearchDocument,
                                          build_search_index, fnv1a)
 from reform_archive.search.normalize import normalize_text
+from reform_archive.search.words import COMPOUND_SHARE
 from reform_archive.segment import segmenter
 from tests.conftest import REPO
 
@@ -90,6 +91,17 @@ def reference_postings(docs):
     for doc_id, doc in enumerate(docs):
         for word, count in jieba_words(doc.text).items():
             words[word][doc_id] = count
+    # Compounds: two neighbouring jieba words of two or more letters, digits or Chinese
+    # characters, in COMPOUND_SHARE of the reports (two at least), and no word themselves.
+    in_reports = defaultdict(set)
+    for doc_id, doc in enumerate(docs):
+        cut = list(segmenter.tokenizer.cut(normalize_text(doc.text), HMM=False))
+        for a, b in zip(cut, cut[1:]):
+            if len(a) >= 2 and len(b) >= 2 and (a + b).isalnum():
+                in_reports[a + b].add(doc_id)
+    for compound, found in in_reports.items():
+        if len(found) >= max(2, math.ceil(COMPOUND_SHARE * len(docs))) and compound not in words:
+            words[compound] = {}
     texts = [normalize_text(doc.text) for doc in docs]
     bigram_count = defaultdict(int)
     for text in texts:
@@ -267,5 +279,7 @@ def test_word_entries_count_a_words_whole_occurrences():
     assert every["\t税费改革"] == [(0, 1, 0), (3, 2, 1)]
     # Only words of letters, digits and Chinese characters, of two or more.
     words = {key[1:] for key in every if len(key) > 2}
-    assert words == {w for doc in docs for w in jieba_words(doc.text)}
+    # and compounds of two words in two reports or more: exact entries, never a whole word
+    assert words == {w for doc in docs for w in jieba_words(doc.text)} | {"减轻税费"}
+    assert every["\t减轻税费"] == [(1, 1, 0), (2, 1, 0)]
     assert "税费改革" in words and not any(len(w) < 2 or not w.isalnum() for w in words)

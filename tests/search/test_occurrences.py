@@ -30,7 +30,11 @@ def test_every_occurrence_is_found_and_none_across_documents(monkeypatch, batch)
              for w in words]
     at, key = occurrences.anchors(ranks, rank, doc_of, width)
     keys, index = occurrences.anchor_occurrences(rank, doc_of, key, width)
-    word, start = occurrences.find(ranks, at, key, keys, index, rank, doc_of)
+    batches = list(occurrences.find(ranks, at, key, keys, index, rank, doc_of))
+    assert all(np.all(np.diff(w) >= 0) for w, _ in batches)   # each batch in word order
+    word, start = np.concatenate([w for w, _ in batches]), np.concatenate([s for _, s in batches])
+    order = np.lexsort((start, word))
+    word, start = word[order], start[order]
 
     offset = np.concatenate([[0], np.cumsum([len(t) for t in texts])])
     truth = [(w, int(offset[d] + i)) for w_i, w in enumerate(words) for d, t in enumerate(texts)
