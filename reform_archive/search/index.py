@@ -514,7 +514,7 @@ def _word_postings(words: WholeWords, docs: list[SearchDocument], rank: np.ndarr
     for i in np.flatnonzero(~exact).tolist():
         shard_hash[i] = fnv1a(names[i])
     short = ~exact[whole_word] if whole_word.size else np.zeros(0, dtype=bool)
-    zeros = np.zeros(int(short.sum()), dtype=np.int64)
+    zeros = np.zeros(int(short.sum()), dtype=np.int32)
     parts = [(whole_word[short], words.doc[short], zeros, zeros, words.count[short])]
 
     long_ids = np.flatnonzero(exact)
@@ -535,29 +535,47 @@ def _word_postings(words: WholeWords, docs: list[SearchDocument], rank: np.ndarr
                    for local, start in occurrences.find(word_ranks, anchor_at, anchor_key, keys_sorted,
                                                         index_sorted, rank, doc_of)]
         del keys_sorted, index_sorted, doc_of, in_heading
-        if not batches:
-            batches = [tuple(np.zeros(0, dtype=np.int64) for _ in range(4))]
-        local, long_doc, tf, where = (np.concatenate(column) for column in zip(*batches))
-        order = np.argsort(local, kind="stable")   # batches of whole words: merge by word
-        local, long_doc, tf, where = local[order], long_doc[order], tf[order], where[order]
-        long_word = long_ids[local]
+        local, long_doc, tf, where = _merged_by_word(batches, len(word_ranks), 4)
+        del batches
+        long_word = long_ids[local].astype(np.int32)
         # Whole-word counts, joined on (word, document): a whole word is also a string, so
         # every long word's pair in `words` has its string pair here.
         ndocs = max(1, len(docs))
-        string_key = long_word * ndocs + long_doc
+        string_key = long_word.astype(np.int64) * ndocs + long_doc
         whole_key = whole_word[~short] * ndocs + words.doc[~short]
         at = np.searchsorted(string_key, whole_key)
         if at.size and (at.max() >= string_key.size or np.any(string_key[at] != whole_key)):
             raise RuntimeError("search index: a whole word that does not occur as a string")
-        whole = np.zeros(string_key.size, dtype=np.int64)
+        del string_key, whole_key
+        whole = np.zeros(long_word.size, dtype=np.int32)
         whole[at] = words.count[~short]
         parts.append((long_word, long_doc, tf, where, whole))
 
-    # Both parts are in (word, document) order and share no word: a stable sort by word merges them.
-    word, doc, tf, where, whole = (np.concatenate(column) for column in zip(*parts))
-    order = np.argsort(word, kind="stable")
-    return _WordPostings(names, exact, shard_hash, word[order], doc[order], tf[order], where[order],
-                         whole[order])
+    word, doc, tf, where, whole = _merged_by_word(parts, len(names), 5)
+    return _WordPostings(names, exact, shard_hash, word, doc, tf, where, whole)
+
+
+def _merged_by_word(parts, words: int, columns: int) -> list[np.ndarray]:
+    """Columns (int32) of postings in parts that are each in (word, ...) order and share no
+    word, merged into word order: each posting is placed by its word's count, with no sort and
+    no copy beyond the result."""
+    counts = np.zeros(words, dtype=np.int64)
+    for part in parts:
+        counts += np.bincount(part[0], minlength=words)
+    word_start = np.cumsum(counts) - counts
+    out = [np.empty(int(counts.sum()), dtype=np.int32) for _ in range(columns)]
+    for part in parts:
+        w = np.asarray(part[0], dtype=np.int64)
+        if not w.size:
+            continue
+        new = np.ones(w.size, dtype=bool)
+        new[1:] = w[1:] != w[:-1]
+        run = np.flatnonzero(new)
+        within = np.arange(w.size, dtype=np.int64) - np.repeat(run, np.diff(np.append(run, w.size)))
+        at = word_start[w] + within
+        for column, values in zip(out, part):
+            column[at] = values
+    return out
 
 
 def _string_postings(local, start, doc_of, starts, title_len, in_heading):
@@ -575,7 +593,8 @@ def _string_postings(local, start, doc_of, starts, title_len, in_heading):
     heading = np.logical_or.reduceat(in_heading[start], first).astype(np.int64)
     where = (np.where(first_body == no_body, 0, first_body + 1) * 4 + heading * 2
              + (position[first] < title[first]))
-    return local[first], doc[first], np.diff(np.append(first, start.size)), where
+    return (local[first].astype(np.int32), doc[first].astype(np.int32),
+            np.diff(np.append(first, start.size)).astype(np.int32), where.astype(np.int32))
 
 
 def _encoded_words(postings: _WordPostings) -> tuple[np.ndarray, np.ndarray]:
