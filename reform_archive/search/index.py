@@ -357,15 +357,7 @@ def _encode_partition(bi_index, uni_index, rank, doc_of, starts, title_len, in_h
     occurrence_title = title_len[bi_docs]
     del bi_docs
     nb_groups = b_starts.size
-    if nb_groups:
-        in_title = (bi_pos[b_starts] < occurrence_title[b_starts]).astype(np.int64)
-        no_body = np.iinfo(np.int64).max
-        first_body = np.minimum.reduceat(np.where(bi_pos >= occurrence_title, bi_pos, no_body), b_starts)
-        heading = np.logical_or.reduceat(bi_heading, b_starts).astype(np.int64)
-        where = np.where(first_body == no_body, 0, first_body + 1) * 4 + heading * 2 + in_title
-        del first_body, in_title, heading
-    else:
-        where = np.zeros(0, dtype=np.int64)
+    where = _where(bi_pos, occurrence_title, bi_heading, b_starts)
     del occurrence_title, bi_heading
     # Position deltas: from the previous occurrence in the same group, the first from 0.
     pos_delta = bi_pos.copy()
@@ -580,21 +572,26 @@ def _merged_by_word(parts, words: int, columns: int) -> list[np.ndarray]:
 
 def _string_postings(local, start, doc_of, starts, title_len, in_heading):
     """Per (word, document) of occurrences ordered by word, then start: the word, the document,
-    the number of occurrences, and `where` (as for bigrams: where the first after the title is,
-    whether one starts in a heading line, whether the first is in the title)."""
+    the number of occurrences, and `where` as for bigrams."""
     doc = doc_of[start].astype(np.int64)
-    new = np.ones(start.size, dtype=bool)
-    new[1:] = (local[1:] != local[:-1]) | (doc[1:] != doc[:-1])
-    first = np.flatnonzero(new)
-    position = start - starts[doc]
-    title = title_len[doc]
+    first, _, size, _ = _grouped(local, doc)
+    where = _where(start - starts[doc], title_len[doc], in_heading[start], first)
+    return (local[first].astype(np.int32), doc[first].astype(np.int32), size.astype(np.int32),
+            where.astype(np.int32))
+
+
+def _where(position: np.ndarray, title: np.ndarray, heading: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """Per group of occurrences (starting at `first`; positions in the document, ascending;
+    `title`: the document's title length; `heading`: whether the occurrence starts in a heading
+    line), what ranking and snippets need without the positions: (first position after the
+    title + 1, or 0) × 4 + 2 if one starts in a heading line + 1 if the first is in the title."""
+    if not first.size:
+        return np.zeros(0, dtype=np.int64)
     no_body = np.iinfo(np.int64).max
     first_body = np.minimum.reduceat(np.where(position >= title, position, no_body), first)
-    heading = np.logical_or.reduceat(in_heading[start], first).astype(np.int64)
-    where = (np.where(first_body == no_body, 0, first_body + 1) * 4 + heading * 2
-             + (position[first] < title[first]))
-    return (local[first].astype(np.int32), doc[first].astype(np.int32),
-            np.diff(np.append(first, start.size)).astype(np.int32), where.astype(np.int32))
+    in_heading = np.logical_or.reduceat(heading, first).astype(np.int64)
+    return (np.where(first_body == no_body, 0, first_body + 1) * 4 + in_heading * 2
+            + (position[first] < title[first]))
 
 
 def _encoded_words(postings: _WordPostings) -> tuple[np.ndarray, np.ndarray]:

@@ -6,9 +6,9 @@ kilobytes at 10,000 reports. For the archive's own words the index stores instea
 the exact number of occurrences of the whole string (`index.py`'s exact word entries), found
 here at build time with array operations rather than a search per word and report.
 
-Each word is looked up by one of its bigrams (its anchor: the one with its rarest character, so
+Each word is looked up by one of its bigrams (its anchor: its least frequent in the archive, so
 few candidates), among the occurrences of that bigram sorted by position; the candidates are
-checked character by character, every word of one length at once.
+checked character by character, every word of one length at once, in batches.
 """
 
 from __future__ import annotations

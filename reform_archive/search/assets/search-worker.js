@@ -387,8 +387,9 @@ async function matchPartIn(segment, part) {
       docs[n] = doc; tf[n] = count; where[n] = (firstBody + 1) * 4 + heading + (first < title ? 1 : 0); n++;
     }
   }
-  const matched = docs.subarray(0, n);
-  return { single: false, docs: matched, tf: tf.subarray(0, n), where: where.subarray(0, n), whole: countsIn(word, matched) };
+  // No exact entry: the part is no word of the archive, so never a whole word.
+  return { single: false, docs: docs.subarray(0, n), tf: tf.subarray(0, n), where: where.subarray(0, n),
+           whole: new Int32Array(n) };
 }
 
 /* --- ranking: BM25 over exact occurrences, with boosts when the match is in the title or a
@@ -518,7 +519,7 @@ async function facetsOf(doc) {
 }
 
 /* The characters [from, to) of a report's text (positions in code points), fetched block by block. */
-const texts = new Map();         // path of a text block -> Promise<its text>
+const texts = new Map();         // path of a text block -> Promise<its text>, then its text
 /* Snippet text comes after the result list, and a browser opens only a few connections per
  * server (six in Chromium): text blocks are fetched at most TEXT_FETCHES at a time, so the next
  * query's document lists never queue behind the last query's snippets. */
@@ -530,7 +531,6 @@ async function textSlot(task) {
   textFetching++;
   try { return await task(); } finally { textFetching--; if (textQueue.length) textQueue.shift()(); }
 }
-const textsHere = new Set();    // paths of the text blocks that have arrived
 /* The paths of the text blocks that hold the characters [from, to) of a report, and the first
  * block's number. */
 function textBlocks(doc, from, to) {
@@ -543,8 +543,9 @@ function textBlocks(doc, from, to) {
 async function textRange(doc, from, to) {
   const { keys, first, size } = textBlocks(doc, from, to);
   const blocks = keys.map(key => {
+    // A block's promise, replaced by its text once it is here (see materialResult).
     if (!texts.has(key)) texts.set(key, textSlot(() => fetchBytes(key)).then(b => utf8.decode(b)).catch(() => "")
-      .then(text => { textsHere.add(key); return text; }));
+      .then(text => { texts.set(key, text); return text; }));
     return texts.get(key);
   });
   const joined = [...(await Promise.all(blocks)).join("")];
@@ -660,7 +661,7 @@ async function materialResult(query, early = null) {
   }]] : [];
   // The list goes out before the snippets' text is even asked for, unless all of it is here.
   const withText = ranked.slice(0, SNIPPETS);
-  if (early && withText.some(([doc, , at]) => textBlocks(doc, ...snippetRange(at)).keys.some(k => !textsHere.has(k))))
+  if (early && withText.some(([doc, , at]) => textBlocks(doc, ...snippetRange(at)).keys.some(k => typeof texts.get(k) !== "string")))
     early({ items: [...list(null), ...more] });
   const snippets = await Promise.all(withText.map(([doc, , snippetAt]) => snippet(doc, snippetAt, parts)));
   const items = [...list(snippets), ...more];
