@@ -175,12 +175,17 @@ def test_a_whole_word_match_ranks_above_the_same_match_glued_into_a_longer_word(
     assert whole < glued, listed
 
 
-def test_absent_query_offers_words_that_exist(home):
+def test_absent_query_offers_words_that_exist(home, page_texts):
     _header_results(home, "乡镇政府职能转变")
     suggestion = home.locator(".ra-suggest a")
     expect(suggestion).to_be_visible()
     offered = suggestion.inner_text()
     assert " " in offered and offered.replace(" ", "") == "乡镇政府职能转变"
+    # The pieces are jieba words of the archive (as jieba itself cuts the reports).
+    from reform_archive.segment import segmenter
+    words = {w for text in page_texts.values()
+             for w in segmenter.tokenizer.cut(_normalise(text), HMM=False)}
+    assert all(piece in words for piece in offered.split()), offered
     suggestion.click()
     expect(home.locator(".md-search-result__meta")).to_have_text(re.compile(r"\d+ 个"))
 

@@ -591,26 +591,39 @@ async function snippet(doc, start, parts) {
   return (from > 0 ? "…" : "") + highlight(window, parts) + (atEnd ? "" : "…");
 }
 
-/* Split an absent query into the longest pieces that do occur in the archive. */
+/* Split an absent query into words: the longest pieces that are jieba words of the archive
+ * (they have a word entry), else the longest pieces that occur in it at all; offered when the
+ * pieces together find reports. */
 async function suggestion(parts) {
+  // A compound's entry never counts a whole word: only a word's does.
+  const isWord = async piece => (await Promise.all(segments.map(s => wordEntryOf(s, piece))))
+    .some(e => e && (!e.whole || e.whole.some(n => n > 0)));
+  const occurs = async piece => (await matchPart(piece)).docs.length > 0;
+  for (const fits of [isWord, occurs]) {
+    const pieces = await splitInto(parts, fits);
+    if (pieces.length < 2) continue;
+    const matches = await Promise.all(pieces.map(matchPart));
+    if (rank(pieces, matches).total) return pieces.join(" ");
+  }
+  return null;
+}
+
+/* Each part cut, from the left, into the longest pieces of two or more characters that `fits`;
+ * a character left alone is kept when it occurs in the archive. */
+async function splitInto(parts, fits) {
   const pieces = [];
   for (const part of parts) {
     const chars = [...part];
     let i = 0;
     while (i < chars.length) {
       let j = chars.length;
-      for (; j > i + 1; j--) {
-        const candidate = chars.slice(i, j).join("");
-        if ((await matchPart(candidate)).docs.length) break;
-      }
+      for (; j > i + 1; j--) if (await fits(chars.slice(i, j).join(""))) break;
       const piece = chars.slice(i, j).join("");
       if (j > i + 1 || (await matchPart(piece)).docs.length) pieces.push(piece);
       i = j;
     }
   }
-  if (pieces.length < 2) return null;
-  const matches = await Promise.all(pieces.map(matchPart));
-  return rank(pieces, matches).total ? pieces.join(" ") : null;
+  return pieces;
 }
 
 /* Traditional characters never occur in the (simplified) index, so a part that finds nothing
