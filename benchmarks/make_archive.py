@@ -45,7 +45,7 @@ _PUNCT_EDITS = (("，", ","), ("。", "."), ("；", ";"), ("：", ":"))
 
 def gazetteer_paths() -> tuple[list[str], list[str], list[str]]:
     """(county paths, city paths, province paths) of the gazetteer, sorted (deterministic)."""
-    from reform_archive.ingest.gazetteer import gazetteer
+    from reform_archive.language.gazetteer import gazetteer
 
     by_level: dict[str, set[str]] = {"county": set(), "city": set(), "province": set()}
     for places in gazetteer._places_by_name.values():

@@ -26,7 +26,7 @@ NATIONAL = "全国"
 
 
 def province_of(region: str) -> str:
-    from reform_archive.ingest.gazetteer import gazetteer
+    from reform_archive.language.gazetteer import gazetteer
 
     if not region:
         return ""

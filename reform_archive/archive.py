@@ -11,13 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import code_version
+from .code_graph import code_version
 from .dedup import DuplicateCluster, SignatureStore, find_duplicate_clusters
 from .problems import Problem, error
 from .report import Report, read_report
 from .slug import slugify
 
 REPORTS_URL = "reports"
+DEDUP_CODE = ("reform_archive.dedup",)  # what the duplicate signatures kept between builds are made by
 
 
 @dataclass
@@ -98,7 +99,7 @@ def load_archive(reports_dir: Path, *, label_root: Path | None = None,
     colliding = {p.file for p in collisions}
     reports = [r for r in reports if label_of(reports_dir / r.key) not in colliding]
     store = SignatureStore(cache_dir / "dedup-signatures.marshal" if cache_dir else None,
-                           code_version(("dedup.py", "ingest/chinese.py"), ("numpy", "opencc-python-reimplemented")))
+                           code_version(*DEDUP_CODE))
     clusters = find_duplicate_clusters({r.key: r.report.body for r in reports}, store)
     by_key = {r.key: r for r in reports}
     for cluster in clusters:

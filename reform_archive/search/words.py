@@ -30,7 +30,7 @@ import numpy as np
 from .normalize import normalize_text
 
 if TYPE_CHECKING:
-    from ..segment import ArchiveSegmenter
+    from ..language.segment import ArchiveSegmenter
 
 CHUNK_CHARACTERS = 1_000_000   # of text per task for a worker process
 IN_PROCESS_CHARACTERS = 3_000_000  # less than this is cut here: starting a process costs a second
@@ -74,7 +74,7 @@ class WholeWordCounter:
     def __init__(self, segmenter: ArchiveSegmenter | None = None, processes: int | None = None,
                  in_process_below: int = IN_PROCESS_CHARACTERS) -> None:
         if segmenter is None:
-            from ..segment import segmenter
+            from ..language.segment import segmenter
         self.segmenter = segmenter
         # One worker is enough to keep up with MkDocs rendering pages, and leaves it its core.
         self.processes = processes or max(1, min(2, (os.cpu_count() or 1) - 1))
@@ -167,7 +167,7 @@ _worker_cut: Callable[[str], list[str]] | None = None   # in a worker process
 
 def _start_worker(user_words: list[tuple[str, int, str]]) -> None:
     global _worker_cut
-    from ..segment import PlainCutter
+    from ..language.segment import PlainCutter
 
     _worker_cut = PlainCutter(user_words)
 

@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from ..archive import Archive, ArchivedReport
+from ..language.gazetteer import region_levels
 from ..report import UNKNOWN_YEAR
 from ..slug import slugify
 from ..topics import VOCABULARY
@@ -19,7 +20,6 @@ from .html import esc, front_matter, href, link, md_text
 UNKNOWN_REGION = "未标注地区"
 LATEST_ON_HOME = 10
 PAGE_SIZE = 500  # reports per index page: a topic of 3,000 reports is 6 pages, none of them megabytes
-_LEVEL = re.compile(r".{2,}?(?:特别行政区|自治区|自治州|自治县|自治旗|省|市|州|盟|地区|县|区|旗)")
 
 
 @dataclass(frozen=True)
@@ -86,14 +86,6 @@ def paginated(page: IndexPage, head: str, reports: list[ArchivedReport], render)
                                   + (nav + "\n" if nav else "") + render(current.url, chunk)
                                   + ("\n" + nav if nav else ""))
     return pages
-
-
-def region_levels(region: str) -> list[str]:
-    """Cumulative paths: 湖南省常德市石门县 → [湖南省, 湖南省常德市, 湖南省常德市石门县]."""
-    parts = _LEVEL.findall(region)
-    if not parts or "".join(parts) != region:
-        return [region] if region else []
-    return ["".join(parts[: i + 1]) for i in range(len(parts))]
 
 
 def _sorted(reports: list[ArchivedReport]) -> list[ArchivedReport]:

@@ -7,7 +7,8 @@ import re
 
 from ..archive import ArchivedReport
 from .html import esc, front_matter, link
-from .indexes import region_levels, region_page, topic_page, year_page
+from ..language.gazetteer import region_levels
+from .indexes import region_page, topic_page, year_page
 
 
 def source_label(source: dict) -> str:

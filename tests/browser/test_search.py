@@ -164,7 +164,7 @@ def _listed(page: Page) -> list[str]:
 
 
 def test_a_whole_word_match_ranks_above_the_same_match_glued_into_a_longer_word(home):
-    from reform_archive.segment import segmenter
+    from reform_archive.language.segment import segmenter
 
     cut = lambda text: list(segmenter.tokenizer.cut(text, HMM=False))  # noqa: E731
     assert "税费" in cut(EXTRA_REPORTS["整词报告甲.md"]) and "税费" not in cut(EXTRA_REPORTS["整词报告乙.md"])
@@ -182,7 +182,7 @@ def test_absent_query_offers_words_that_exist(home, page_texts):
     offered = suggestion.inner_text()
     assert " " in offered and offered.replace(" ", "") == "乡镇政府职能转变"
     # The pieces are jieba words of the archive (as jieba itself cuts the reports).
-    from reform_archive.segment import segmenter
+    from reform_archive.language.segment import segmenter
     words = {w for text in page_texts.values()
              for w in segmenter.tokenizer.cut(_normalise(text), HMM=False)}
     assert all(piece in words for piece in offered.split()), offered

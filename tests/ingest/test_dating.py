@@ -2,7 +2,7 @@
 
 import pytest
 
-from reform_archive.ingest.chinese import normalize_chinese, to_simplified
+from reform_archive.language.chinese import normalize_chinese, to_simplified
 from reform_archive.ingest.metadata import read_metadata
 
 

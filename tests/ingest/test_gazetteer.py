@@ -5,7 +5,7 @@ import time
 import jieba
 import pytest
 
-from reform_archive.ingest.gazetteer import Gazetteer, Place, gazetteer, resolve_region
+from reform_archive.language.gazetteer import Gazetteer, Place, gazetteer, resolve_region
 
 
 def found(text: str, places: Gazetteer = gazetteer) -> list[tuple[str, str]]:

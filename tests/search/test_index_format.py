@@ -16,7 +16,7 @@ from reform_archive.search.index import (POSITIONS_PACK_BYTES, TARGET_SHARD_BYTE
                                          build_search_index, fnv1a)
 from reform_archive.search.normalize import normalize_text
 from reform_archive.search.words import COMPOUND_SHARE
-from reform_archive.segment import segmenter
+from reform_archive.language.segment import segmenter
 from tests.conftest import REPO
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from reform_archive.search import words
 from reform_archive.search.normalize import normalize_text
-from reform_archive.segment import segmenter
+from reform_archive.language.segment import segmenter
 from tests.conftest import REPO
 
 

@@ -7,7 +7,7 @@ import pytest
 from reform_archive.archive import load_archive
 from reform_archive.site.generate import generate_site
 from reform_archive.site.html import href
-from reform_archive.site.indexes import region_levels
+from reform_archive.language.gazetteer import region_levels
 from reform_archive.topics import VOCABULARY
 
 from ..conftest import REPO, assert_golden
@@ -48,6 +48,10 @@ def test_kept_report_lists_its_other_version(generated):
     ("湖南省常德市石门县", ["湖南省", "湖南省常德市", "湖南省常德市石门县"]),
     ("上海市", ["上海市"]),
     ("内蒙古自治区呼和浩特市", ["内蒙古自治区", "内蒙古自治区呼和浩特市"]),
+    ("上海市浦东新区", ["上海市", "上海市浦东新区"]),
+    # A county of one character and 县: a gazetteer path is cut where its places are.
+    ("安徽省马鞍山市和县", ["安徽省", "安徽省马鞍山市", "安徽省马鞍山市和县"]),
+    ("广东省广州市天河区", ["广东省", "广东省广州市", "广东省广州市天河区"]),
     ("", []),
 ])
 def test_region_levels(region, levels):

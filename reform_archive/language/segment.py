@@ -45,7 +45,7 @@ class ArchiveSegmenter:
         """(word, frequency, part of speech) triples, in jieba's user-dictionary sense."""
         words = [(term, TERM_FREQUENCY, "n") for term in self._terms]
         if self._with_places:
-            from .ingest.gazetteer import gazetteer
+            from .gazetteer import gazetteer
 
             # One-character stems (和县, 道县) are left out: adding them would glue 和县级 together.
             words += [(name, PLACE_FREQUENCY, "ns") for name in gazetteer.names() if len(name) >= 3]

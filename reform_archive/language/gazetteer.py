@@ -42,6 +42,8 @@ from typing import Container, Iterable, Iterator
 
 import jieba
 
+from .citations import CITATION_LINE
+
 # Official county-level names that are everyday words (城区 "urban area", 解放区 "liberated area"),
 # and old spellings that are: 大城市 "big city" is not 大城县 as a county-level city.
 GENERIC_NAMES = frozenset(
@@ -55,10 +57,11 @@ GENERIC_HEADS = frozenset({"中共"})
 # The character runs jieba segments independently (its re_han_default), so cutting one run
 # gives the same words as cutting the whole text.
 JIEBA_BLOCK = re.compile("[\u4e00-\u9fd5a-zA-Z0-9+#&._%-]+")
-CITATION_LINE = re.compile(r"^\s*(?:【\d+】|\[\d+\]|［\d+］)")
 CITATION_WORDS = re.compile(r"出版|书店|书局|版|学报|杂志|期刊")
 PUBLISHER = re.compile(r"出版社|出版集团|书店|书局")
 CLAUSE = re.compile(r"[^，,。；;：:、\s《》（）()]{0,15}")
+# A division name ends in one of these; two characters at least before it (广州市 is not 广州 + 市).
+_LEVEL = re.compile(r".{2,}?(?:特别行政区|自治区|自治州|自治县|自治旗|省|市|州|盟|地区|县|区|旗)")
 SHORT_PROVINCE = re.compile(r"^(.+?)(?:壮族|回族|维吾尔)?(?:自治区|特别行政区|省|市)$")
 
 
@@ -202,13 +205,35 @@ class Gazetteer:
         return sorted(self._places_by_name)
 
     @cached_property
-    def _paths(self) -> frozenset[str]:
-        return frozenset(join_path(key) for places in self._places_by_name.values()
-                         for place in places for key in support_keys(place))
+    def _paths(self) -> dict[str, tuple[str, ...]]:
+        """Every full current path, with the levels it is made of: 湖南省常德市石门县 →
+        (湖南省, 常德市, 石门县); 上海市浦东新区 → (上海市, 上海市, 浦东新区)."""
+        return {join_path(key): key for places in self._places_by_name.values()
+                for place in places for key in support_keys(place)}
 
     def is_known_path(self, region: str) -> bool:
         """Whether `region` is a full current path such as 湖南省常德市石门县 or 上海市."""
         return region in self._paths
+
+    def region_levels(self, region: str) -> list[str]:
+        """Cumulative paths: 湖南省常德市石门县 → [湖南省, 湖南省常德市, 湖南省常德市石门县]. A path
+        of the gazetteer is cut where its places are (安徽省马鞍山市和县: 和县 is a county); any
+        other is cut at its division suffixes, or kept whole."""
+        key = self._paths.get(region)
+        if key is not None:
+            parts = [key[0]] + [part for i, part in enumerate(key[1:], 1) if part != key[i - 1]]
+        else:
+            parts = _LEVEL.findall(region)
+            if not parts or "".join(parts) != region:
+                return [region] if region else []
+        return ["".join(parts[: i + 1]) for i in range(len(parts))]
+
+    def place_name(self, region: str) -> str:
+        """The most specific place of a region path: 石门县 for 湖南省常德市石门县."""
+        levels = self.region_levels(region)
+        if len(levels) > 1:
+            return levels[-1][len(levels[-2]):]
+        return levels[0] if levels else ""
 
     def mentions(self, text: str) -> list[PlaceMention]:
         """Places named in text, in order; shared names settled by the rest of the text."""
@@ -350,3 +375,4 @@ class WordBoundaries:
 
 gazetteer = Gazetteer()
 resolve_region = gazetteer.resolve
+region_levels = gazetteer.region_levels

@@ -24,13 +24,21 @@ _CN_MONTH_DAY = re.compile(r"(?<=年)([一二三四五六七八九十]{1,3})(?=�
 
 
 @lru_cache(maxsize=1)
-def _t2s() -> tuple[dict[str, str], re.Pattern]:
+def traditional_to_simplified() -> dict[str, str]:
+    """OpenCC's character table (its data file, read once; nothing imported from `opencc`): each
+    traditional character to its first simplified form, one character to one."""
     table: dict[str, str] = {}
     data = importlib.resources.files("opencc").joinpath("dictionary", "TSCharacters.txt")
     for line in data.read_text(encoding="utf-8").splitlines():
         parts = line.split()
-        if len(parts) >= 2 and len(parts[0]) == 1 and parts[1] != parts[0]:
+        if len(parts) >= 2 and len(parts[0]) == 1 and len(parts[1]) == 1 and parts[1] != parts[0]:
             table[parts[0]] = parts[1]  # the first simplified form is the usual one
+    return table
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> tuple[dict[str, str], re.Pattern]:
+    table = traditional_to_simplified()
     # A regex finds the few traditional characters in C; most texts have none to replace.
     return table, re.compile("[" + "".join(sorted(table)) + "]")
 
@@ -65,4 +73,4 @@ def normalize_chinese(text: str) -> str:
     return arabic_dates(to_simplified(text))
 
 
-__all__ = ["arabic_dates", "normalize_chinese", "to_simplified"]
+__all__ = ["arabic_dates", "normalize_chinese", "to_simplified", "traditional_to_simplified"]
