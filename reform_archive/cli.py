@@ -1,4 +1,4 @@
-"""`reform-archive import | check | build | serve` (also `python -m reform_archive`)."""
+"""`reform-archive import | check | build | serve | index` (also `python -m reform_archive`)."""
 
 from __future__ import annotations
 
@@ -152,6 +152,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_index(args: argparse.Namespace) -> int:
+    from .site_folder import SiteFolderError, index_site_folder
+
+    try:
+        indexed = index_site_folder(Path(args.site), args.lines_table_kb * 1024)
+    except SiteFolderError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"search index of {indexed.reports} reports written to {Path(args.site) / 'search'} "
+          f"({indexed.size // 1024} KB)")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reform-archive", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -165,6 +178,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="validate every report; exit 1 on any error")
     p.add_argument("dir", nargs="?", default="reports")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("index", help="write the search index of a finished site folder (e.g. one "
+                                     "built by ProperDocs or another generator) from its pages")
+    p.add_argument("site", help="the site folder: its data/reports.json and report pages")
+    p.add_argument("--lines-table-kb", type=int, default=256,
+                   help="as the plugin's search_lines_table_kb option (default: 256)")
+    p.set_defaults(func=cmd_index)
 
     for name, func, help_text in (("build", cmd_build, "build the site"),
                                   ("serve", cmd_serve, "serve the site with live reload")):

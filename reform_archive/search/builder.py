@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from typing import Callable
 
 from ..cache import link_or_copy
 from ..code_graph import code_version
+from ..theme import empty_search_index, use_worker
 from .index import LINES_TABLE_MAX_BYTES, SearchDocument, build_search_index, doc_file_prefixes
 from .words import WholeWordCounter
 
@@ -38,9 +38,6 @@ UI_SCRIPT = f"{ASSETS}/search-ui.js"
 INDEX_DIR = "search"
 DELTA_DIR = "delta"
 MANIFEST = "manifest.json"
-MATERIAL_INDEX = "search_index.json"
-# Material's page configuration names its lunr worker; ours takes its place.
-_MATERIAL_WORKER = re.compile(r'("search":\s*")([^"]*?)assets/javascripts/workers/search\.[0-9a-f]+\.min\.js"')
 # What the index is made by: this module and all it imports (the index writer, the whole-word
 # counter, the segmenter and its dictionary: terms, gazetteer, jieba's).
 INDEX_CODE = ("reform_archive.search.builder",)
@@ -100,7 +97,7 @@ class SearchIndexBuilder:
         out = site_dir / INDEX_DIR
         self.delta_docs = self.removed_docs = 0
         self.rebuilt_base = True
-        _empty_material_index(out / MATERIAL_INDEX)
+        empty_search_index(site_dir)
         if cache_dir is None:
             return _write_files(out, self._index(entries))
         store = _BaseStore(cache_dir / "search-base", f"{code_version(*INDEX_CODE)}-{self.lines_table_max}")
@@ -153,7 +150,8 @@ def _write_with_delta(out: Path, base: Path, removed: list[int], added: dict[str
         total += _write_files(out / DELTA_DIR, added)
         delta = json.loads(added[MANIFEST]) if added else {"docs": 0}
         manifest["delta"] = {"dir": DELTA_DIR, "docs": delta["docs"], "removed": removed}
-    total += _write_files(out, {MANIFEST: json.dumps(manifest, ensure_ascii=False).encode("utf-8")})
+    # As the index writes it: a base linked as it is reads the same as one written in full.
+    total += _write_files(out, {MANIFEST: json.dumps(manifest, ensure_ascii=False, separators=(",", ":")).encode("utf-8")})
     return total
 
 
@@ -196,14 +194,19 @@ class _BaseStore:
         return final
 
 
-def _empty_material_index(path: Path) -> None:
-    """Material's page script still fetches its search index and hands it to the worker, which
-    is ours and does not read it: keep its configuration, drop the documents (every visitor's
-    first search would download them for nothing)."""
-    if path.is_file():
-        index = json.loads(path.read_text(encoding="utf-8"))
-        index["docs"] = []
-        path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+# What `write` puts under search/ (besides Material's own index, which it empties).
+_INDEX_ENTRIES = ("g", "p", "t", "r", "m", DELTA_DIR, MANIFEST, "docinfo.bin", "facets.json",
+                  "lines.json.gz", "t2s.json.gz")
+
+
+def remove_search_index(site_dir: Path) -> None:
+    """Take an index written earlier out of a site folder (the folder's pages stay)."""
+    for name in _INDEX_ENTRIES:
+        path = site_dir / INDEX_DIR / name
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
 
 
 def asset(name: str) -> str:
@@ -211,4 +214,4 @@ def asset(name: str) -> str:
 
 
 def use_our_worker(html: str) -> str:
-    return _MATERIAL_WORKER.sub(lambda m: f'{m.group(1)}{m.group(2)}{WORKER}"', html)
+    return use_worker(html, WORKER)

@@ -10,6 +10,8 @@ import json
 from ..archive import Archive, ArchivedReport
 from .pages import source_label
 
+CATALOGUE_JSON = "data/reports.json"
+CATALOGUE_CSV = "data/reports.csv"
 FIELDS = ("title", "year", "region", "topic", "url", "source", "duplicate_of")
 
 

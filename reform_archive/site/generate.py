@@ -7,27 +7,21 @@ from dataclasses import dataclass
 from importlib.resources import files
 
 from ..archive import Archive
-from .catalogue import catalogue_csv, catalogue_json, catalogue_records
+from ..theme import PRIMARY_BUTTON_CLASS
+from .catalogue import CATALOGUE_CSV, CATALOGUE_JSON, catalogue_csv, catalogue_json, catalogue_records
+from .html import front_matter
 from .indexes import home_page, region_pages, topic_pages, year_pages
 from .pages import report_page
 
 STYLESHEET = "assets/reform-archive.css"
 
 # The search page: the form and containers; search-ui.js fills them from the search worker.
-FIND_PAGE = """---
-title: 搜索
-search:
-  exclude: true
-hide:
-  - toc
----
-
-# 搜索
+FIND_PAGE = front_matter("搜索", hide_toc=True) + f"""# 搜索
 
 <div id="ra-find" markdown="0">
 <form class="ra-find-form" role="search">
 <input type="search" name="q" placeholder="输入词语，多个词用空格分开；用引号搜索短语" autocomplete="off" aria-label="搜索">
-<button type="submit" class="md-button md-button--primary">搜索</button>
+<button type="submit" class="{PRIMARY_BUTTON_CLASS}">搜索</button>
 </form>
 <div class="ra-find-body">
 <aside class="ra-find-facets" aria-label="筛选"></aside>
@@ -52,8 +46,8 @@ def generate_site(archive: Archive, base_url: str = "/") -> list[GeneratedFile]:
     pages.update(region_pages(archive))
     out += [GeneratedFile(uri, content) for uri, content in pages.items()]
     records = catalogue_records(archive, base_url)
-    out.append(GeneratedFile("data/reports.json", catalogue_json(records)))
-    out.append(GeneratedFile("data/reports.csv", catalogue_csv(records)))
+    out.append(GeneratedFile(CATALOGUE_JSON, catalogue_json(records)))
+    out.append(GeneratedFile(CATALOGUE_CSV, catalogue_csv(records)))
     css = files("reform_archive.site").joinpath("reform-archive.css").read_text(encoding="utf-8")
     out.append(GeneratedFile(STYLESHEET, css))
     return out

@@ -11,6 +11,8 @@ import html
 import re
 from urllib.parse import quote
 
+from ..theme import page_options
+
 
 _SAFE_ASCII = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/.-_~")
 
@@ -49,16 +51,11 @@ def link(from_url: str, to_url: str, text: object, cls: str = "") -> str:
     return f'<a href="{esc(href(from_url, to_url))}"{attr}>{esc(text)}</a>'
 
 
-def front_matter(title: str, *, hide: tuple[str, ...] = (), search_exclude: bool = False) -> str:
+def front_matter(title: str, *, hide_navigation: bool = False, hide_toc: bool = False) -> str:
     """YAML front matter for a generated page. The title is HTML-escaped because MkDocs and
     Material print `page.meta.title` into templates without escaping it."""
-    lines = ["---", f"title: {_yaml_str(esc(title))}"]
-    if hide:
-        lines.append("hide:")
-        lines += [f"  - {h}" for h in hide]
-    if search_exclude:
-        lines += ["search:", "  exclude: true"]
-    lines.append("---")
+    lines = ["---", f"title: {_yaml_str(esc(title))}",
+             *page_options(hide_navigation=hide_navigation, hide_toc=hide_toc), "---"]
     return "\n".join(lines) + "\n\n"
 
 

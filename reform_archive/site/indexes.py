@@ -6,7 +6,6 @@ thousands of entries would be copied into every page of the site.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -14,6 +13,7 @@ from ..archive import Archive, ArchivedReport
 from ..language.gazetteer import region_levels
 from ..report import UNKNOWN_YEAR
 from ..slug import slugify
+from ..theme import BUTTON_CLASS
 from ..topics import VOCABULARY
 from .html import esc, front_matter, href, link, md_text
 
@@ -82,7 +82,7 @@ def paginated(page: IndexPage, head: str, reports: list[ArchivedReport], render)
         current = sub_page(page, number)
         nav = pager(page, number, len(chunks))
         title = page.title if number == 1 else current.title
-        pages[current.src_uri] = (front_matter(title, search_exclude=True) + head
+        pages[current.src_uri] = (front_matter(title) + head
                                   + (nav + "\n" if nav else "") + render(current.url, chunk)
                                   + ("\n" + nav if nav else ""))
     return pages
@@ -132,7 +132,7 @@ def topic_pages(archive: Archive) -> dict[str, str]:
             _sorted(reports), lambda url, chunk: report_list(url, chunk, presorted=True)))
     untagged = sum(1 for r in shown if not r.report.topics)
     pages["topics/index.md"] = (
-        front_matter("按主题浏览", search_exclude=True)
+        front_matter("按主题浏览")
         + "# 按主题浏览\n\n主题词表见 [主题词表](../topics-vocabulary.md)。\n\n"
         + _count_table("topics/", rows, ("主题", "报告数", "说明"))
         + (f"\n另有 {untagged} 篇报告未标注主题。\n" if untagged else ""))
@@ -153,7 +153,7 @@ def year_pages(archive: Archive) -> dict[str, str]:
             page, f"# {md_text(page.title)}\n\n共 {len(by_year[label])} 篇报告。\n\n",
             _sorted(by_year[label]), lambda url, chunk: report_list(url, chunk, presorted=True)))
     pages["years/index.md"] = (
-        front_matter("按年份浏览", search_exclude=True) + "# 按年份浏览\n\n"
+        front_matter("按年份浏览") + "# 按年份浏览\n\n"
         + _count_table("years/", rows, ("年份", "报告数", "")))
     return pages
 
@@ -173,7 +173,7 @@ def region_pages(archive: Archive) -> dict[str, str]:
             _by_finer_region(province, reports),
             lambda url, chunk, province=province: _finer_regions(url, province, chunk)))
     pages["regions/index.md"] = (
-        front_matter("按地区浏览", search_exclude=True) + "# 按地区浏览\n\n"
+        front_matter("按地区浏览") + "# 按地区浏览\n\n"
         + _count_table("regions/", rows, ("省级地区", "报告数", "")))
     return pages
 
@@ -245,13 +245,13 @@ def home_page(archive: Archive) -> str:
     latest = _sorted(shown)[:LATEST_ON_HOME]
     note = (f"另有 {hidden} 篇近似重复的版本合并显示在其保留版本的页面上。" if hidden else "")
     return (
-        front_matter("中国改革报告档案", hide=("navigation", "toc"), search_exclude=True)
+        front_matter("中国改革报告档案", hide_navigation=True, hide_toc=True)
         + "# 中国改革报告档案\n\n"
         + "乡镇机构改革总结、政府工作报告、调研报告的全文档案：可按主题、年份、地区浏览，可全文检索。\n\n"
         + f'<div class="ra-stats">{stat_html}</div>\n\n'
         + (f"{note}\n\n" if note else "")
         + '<p class="ra-browse">'
-        + " ".join(link("", url, text, "md-button") for url, text in
+        + " ".join(link("", url, text, BUTTON_CLASS) for url, text in
                    (("topics/", "按主题浏览"), ("years/", "按年份浏览"), ("regions/", "按地区浏览")))
         + "</p>\n\n## 每年报告数\n\n" + year_chart("", years)
         + "\n## 最新报告\n\n" + report_list("", latest))

@@ -88,6 +88,6 @@ def report_page(r: ArchivedReport) -> str:
             f"<p>以下 {len(r.versions)} 个近似重复的版本合并显示为本页，未单独成页，也不参与检索；源文件均保留。</p>\n"
             f"<ul>\n{items}\n</ul>\n</div>\n")
     return (
-        front_matter(report.title, search_exclude=True)
+        front_matter(report.title)
         + f'<dl class="ra-report-meta">\n{meta}\n</dl>\n\n'
         + report.body.strip() + "\n" + versions)
