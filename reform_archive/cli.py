@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import glob
 import logging
-import os
 import sys
 from pathlib import Path
 
@@ -96,19 +95,37 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if errors else EXIT_OK
 
 
-def _use_reports(args: argparse.Namespace) -> None:
-    """`--reports DIR` reaches the plugin through its environment override."""
-    from .mkdocs_plugin.plugin import REPORTS_ENV
-
-    if args.reports:
-        os.environ[REPORTS_ENV] = str(Path(args.reports).resolve())
+PLUGIN = "reform-archive"
 
 
-def _mkdocs_config(args: argparse.Namespace, **overrides):
-    from mkdocs.config import load_config
+def _plugin_options(config_file: str, **options) -> list | None:
+    """The configuration's plugin list with these options set on the archive's plugin, as if
+    mkdocs.yml said them: `--reports` and `--keep-going` reach the plugin as its own typed options
+    (MkDocs validates them), for `build` and for every rebuild of `serve`. None: nothing to set."""
+    options = {k: v for k, v in options.items() if v is not None}
+    if not options:
+        return None
+    from mkdocs.utils.yaml import yaml_load
 
-    _use_reports(args)
-    return load_config(args.config, **overrides)
+    with open(config_file, "rb") as handle:
+        raw = yaml_load(handle) or {}
+    listed = raw.get("plugins") or []
+    entries = list(listed.items()) if isinstance(listed, dict) else [
+        (item, None) if isinstance(item, str) else next(iter(item.items())) for item in listed]
+    if PLUGIN not in [name for name, _ in entries]:
+        raise CliError(f"{config_file} does not use the {PLUGIN} plugin; add it under `plugins:`")
+    return [{name: {**(opts or {}), **options} if name == PLUGIN else (opts or {})}
+            for name, opts in entries]
+
+
+class CliError(Exception):
+    """A command cannot start; the message says why."""
+
+
+def _overrides(args: argparse.Namespace, **options) -> dict:
+    reports = str(Path(args.reports).resolve()) if args.reports else None
+    plugins = _plugin_options(args.config, reports_dir=reports, **options)
+    return {"plugins": plugins} if plugins is not None else {}
 
 
 def _show_build_log(level: int = logging.WARNING) -> None:
@@ -124,19 +141,18 @@ def _show_build_log(level: int = logging.WARNING) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from mkdocs.commands.build import build
+    from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
     _show_build_log()
 
-    overrides = {"site_dir": str(Path(args.out).resolve())} if args.out else {}
-    if args.keep_going:
-        from .mkdocs_plugin.plugin import KEEP_GOING_ENV
-
-        os.environ[KEEP_GOING_ENV] = "1"
     try:
-        config = _mkdocs_config(args, **overrides)
+        overrides = _overrides(args, keep_going=True if args.keep_going else None)
+        if args.out:
+            overrides["site_dir"] = str(Path(args.out).resolve())
+        config = load_config(args.config, **overrides)
         build(config)
-    except MkDocsException as exc:
+    except (MkDocsException, CliError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
     print(f"built {config.site_dir}")
@@ -145,10 +161,14 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import MkDocsException
 
-    _use_reports(args)
     _show_build_log(logging.INFO)  # "Serving on …", and each rebuild
-    serve(config_file=args.config, dev_addr=args.dev_addr, open_in_browser=False)
+    try:
+        serve(config_file=args.config, dev_addr=args.dev_addr, open_in_browser=False, **_overrides(args))
+    except (MkDocsException, CliError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
     return EXIT_OK
 
 

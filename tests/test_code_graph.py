@@ -19,8 +19,8 @@ import pytest
 import reform_archive
 from reform_archive.archive import DEDUP_CODE
 from reform_archive.code_graph import CodeGraph, distributions
-from reform_archive.mkdocs_plugin.plugin import PAGE_CODE as PAGE_CACHE_CODE
-from reform_archive.mkdocs_plugin.rendered import CONTENT_CODE, PAGE_CODE
+from reform_archive.build import PAGE_CODE as PAGE_CACHE_CODE
+from reform_archive.mkdocs_plugin.signatures import CONTENT_CODE, PAGE_CODE
 from reform_archive.search.builder import INDEX_CODE
 
 PACKAGE = Path(reform_archive.__file__).resolve().parent

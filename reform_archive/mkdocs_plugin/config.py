@@ -11,17 +11,16 @@ class ReformArchiveConfig(base.Config):
     """Switch the archive off (e.g. to build only the hand-written docs)."""
 
     reports_dir = c.Type(str, default="reports")
-    """Folder of report files, relative to mkdocs.yml: one Markdown file per report. The
-    environment variable REFORM_ARCHIVE_REPORTS overrides it (`reform-archive build/serve
-    --reports DIR` sets it)."""
+    """Folder of report files, relative to mkdocs.yml (or absolute): one Markdown file per
+    report. `reform-archive build/serve --reports DIR` sets it."""
 
     segment_search = c.Type(bool, default=True)
     """Give Material's search the archive's jieba user dictionary (places, reform terms)."""
 
     keep_going = c.Type(bool, default=False)
     """Build the site even when some reports have errors, leaving exactly those out (they are
-    listed). Off by default: a broken report stops the build. REFORM_ARCHIVE_KEEP_GOING=1
-    (`reform-archive build --keep-going`) turns it on."""
+    listed). Off by default: a broken report stops the build. `reform-archive build --keep-going`
+    turns it on."""
 
     cache = c.Type(bool, default=True)
     """Keep what is derived from each report page (its sanitised HTML, its text for search) in

@@ -1,19 +1,19 @@
-"""The MkDocs plugin: wires MkDocs events to the archive's modules, and does nothing else.
+"""The MkDocs plugin: wires MkDocs events to an `ArchiveBuild` (reform_archive/build.py), and
+does nothing else.
 
-on_config  → the archive's vocabulary for Material's jieba search, our stylesheet
-on_files   → load and validate reports, deduplicate, add the generated pages and exports;
-             pages finished in an earlier build with the same inputs are not added (rendered.py)
-on_page_content → sanitise report HTML; collect the pages' text for search
-on_post_page → point Material's header search at our worker; keep the finished page
-on_post_build → put the reused pages in place; write the search index
-on_serve   → rebuild when a report is added or edited
+on_config       → our stylesheet and search script; the archive's words for Material's search
+on_pre_build    → a new ArchiveBuild from the plugin's options
+on_files        → the archive read; its pages and files added; finished pages reused
+on_page_content → a report page's HTML sanitised, its text kept for search
+on_post_page    → the page pointed at our search worker, and kept for the next build
+on_post_build   → reused pages put in place, the search index written
+on_serve        → rebuild when a report is added or edited
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
 from pathlib import Path
 
@@ -23,44 +23,21 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from ..archive import ArchivedReport, load_archive
-from ..language.gazetteer import region_levels
-from ..cache import ContentCache
-from ..code_graph import code_version
+from ..build import CACHE_DIR, ArchiveBuild, BuildOptions, PagePlace
 from ..problems import ArchiveError
-from ..site.generate import STYLESHEET, generate_site
-from ..search.builder import UI_SCRIPT, WORKER, SearchIndexBuilder, asset, use_our_worker
-from ..search.text import page_text_and_headings
-from ..site.sanitize import sanitize_html
+from ..rendered import RenderedPages
+from ..search.builder import UI_SCRIPT
+from ..site.generate import NAV_PAGES, STYLESHEET, GeneratedFile
 from .config import ReformArchiveConfig
-from .rendered import RenderedPages, content_signature, site_signature
+from .signatures import content_signature, site_signature
 
 log = logging.getLogger("mkdocs.plugins.reform_archive")
-CACHE_DIR = ".cache/reform-archive"
-# What a report page's cache entry is derived by: sanitising its HTML, extracting its text.
-PAGE_CODE = ("reform_archive.site.sanitize", "reform_archive.search.text")
-REPORTS_ENV = "REFORM_ARCHIVE_REPORTS"
-KEEP_GOING_ENV = "REFORM_ARCHIVE_KEEP_GOING"
-# Generated pages in the sidebar; reports and index sub-pages stay out (the index pages lead
-# to them), and only those are reused from earlier builds.
-NAV_PAGES = ("index.md", "topics/index.md", "years/index.md", "regions/index.md", "find.md")
 _TITLE = re.compile(r"^title:[ \t]*(.+)$|^# (.+)$", re.M)
 
 
 class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
     def __init__(self) -> None:
-        self.report_pages: dict[str, ArchivedReport] = {}
-        self.search = SearchIndexBuilder()
-        self.page_cache = ContentCache(None, "pages", "")
-        self.rendered = RenderedPages(None, "")
-        self.reused: dict[str, str] = {}    # dest path in the site → rendered-page key
-        self.pending: dict[str, str] = {}   # src_uri of a page rendered now → its key
-        self.texts: dict[str, tuple] = {}   # src_uri → (search text, headings), until the page is kept
-        self.identities: dict[str, str] = {}  # src_uri of a report rendered now → search identity
-
-    def _reports_dir(self, config: MkDocsConfig) -> Path:
-        folder = os.environ.get(REPORTS_ENV) or self.config.reports_dir
-        return Path(config.config_file_path).parent / folder
+        self.build: ArchiveBuild | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -73,133 +50,96 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
             config.extra_javascript.append(UI_SCRIPT)
         return config
 
-    def _cache_dir(self, config: MkDocsConfig) -> Path | None:
-        return Path(config.config_file_path).parent / CACHE_DIR if self.config.cache else None
+    def _project(self, config: MkDocsConfig) -> Path:
+        return Path(config.config_file_path).parent
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
-        self.search = SearchIndexBuilder(self.config.search_lines_table_kb * 1024)
-        self.page_cache = ContentCache(self._cache_dir(config), "pages", code_version(*PAGE_CODE))
-        self.reused, self.pending, self.texts, self.identities = {}, {}, {}, {}
+        if not self.config.enabled:
+            return
+        project = self._project(config)
+        self.build = ArchiveBuild(BuildOptions(
+            reports_dir=project / self.config.reports_dir, project_dir=project,
+            cache_dir=project / CACHE_DIR if self.config.cache else None,
+            keep_going=self.config.keep_going,
+            lines_table_max=self.config.search_lines_table_kb * 1024))
 
     # After other plugins have added their files, so generated pages cannot be shadowed.
     @event_priority(-50)
     def on_files(self, files: Files, config: MkDocsConfig) -> Files | None:
-        if not self.config.enabled:
+        if self.build is None:
             return None
-        root = Path(config.config_file_path).parent
-        archive = load_archive(self._reports_dir(config), label_root=root, cache_dir=self._cache_dir(config))
+        try:
+            archive = self.build.read_archive()
+        except ArchiveError as exc:
+            for problem in exc.problems:
+                (log.error if problem.is_error else log.warning)(str(problem))
+            raise PluginError(str(exc)) from None
         for problem in archive.problems:
             (log.error if problem.is_error else log.warning)(str(problem))
         if archive.errors:
-            if not (self.config.keep_going or os.environ.get(KEEP_GOING_ENV) == "1"):
-                raise PluginError(str(ArchiveError(archive.problems)))
             log.warning(f"reform-archive: --keep-going: {len(archive.left_out)} report file(s) left "
                         f"out of the site because of errors / 以下报告因错误未收录: "
                         + ", ".join(archive.left_out))
-        base_url = config.site_url or "/"
-        self.report_pages = {}
-        reports_by_uri = {r.src_uri: r for r in archive.shown}
-        for name, path in (("search-worker.js", WORKER), ("search-ui.js", UI_SCRIPT)):
-            files.append(File.generated(config, path, content=asset(name)))
-        generated_pages = generate_site(archive, base_url)
-        for generated in generated_pages:
-            existing = files.get_file_from_path(generated.src_uri)
-            if existing is not None:
-                if generated.src_uri == "index.md":
-                    continue  # a hand-written home page wins over the generated one
-                files.remove(existing)
-        later = []
-        for generated in generated_pages:
-            if generated.src_uri == "index.md" and files.get_file_from_path("index.md") is not None:
-                continue
-            if generated.src_uri.endswith(".md") and generated.src_uri not in NAV_PAGES:
-                later.append(generated)
-            else:
-                files.append(File.generated(config, generated.src_uri, content=generated.content))
+        later = _add_generated(files, config, self.build.generated(config.site_url or "/"))
         # What every page shows besides itself is known now: reuse the pages it did not change.
-        self.rendered = RenderedPages(self._cache_dir(config), site_signature(config, _nav_entries(files)),
-                                      content_signature(config))
-        site_dir = Path(config.site_dir)
-        for generated in later:
-            digest = self.rendered.digest(generated.content)
-            key = self.rendered.key(generated.src_uri, digest)
-            file = File.generated(config, generated.src_uri, content=generated.content,
-                                  inclusion=InclusionLevel.NOT_IN_NAV)
-            archived = reports_by_uri.get(generated.src_uri) if generated.is_report else None
-            identity = self.rendered.identity(generated.src_uri, digest) if archived else ""
-            if self.rendered.has(key):
-                self.reused[file.dest_uri] = key
-                if archived is not None:
-                    self._add_to_search(file.url, archived, identity, lambda key=key: self.rendered.search_entry(key))
-                continue
-            files.append(file)
-            self.pending[generated.src_uri] = key
-            # MkDocs writes pages in place; an old page there may be a link into the cache.
-            (site_dir / file.dest_uri).unlink(missing_ok=True)
-            if archived is not None:
-                self.report_pages[generated.src_uri] = archived
-                self.identities[generated.src_uri] = identity
-        log.info(f"reform-archive: {len(archive.shown)} reports shown, "
-                 f"{len(archive.reports) - len(archive.shown)} duplicates merged; "
-                 f"{len(self.reused)} pages unchanged since the last build")
+        rendered = RenderedPages(self.build.options.cache_dir, site_signature(config, _nav_entries(files)),
+                                 content_signature(config))
+        places = [PagePlace(page, file.dest_uri, file.url) for page, file in later]
+        files_of = {id(page): file for page, file in later}
+        for place in self.build.reuse(places, rendered, Path(config.site_dir)):
+            files.append(files_of[id(place.page)])
+        summary = self.build.summary
+        log.info(f"reform-archive: {summary.shown} reports shown, {summary.merged} duplicates merged; "
+                 f"{summary.reused} pages unchanged since the last build")
         return files
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        archived = self.report_pages.get(page.file.src_uri)
-        if archived is not None:
-            # Sanitising and text extraction depend on the rendered HTML only: cached by it.
-            key = self.page_cache.key(html)
-            cached = self.page_cache.get(key)
-            if cached is None:
-                clean = sanitize_html(html)
-                cached = (clean, *page_text_and_headings(clean))
-                self.page_cache.put(key, cached)
-            html, text, headings = cached
-            self.texts[page.file.src_uri] = (text, headings)
-            self._add_to_search(page.url, archived, self.identities.get(page.file.src_uri), (text, headings))
-            return html
         # Hand-written pages stay in Material's own index; ours lists reports, and only reports.
-        return None
-
-    def _add_to_search(self, url: str, archived: ArchivedReport, identity: str | None, content) -> None:
-        """`content`: (text, headings), or a function that reads them when the index needs them."""
-        report = archived.report
-        levels = region_levels(report.region)
-        self.search.add_text(url, report.title, content, identity=identity, year=report.year,
-                             region=report.region, province=levels[0] if levels else "",
-                             topics=report.topics)
+        return self.build.report_html(page.file.src_uri, page.url, html) if self.build else None
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str | None:
-        output = use_our_worker(output)
-        key = self.pending.get(page.file.src_uri)
-        if key is not None:
-            self.rendered.store(key, output, self.texts.pop(page.file.src_uri, ("", [])))
-        if page.file.src_uri in self.report_pages:
+        if self.build is None:
+            return None
+        if self.build.is_report(page.file.src_uri):
             # MkDocs keeps every page's Markdown and HTML until the build ends; a report page's
             # are not needed once it is written (its text for search is already taken), and
             # at 10,000 reports they are gigabytes.
             page.markdown = None
             page.content = None
-        return output
+        return self.build.page_written(page.file.src_uri, output)
 
     @event_priority(-50)  # after Material's search plugin has written its index, which we empty
     def on_post_build(self, config: MkDocsConfig) -> None:
-        site_dir = Path(config.site_dir)
-        made: set[Path] = set()
-        for dest, key in self.reused.items():
-            self.rendered.place(key, site_dir / dest, made)
-        self.rendered.prune(set(self.reused.values()) | set(self.pending.values()))
-        cache_dir = self._cache_dir(config)
-        size = self.search.write(site_dir, cache_dir)
-        how = ("built in full" if self.search.rebuilt_base else
-               f"reused, with {self.search.delta_docs} new and {self.search.removed_docs} removed")
-        log.info(f"reform-archive: search index of {len(self.search.entries)} pages ({how}), "
-                 f"{size // 1024} KB; {len(self.reused)} pages reused, {len(self.pending)} rendered")
+        if self.build is None:
+            return
+        summary = self.build.finish(Path(config.site_dir))
+        log.info(f"reform-archive: search index of {summary.indexed} pages ({summary.index_how}), "
+                 f"{summary.index_bytes // 1024} KB; {summary.reused} pages reused, {summary.rendered} rendered")
 
     def on_serve(self, server, config: MkDocsConfig, builder):
         if self.config.enabled:
-            server.watch(str(self._reports_dir(config)))
+            server.watch(str(self._project(config) / self.config.reports_dir))
         return server
+
+
+def _add_generated(files: Files, config: MkDocsConfig,
+                   generated: list[GeneratedFile]) -> list[tuple[GeneratedFile, File]]:
+    """Add the generated files that are always written (navigation pages, exports, assets) and
+    return the pages that may be reused, each with its MkDocs file. A generated page takes the
+    place of a hand-written one of the same path, except a hand-written home page."""
+    later = []
+    for page in generated:
+        existing = files.get_file_from_path(page.src_uri)
+        if existing is not None:
+            if page.src_uri == "index.md":
+                continue  # a hand-written home page wins over the generated one
+            files.remove(existing)
+        if page.is_page and not page.in_nav:
+            later.append((page, File.generated(config, page.src_uri, content=page.content,
+                                               inclusion=InclusionLevel.NOT_IN_NAV)))
+        else:
+            files.append(File.generated(config, page.src_uri, content=page.content))
+    return later
 
 
 def _nav_entries(files: Files):

@@ -31,11 +31,24 @@ FIND_PAGE = front_matter("搜索", hide_toc=True) + f"""# 搜索
 """
 
 
+# Generated pages in the sidebar; reports and index sub-pages stay out of it (the index pages
+# lead to them): a navigation of thousands of entries would be copied into every page.
+NAV_PAGES = ("index.md", "topics/index.md", "years/index.md", "regions/index.md", "find.md")
+
+
 @dataclass(frozen=True)
 class GeneratedFile:
     src_uri: str
     content: str
     is_report: bool = False
+
+    @property
+    def is_page(self) -> bool:
+        return self.src_uri.endswith(".md")
+
+    @property
+    def in_nav(self) -> bool:
+        return self.src_uri in NAV_PAGES
 
 
 def generate_site(archive: Archive, base_url: str = "/") -> list[GeneratedFile]:

@@ -164,3 +164,28 @@ def test_the_hand_written_docs_have_no_broken_links_or_anchors(project_copy):
                 if "does not contain an anchor" in line or "not found among documentation files" in line
                 or "unrecognized relative link" in line]
     assert problems == []
+
+
+def test_reports_elsewhere_reach_the_plugin_as_its_option_and_nothing_leaks_to_the_environment(tmp_path):
+    """`--reports DIR` is the plugin's `reports_dir`, validated by MkDocs like mkdocs.yml's own;
+    the environment of the build (and of what it starts) is left as it was."""
+    from ..conftest import REPO
+    import shutil
+
+    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copytree(REPO / "docs", tmp_path / "docs")
+    shutil.copytree(REPO / "reports", tmp_path / "reports")
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    (other / "别处.md").write_text("---\ntitle: 别处的报告\nyear: 2011\n---\n\n正文。\n", encoding="utf-8")
+    script = ("import os, sys\nfrom reform_archive.cli import main\n"
+              "code = main(['build', '--reports', sys.argv[1]])\n"
+              "print('ENV', sorted(k for k in os.environ if k.startswith('REFORM_ARCHIVE')))\n"
+              "sys.exit(code)\n")
+    run = subprocess.run([sys.executable, "-c", script, str(other)], cwd=tmp_path,
+                         capture_output=True, text=True, env=ENV)
+    assert run.returncode == 0, run.stderr
+    assert "ENV []" in run.stdout
+    assert "1 reports shown" in run.stderr
+    pages = [p.parent.name for p in (tmp_path / "site" / "reports").rglob("index.html")]
+    assert pages == ["别处"]

@@ -1,35 +1,18 @@
-"""Finished pages from earlier builds, so that a page whose inputs did not change is not
-rendered again (at 10,000 reports, Markdown and the theme's templates are most of a build).
+"""What goes into a finished page besides its own Markdown and path, read from the MkDocs
+configuration: the keys of the finished-page cache (`reform_archive.rendered`) and of the search
+entries. MkDocs knowledge, so it sits with the plugin."""
 
-A generated page outside the navigation (a report, an index sub-page) is a function of its
-Markdown, its path, and the site around it: the MkDocs configuration, the theme and its
-overrides, the navigation that every page shows, and the code of MkDocs, Material and ours. Its
-cache key hashes all of these (`site_signature` + the page), so any change to them renders the
-pages again; a hit means the page would come out the same, byte for byte (a test checks it).
-
-Entries live in `.cache/reform-archive/rendered/<signature>/`: `<key>.html` (the finished page)
-and `<key>.search` (its text and heading ranges for the search index, marshalled). They are
-written once, atomically, and never changed in place, so the site may hard-link them instead of
-copying. After a build, `prune`
-drops the entries that build did not use (old versions of edited pages) and keeps one other
-signature's folder besides the current one (`mkdocs serve` and `mkdocs build` differ in
-`site_url`, and alternating between them must not render everything each time).
-"""
 
 from __future__ import annotations
 
 import hashlib
 import importlib.metadata
-import marshal
-import os
 import re
-import shutil
 from pathlib import Path
 from typing import Any, Iterable
 
 from mkdocs.config.defaults import MkDocsConfig
 
-from ..cache import link_or_copy, store_file
 from ..code_graph import code_version, distributions
 
 # Options that do not change what a page looks like: where the site goes, how it is served.
@@ -113,70 +96,3 @@ def content_signature(config: MkDocsConfig) -> str:
     for key in ("markdown_extensions", "mdx_configs", "use_directory_urls"):
         h.update(f"{key}={_stable(config[key])}\n".encode())
     return h.hexdigest()
-
-
-class RenderedPages:
-    """Finished pages by key; `folder` None switches the cache off (every lookup misses)."""
-
-    def __init__(self, folder: Path | None, signature: str, content: str = "") -> None:
-        self.folder = folder / "rendered" / signature[:16] if folder is not None else None
-        self.signature, self.content = signature, content
-
-    @staticmethod
-    def digest(markdown: str) -> bytes:
-        """A page's Markdown, hashed once for both `key` and `identity`."""
-        return hashlib.sha256(markdown.encode("utf-8")).digest()
-
-    def key(self, src_uri: str, digest: bytes) -> str:
-        """The finished page's cache key: the site's signature, the page's path and Markdown."""
-        return hashlib.sha256(f"{self.signature}\0{src_uri}\0".encode() + digest).hexdigest()
-
-    def identity(self, src_uri: str, digest: bytes) -> str:
-        """The report's search identity: `content_signature`, its path and Markdown."""
-        return hashlib.sha256(f"{self.content}\0{src_uri}\0".encode() + digest).hexdigest()
-
-    def _path(self, key: str, suffix: str) -> Path:
-        assert self.folder is not None
-        return self.folder / key[:2] / f"{key[2:]}{suffix}"
-
-    def has(self, key: str) -> bool:
-        return (self.folder is not None and self._path(key, ".html").is_file()
-                and self._path(key, ".search").is_file())
-
-    def search_entry(self, key: str) -> tuple[str, list[tuple[int, int]]]:
-        """(text, heading ranges) of a page, as stored with it."""
-        text, headings = marshal.loads(self._path(key, ".search").read_bytes())
-        return text, [tuple(h) for h in headings]
-
-    def store(self, key: str, html: str, search: tuple[str, list[tuple[int, int]]]) -> None:
-        if self.folder is None:
-            return
-        text, headings = search
-        # The .html last: it is what marks a whole entry.
-        if store_file(self._path(key, ".search"), marshal.dumps((text, [tuple(h) for h in headings]))):
-            store_file(self._path(key, ".html"), html.encode("utf-8", errors="xmlcharrefreplace"))
-
-    def prune(self, used: set[str]) -> int:
-        """Remove the entries not in `used` and the folders of older signatures but the newest
-        one; returns how many entries were removed."""
-        if self.folder is None or not self.folder.is_dir():
-            return 0
-        removed = 0
-        for sub in os.scandir(self.folder):
-            if not sub.is_dir():
-                continue
-            for entry in os.scandir(sub.path):
-                stem = entry.name.rsplit(".", 1)[0]
-                if not stem.startswith(".tmp-") and sub.name + stem not in used:
-                    os.unlink(entry.path)
-                    removed += entry.name.endswith(".html")
-        os.utime(self.folder)  # the newest folder is the current signature's
-        others = sorted((p for p in self.folder.parent.iterdir() if p.is_dir() and p != self.folder),
-                        key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in others[1:]:
-            shutil.rmtree(old, ignore_errors=True)
-        return removed
-
-    def place(self, key: str, dest: Path, made: set[Path] | None = None) -> None:
-        """Put the finished page at `dest` (see `cache.link_or_copy`)."""
-        link_or_copy(self._path(key, ".html"), dest, made)

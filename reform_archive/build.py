@@ -1,0 +1,184 @@
+"""One build of the archive's site, whatever generator runs it.
+
+The MkDocs plugin hands each of its events to an `ArchiveBuild`, in this order:
+
+1. `read_archive` — every report read, validated and deduplicated (`archive.py`);
+2. `generated` — the pages, exports and assets made from the archive (`site/`, `search/`);
+3. `reuse` — of the pages outside the navigation, those an earlier build finished from the same
+   inputs are taken from the cache (`rendered.py`) and never rendered; the rest are returned to
+   be rendered;
+4. `report_html` — a rendered report page's HTML, sanitised, its text kept for search;
+5. `page_written` — a finished page, pointed at our search worker and kept for the next build;
+6. `finish` — the reused pages put in place, the cache pruned, the search index written.
+
+Nothing here imports MkDocs: what MkDocs decides (a page's URL and place in the site folder,
+the signature of everything around a page) comes in as plain values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .archive import Archive, ArchivedReport, load_archive
+from .cache import ContentCache
+from .code_graph import code_version
+from .language.gazetteer import region_levels
+from .problems import ArchiveError
+from .rendered import RenderedPages
+from .search.builder import UI_SCRIPT, WORKER, SearchIndexBuilder, asset, use_our_worker
+from .search.index import LINES_TABLE_MAX_BYTES
+from .search.text import page_text_and_headings
+from .site.generate import GeneratedFile, generate_site
+from .site.sanitize import sanitize_html
+
+CACHE_DIR = ".cache/reform-archive"   # beside mkdocs.yml
+# What a report page's cache entry is derived by: sanitising its HTML, extracting its text.
+PAGE_CODE = ("reform_archive.site.sanitize", "reform_archive.search.text")
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    reports_dir: Path
+    project_dir: Path              # problems name files from here
+    cache_dir: Path | None         # None: nothing kept between builds
+    keep_going: bool = False       # build despite errors, leaving those reports out
+    lines_table_max: int = LINES_TABLE_MAX_BYTES
+
+
+@dataclass(frozen=True)
+class PagePlace:
+    """Where the generator puts a generated page: its site path and URL."""
+
+    page: GeneratedFile
+    dest_uri: str
+    url: str
+
+
+@dataclass
+class BuildSummary:
+    shown: int = 0
+    merged: int = 0
+    reused: int = 0
+    rendered: int = 0
+    indexed: int = 0
+    index_bytes: int = 0
+    index_how: str = ""
+
+
+@dataclass
+class ArchiveBuild:
+    options: BuildOptions
+    search: SearchIndexBuilder = field(init=False)
+    page_cache: ContentCache = field(init=False)
+    archive: Archive | None = None
+    rendered: RenderedPages = field(init=False)
+    reused: dict[str, str] = field(default_factory=dict)    # site path of a reused page → its key
+    pending: dict[str, str] = field(default_factory=dict)   # src_uri of a page rendered now → its key
+    reports: dict[str, ArchivedReport] = field(default_factory=dict)  # src_uri → report rendered now
+    identities: dict[str, str] = field(default_factory=dict)  # src_uri → its search identity
+    texts: dict[str, tuple] = field(default_factory=dict)   # src_uri → (text, headings), until kept
+    summary: BuildSummary = field(default_factory=BuildSummary)
+
+    def __post_init__(self) -> None:
+        self.search = SearchIndexBuilder(self.options.lines_table_max)
+        self.page_cache = ContentCache(self.options.cache_dir, "pages", code_version(*PAGE_CODE))
+        self.rendered = RenderedPages(None, "")
+
+    def read_archive(self) -> Archive:
+        """The archive; raises `ArchiveError` (every problem) when a report has an error, unless
+        the build keeps going without those reports. Problems are in `archive.problems`."""
+        archive = load_archive(self.options.reports_dir, label_root=self.options.project_dir,
+                               cache_dir=self.options.cache_dir)
+        if archive.errors and not self.options.keep_going:
+            raise ArchiveError(archive.problems)
+        self.archive = archive
+        self.summary.shown = len(archive.shown)
+        self.summary.merged = len(archive.reports) - len(archive.shown)
+        return archive
+
+    def generated(self, base_url: str) -> list[GeneratedFile]:
+        """Every file made from the archive: pages, exports, stylesheet, the search's scripts."""
+        assert self.archive is not None, "read_archive first"
+        assets = [GeneratedFile(path, asset(name)) for name, path in
+                  (("search-worker.js", WORKER), ("search-ui.js", UI_SCRIPT))]
+        return assets + generate_site(self.archive, base_url)
+
+    def reuse(self, places: list[PagePlace], rendered: RenderedPages, site_dir: Path) -> list[PagePlace]:
+        """The pages of `places` to render: those the cache of finished pages has are taken from
+        it (at `finish`), and their reports' search entries from beside them."""
+        assert self.archive is not None, "read_archive first"
+        self.rendered = rendered
+        reports = {r.src_uri: r for r in self.archive.shown}
+        to_render = []
+        for place in places:
+            page = place.page
+            digest = rendered.digest(page.content)
+            key = rendered.key(page.src_uri, digest)
+            archived = reports.get(page.src_uri) if page.is_report else None
+            identity = rendered.identity(page.src_uri, digest) if archived else ""
+            if rendered.has(key):
+                self.reused[place.dest_uri] = key
+                if archived is not None:
+                    self._add_to_search(place.url, archived, identity, lambda key=key: rendered.search_entry(key))
+                continue
+            to_render.append(place)
+            self.pending[page.src_uri] = key
+            # The generator writes pages in place; an old page there may be a link into the cache.
+            (site_dir / place.dest_uri).unlink(missing_ok=True)
+            if archived is not None:
+                self.reports[page.src_uri] = archived
+                self.identities[page.src_uri] = identity
+        self.summary.reused, self.summary.rendered = len(self.reused), len(self.pending)
+        return to_render
+
+    def is_report(self, src_uri: str) -> bool:
+        return src_uri in self.reports
+
+    def report_html(self, src_uri: str, url: str, html: str) -> str | None:
+        """A report page's rendered HTML, sanitised (None: not a report; leave it as it is).
+        Sanitising and text extraction depend on the HTML only: cached by it."""
+        archived = self.reports.get(src_uri)
+        if archived is None:
+            return None
+        key = self.page_cache.key(html)
+        cached = self.page_cache.get(key)
+        if cached is None:
+            clean = sanitize_html(html)
+            cached = (clean, *page_text_and_headings(clean))
+            self.page_cache.put(key, cached)
+        html, text, headings = cached
+        self.texts[src_uri] = (text, headings)
+        self._add_to_search(url, archived, self.identities.get(src_uri), (text, headings))
+        return html
+
+    def page_written(self, src_uri: str, output: str) -> str:
+        """A finished page (any page of the site): its header search uses our worker, and a page
+        rendered from the archive is kept for the next build."""
+        output = use_our_worker(output)
+        key = self.pending.get(src_uri)
+        if key is not None:
+            self.rendered.store(key, output, self.texts.pop(src_uri, ("", [])))
+        return output
+
+    def finish(self, site_dir: Path) -> BuildSummary:
+        made: set[Path] = set()
+        for dest, key in self.reused.items():
+            self.rendered.place(key, site_dir / dest, made)
+        self.rendered.prune(set(self.reused.values()) | set(self.pending.values()))
+        self.summary.index_bytes = self.search.write(site_dir, self.options.cache_dir)
+        self.summary.indexed = len(self.search.entries)
+        self.summary.index_how = (
+            "built in full" if self.search.rebuilt_base else
+            f"reused, with {self.search.delta_docs} new and {self.search.removed_docs} removed")
+        return self.summary
+
+    def _add_to_search(self, url: str, archived: ArchivedReport, identity: str | None,
+                       content: tuple | Callable[[], tuple]) -> None:
+        """`content`: (text, headings), or a function that reads them when the index needs them."""
+        report = archived.report
+        levels = region_levels(report.region)
+        self.search.add_text(url, report.title, content, identity=identity, year=report.year,
+                             region=report.region, province=levels[0] if levels else "",
+                             topics=report.topics)
