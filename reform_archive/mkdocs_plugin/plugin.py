@@ -30,14 +30,15 @@ from ..site.generate import STYLESHEET, generate_site
 from ..search.builder import UI_SCRIPT, WORKER, SearchIndexBuilder, asset, use_our_worker
 from ..search.text import page_text_and_headings
 from ..site.indexes import region_levels
-from ..site.sanitize import sanitize_html
+from ..site.pages import report_header, report_versions
+from ..site.sanitize import report_anchor, sanitize_report_page
 from .config import ReformArchiveConfig
 from .rendered import RenderedPages, content_signature, site_signature
 
 log = logging.getLogger("mkdocs.plugins.reform_archive")
 CACHE_DIR = ".cache/reform-archive"
 # What a report page's cache entry is derived by: sanitising its HTML, extracting its text.
-PAGE_CODE = (("site/sanitize.py", "search/text.py"), ("nh3",))
+PAGE_CODE = (("site/sanitize.py", "search/text.py", "site/pages.py"), ("nh3",))
 REPORTS_ENV = "REFORM_ARCHIVE_REPORTS"
 KEEP_GOING_ENV = "REFORM_ARCHIVE_KEEP_GOING"
 # Generated pages in the sidebar; reports and index sub-pages stay out (the index pages lead
@@ -56,6 +57,8 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
         self.pending: dict[str, str] = {}   # src_uri of a page rendered now → its key
         self.texts: dict[str, tuple] = {}   # src_uri → (search text, headings), until the page is kept
         self.identities: dict[str, str] = {}  # src_uri of a report rendered now → search identity
+        self.warnings: dict[str, list[str]] = {}  # src_uri → external images not loaded, until kept
+        self.root = Path()
 
     def _reports_dir(self, config: MkDocsConfig) -> Path:
         folder = os.environ.get(REPORTS_ENV) or self.config.reports_dir
@@ -78,7 +81,8 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
     def on_pre_build(self, config: MkDocsConfig) -> None:
         self.search = SearchIndexBuilder(self.config.search_lines_table_kb * 1024)
         self.page_cache = ContentCache(self._cache_dir(config), "pages", code_version(*PAGE_CODE))
-        self.reused, self.pending, self.texts, self.identities = {}, {}, {}, {}
+        self.reused, self.pending, self.texts, self.identities, self.warnings = {}, {}, {}, {}, {}
+        self.root = Path(config.config_file_path).parent
 
     # After other plugins have added their files, so generated pages cannot be shadowed.
     @event_priority(-50)
@@ -129,6 +133,7 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
             if self.rendered.has(key):
                 self.reused[file.dest_uri] = key
                 if archived is not None:
+                    self._warn_external(archived, self.rendered.warnings(key))
                     self._add_to_search(file.url, archived, identity, lambda key=key: self.rendered.search_entry(key))
                 continue
             files.append(file)
@@ -146,19 +151,33 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         archived = self.report_pages.get(page.file.src_uri)
         if archived is not None:
-            # Sanitising and text extraction depend on the rendered HTML only: cached by it.
-            key = self.page_cache.key(html)
+            # The report's own anchors are prefixed in its HTML (no id of it can clobber the
+            # theme's `__config` or ours); its table of contents must point at them.
+            _prefix_anchors(page.toc)
+            head, tail = report_header(archived), report_versions(archived)
+            # Sanitising and text extraction depend on the rendered HTML (and our blocks in it)
+            # only: cached by them.
+            key = self.page_cache.key("\0".join((html, head, tail)))
             cached = self.page_cache.get(key)
-            if cached is None:
-                clean = sanitize_html(html)
-                cached = (clean, *page_text_and_headings(clean))
+            if cached is None or len(cached) != 4:
+                clean, external = sanitize_report_page(html, head, tail)
+                cached = (clean, *page_text_and_headings(clean), external)
                 self.page_cache.put(key, cached)
-            html, text, headings = cached
+            html, text, headings, external = cached
+            self._warn_external(archived, external)
+            self.warnings[page.file.src_uri] = list(external)
             self.texts[page.file.src_uri] = (text, headings)
             self._add_to_search(page.url, archived, self.identities.get(page.file.src_uri), (text, headings))
             return html
         # Hand-written pages stay in Material's own index; ours lists reports, and only reports.
         return None
+
+    def _warn_external(self, archived: ArchivedReport, urls: list[str]) -> None:
+        path = archived.report.path
+        name = os.path.relpath(path, self.root) if path is not None else archived.key
+        for url in urls:
+            log.warning(f"{Path(name).as_posix()}: image from outside the site not loaded, shown as a "
+                        f"link: {url} / 外部图片未加载，改为链接")
 
     def _add_to_search(self, url: str, archived: ArchivedReport, identity: str | None, content) -> None:
         """`content`: (text, headings), or a function that reads them when the index needs them."""
@@ -172,7 +191,8 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
         output = use_our_worker(output)
         key = self.pending.get(page.file.src_uri)
         if key is not None:
-            self.rendered.store(key, output, self.texts.pop(page.file.src_uri, ("", [])))
+            self.rendered.store(key, output, self.texts.pop(page.file.src_uri, ("", [])),
+                                self.warnings.pop(page.file.src_uri, []))
         if page.file.src_uri in self.report_pages:
             # MkDocs keeps every page's Markdown and HTML until the build ends; a report page's
             # are not needed once it is written (its text for search is already taken), and
@@ -199,6 +219,12 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
         if self.config.enabled:
             server.watch(str(self._reports_dir(config)))
         return server
+
+
+def _prefix_anchors(items) -> None:
+    for item in items:
+        item.id = report_anchor(item.id)
+        _prefix_anchors(item.children)
 
 
 def _nav_entries(files: Files):

@@ -36,7 +36,7 @@ _NOT_IN_PAGES = frozenset({"site_dir", "dev_addr", "watch", "strict", "validatio
                            "plugins"})
 # The code a page goes through on its way out, besides the theme and Markdown.
 _PAGE_CODE = (("mkdocs_plugin/plugin.py", "mkdocs_plugin/rendered.py", "site/sanitize.py",
-               "search/text.py", "search/builder.py"),
+               "site/pages.py", "search/text.py", "search/builder.py"),
               ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "nh3"))
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
@@ -89,7 +89,7 @@ def content_signature(config: MkDocsConfig) -> str:
     Markdown extensions and the code that takes its text. Unlike `site_signature`, it does not
     change with the theme or `site_url`, so `mkdocs serve` and `mkdocs build` share one search
     index base."""
-    h = hashlib.sha256(code_version(("site/sanitize.py", "search/text.py"),
+    h = hashlib.sha256(code_version(("site/sanitize.py", "search/text.py", "site/pages.py"),
                                     ("markdown", "pymdown-extensions", "nh3")).encode())
     for key in ("markdown_extensions", "mdx_configs", "use_directory_urls"):
         h.update(f"{key}={_stable(config[key])}\n".encode())
@@ -129,10 +129,21 @@ class RenderedPages:
         text, headings = marshal.loads(self._path(key, ".search").read_bytes())
         return text, [tuple(h) for h in headings]
 
-    def store(self, key: str, html: str, search: tuple[str, list[tuple[int, int]]]) -> None:
+    def warnings(self, key: str) -> list[str]:
+        """The external images a page's report showed as links (see site/sanitize.py), stored
+        beside it so that a build reusing the page still warns of them."""
+        try:
+            return marshal.loads(self._path(key, ".warn").read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            return []
+
+    def store(self, key: str, html: str, search: tuple[str, list[tuple[int, int]]],
+              warnings: list[str] | None = None) -> None:
         if self.folder is None:
             return
         text, headings = search
+        if warnings and not store_file(self._path(key, ".warn"), marshal.dumps(list(warnings))):
+            return
         # The .html last: it is what marks a whole entry.
         if store_file(self._path(key, ".search"), marshal.dumps((text, [tuple(h) for h in headings]))):
             store_file(self._path(key, ".html"), html.encode("utf-8", errors="xmlcharrefreplace"))

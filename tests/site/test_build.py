@@ -164,3 +164,56 @@ def test_the_hand_written_docs_have_no_broken_links_or_anchors(project_copy):
                 if "does not contain an anchor" in line or "not found among documentation files" in line
                 or "unrecognized relative link" in line]
     assert problems == []
+
+
+def _project(tmp_path: Path, reports: dict[str, str] | None = None) -> Path:
+    """mkdocs.yml and docs/ of the repository, and a reports/ of the given files (the
+    repository's own when None)."""
+    from ..conftest import REPO
+    import shutil
+
+    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copytree(REPO / "docs", tmp_path / "docs")
+    if reports is None:
+        shutil.copytree(REPO / "reports", tmp_path / "reports")
+    else:
+        (tmp_path / "reports").mkdir()
+        for name, text in reports.items():
+            (tmp_path / "reports" / name).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / "reports" / name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+EXTERNAL_IMAGE_REPORT = (
+    "---\ntitle: 外部图片\nyear: 2010\n---\n\n## 一、概况\n\n正文。![示意图](https://evil.example/x.png)\n\n"
+    "## 二、问题\n\n<img src=//evil.example/y.png> 与本站图片 ![本站](x.png)，见[上文](#_1)。\n")
+
+
+def test_an_external_image_is_a_link_and_a_warning_on_every_build(tmp_path):
+    project = _project(tmp_path, {"外图.md": EXTERNAL_IMAGE_REPORT})
+    for attempt in ("first build", "rebuild, the page reused from the cache"):
+        run = _build(project)
+        assert run.returncode == 0, run.stderr
+        for url in ("https://evil.example/x.png", "//evil.example/y.png"):
+            assert (f"reports/外图.md: image from outside the site not loaded, shown as a link: {url}"
+                    in run.stderr), (attempt, run.stderr)
+    assert "1 rendered" not in run.stderr and "pages unchanged since the last build" in run.stderr
+    page = (project / "site" / "reports" / "2010" / "外图" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="https://evil.example/x.png" rel="noopener noreferrer">示意图</a>' in page
+    assert not re.search(r'<img[^>]+src="(https?:)?//', page)
+    assert '<img alt="本站" src="x.png">' in page or '<img src="x.png" alt="本站">' in page
+
+
+def test_a_reports_anchors_are_prefixed_and_its_table_of_contents_follows(tmp_path):
+    project = _project(tmp_path, {"外图.md": EXTERNAL_IMAGE_REPORT.replace("## 二、问题", "## 二、问题 {: #__config }")})
+    run = _build(project)
+    assert run.returncode == 0, run.stderr
+    page = (project / "site" / "reports" / "2010" / "外图" / "index.html").read_text(encoding="utf-8")
+    article = page[page.index("<article"):page.index("</article>")]
+    ids = re.findall(r'\bid="([^"]*)"', article)
+    assert ids and all(i.startswith("r-") for i in ids), ids
+    assert page.count('id="__config"') == 1 and '<script id="__config"' in page
+    toc = re.findall(r'<a href="#([^"]*)" class="md-nav__link">', page)
+    assert toc and set(toc) <= set(ids), (toc, ids)
+    links = re.findall(r'<a href="#([^"]*)"', article)   # permalinks and the report's own link
+    assert links and set(links) <= set(ids), (links, ids)
