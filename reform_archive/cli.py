@@ -40,6 +40,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     except ImportConflict as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
+    except OSError as exc:  # writing into --out: a read-only or full disk
+        print(f"error: {exc.filename or args.out}: cannot write / 无法写入: {exc.strerror or exc}; "
+              "the reports written before it are complete / 此前写入的报告完整", file=sys.stderr)
+        return EXIT_PROBLEMS
     for path in result.written:
         print(f"imported  {path}")
     for path, why in result.skipped:
@@ -135,9 +139,18 @@ def cmd_build(args: argparse.Namespace) -> int:
         os.environ[KEEP_GOING_ENV] = "1"
     try:
         config = _mkdocs_config(args, **overrides)
+        plugin = config.plugins.get("reform-archive")
+        problem = plugin.output_problem(config) if plugin is not None and plugin.config.enabled else None
+        if problem is not None:
+            print(f"error: {problem}", file=sys.stderr)
+            return EXIT_PROBLEMS
         build(config)
     except MkDocsException as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except OSError as exc:  # MkDocs writing the site: a full or read-only disk
+        print(f"error: {exc.filename or args.out or 'site'}: cannot write / 无法写入: "
+              f"{exc.strerror or exc}", file=sys.stderr)
         return EXIT_PROBLEMS
     print(f"built {config.site_dir}")
     return EXIT_OK

@@ -1,12 +1,15 @@
 """The MkDocs plugin: wires MkDocs events to the archive's modules, and does nothing else.
 
-on_config  → the archive's vocabulary for Material's jieba search, our stylesheet
+on_config  → refuse a site folder over the project's files; wait for, then lock out, other
+             builds of the project (build_lock.py); the archive's vocabulary for Material's
+             jieba search, our stylesheet
 on_files   → load and validate reports, deduplicate, add the generated pages and exports;
              pages finished in an earlier build with the same inputs are not added (rendered.py)
 on_page_content → sanitise report HTML; collect the pages' text for search
 on_post_page → point Material's header search at our worker; keep the finished page
 on_post_build → put the reused pages in place; write the search index
 on_serve   → rebuild when a report is added or edited
+on_build_error, on_shutdown → let other builds go on
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import hashlib
 import logging
 import os
 import re
+import tempfile
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -24,6 +28,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from ..archive import ArchivedReport, load_archive
+from ..build_lock import LOCK_NAME, BuildLock
+from ..output_folder import output_folder_problem
 from ..cache import ContentCache, code_version
 from ..problems import ArchiveError
 from ..site.generate import STYLESHEET, generate_site
@@ -59,14 +65,35 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
         self.identities: dict[str, str] = {}  # src_uri of a report rendered now → search identity
         self.warnings: dict[str, list[str]] = {}  # src_uri → external images not loaded, until kept
         self.root = Path()
+        self.lock: BuildLock | None = None
 
     def _reports_dir(self, config: MkDocsConfig) -> Path:
         folder = os.environ.get(REPORTS_ENV) or self.config.reports_dir
         return Path(config.config_file_path).parent / folder
 
+    def output_problem(self, config: MkDocsConfig) -> str | None:
+        """Why the configured site folder must not be built into, or None."""
+        root = Path(config.config_file_path).parent
+        return output_folder_problem(Path(config.site_dir), project=root, docs=Path(config.docs_dir),
+                                     reports=self._reports_dir(config), cache=root / CACHE_DIR)
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
+        problem = self.output_problem(config)
+        if problem is not None:  # MkDocs empties the site folder right after this event
+            raise PluginError(problem)
+        if self.lock is None:
+            self.lock = BuildLock(Path(config.config_file_path).parent / CACHE_DIR / LOCK_NAME)
+        self.lock.acquire(lambda path: log.info(
+            f"waiting for another build of this project to finish ({os.path.relpath(path)}) "
+            "/ 等待本项目的另一次构建结束"))
+        try:  # a read-only site folder: one message now, not MkDocs' traceback later
+            Path(config.site_dir).mkdir(parents=True, exist_ok=True)
+            tempfile.TemporaryFile(dir=config.site_dir).close()
+        except OSError as exc:
+            raise PluginError(f"{config.site_dir}: cannot write the site there / 无法写入网站文件夹: "
+                              f"{exc.strerror or exc}") from exc
         if self.config.segment_search:
             _share_dictionary_with_search()
         if STYLESHEET not in config.extra_css:
@@ -203,6 +230,25 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
 
     @event_priority(-50)  # after Material's search plugin has written its index, which we empty
     def on_post_build(self, config: MkDocsConfig) -> None:
+        try:
+            self._finish_build(config)
+        except OSError as exc:  # a full or read-only disk: a message naming the file, no traceback
+            raise PluginError(f"{exc.filename or config.site_dir}: cannot write / 无法写入: "
+                              f"{exc.strerror or exc}") from exc
+        finally:
+            self._unlock()
+
+    def on_build_error(self, error: Exception) -> None:
+        self._unlock()
+
+    def on_shutdown(self) -> None:
+        self._unlock()
+
+    def _unlock(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
+
+    def _finish_build(self, config: MkDocsConfig) -> None:
         site_dir = Path(config.site_dir)
         made: set[Path] = set()
         for dest, key in self.reused.items():

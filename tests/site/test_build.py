@@ -217,3 +217,38 @@ def test_a_reports_anchors_are_prefixed_and_its_table_of_contents_follows(tmp_pa
     assert toc and set(toc) <= set(ids), (toc, ids)
     links = re.findall(r'<a href="#([^"]*)"', article)   # permalinks and the report's own link
     assert links and set(links) <= set(ids), (links, ids)
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("out", ["reports", "reports/_sources", "reports/2006", "docs", "docs/x",
+                                 ".", "..", ".cache", ".cache/reform-archive/x"])
+def test_a_site_folder_over_the_projects_files_is_refused_and_nothing_is_deleted(tmp_path, out):
+    (tmp_path / "p").mkdir()
+    project = _project(tmp_path / "p")
+    (project / ".cache" / "reform-archive").mkdir(parents=True)
+    (project / ".cache" / "reform-archive" / "keep").write_text("x", encoding="utf-8")
+    before = _snapshot(project)
+    assert any(name.startswith("reports/_sources/") for name in before)
+    run = _build(project, "--out", out)
+    assert run.returncode != 0, run.stderr
+    errors = [line for line in run.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "Traceback" not in run.stderr, run.stderr
+    assert _snapshot(project) == before
+    assert not (project / "site").exists()
+
+
+def test_a_site_dir_over_the_reports_is_refused_by_mkdocs_build_too(tmp_path):
+    project = _project(tmp_path)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("site_dir: site", "site_dir: reports"),
+                      encoding="utf-8")
+    before = _snapshot(project / "reports")
+    run = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=project, capture_output=True,
+                         text=True, env=ENV)
+    assert run.returncode != 0
+    assert "the site folder reports is the reports folder reports" in run.stderr, run.stderr
+    assert "Traceback" not in run.stderr
+    assert _snapshot(project / "reports") == before
