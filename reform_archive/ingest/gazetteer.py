@@ -350,3 +350,14 @@ class WordBoundaries:
 
 gazetteer = Gazetteer()
 resolve_region = gazetteer.resolve
+
+
+_LEVEL = re.compile(r".{2,}?(?:特别行政区|自治区|自治州|自治县|自治旗|省|市|州|盟|地区|县|区|旗)")
+
+
+def region_levels(region: str) -> list[str]:
+    """Cumulative paths: 湖南省常德市石门县 → [湖南省, 湖南省常德市, 湖南省常德市石门县]."""
+    parts = _LEVEL.findall(region)
+    if not parts or "".join(parts) != region:
+        return [region] if region else []
+    return ["".join(parts[: i + 1]) for i in range(len(parts))]

@@ -6,20 +6,18 @@ thousands of entries would be copied into every page of the site.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from ..archive import Archive, ArchivedReport
+from ..archive import UNKNOWN_REGION, Archive, ArchivedReport
+from ..ingest.gazetteer import region_levels
 from ..report import UNKNOWN_YEAR
 from ..slug import slugify
 from ..topics import VOCABULARY
 from .html import esc, front_matter, href, link, md_text
 
-UNKNOWN_REGION = "未标注地区"
 LATEST_ON_HOME = 10
 PAGE_SIZE = 500  # reports per index page: a topic of 3,000 reports is 6 pages, none of them megabytes
-_LEVEL = re.compile(r".{2,}?(?:特别行政区|自治区|自治州|自治县|自治旗|省|市|州|盟|地区|县|区|旗)")
 
 
 @dataclass(frozen=True)
@@ -30,7 +28,7 @@ class IndexPage:
 
 
 def topic_page(name: str) -> IndexPage:
-    slug = slugify(name)
+    slug = slugify(name)  # archive.py checks that no two names, and no name and `index`, share one
     return IndexPage(f"topics/{slug}.md", f"topics/{slug}/", name)
 
 
@@ -86,14 +84,6 @@ def paginated(page: IndexPage, head: str, reports: list[ArchivedReport], render)
                                   + (nav + "\n" if nav else "") + render(current.url, chunk)
                                   + ("\n" + nav if nav else ""))
     return pages
-
-
-def region_levels(region: str) -> list[str]:
-    """Cumulative paths: 湖南省常德市石门县 → [湖南省, 湖南省常德市, 湖南省常德市石门县]."""
-    parts = _LEVEL.findall(region)
-    if not parts or "".join(parts) != region:
-        return [region] if region else []
-    return ["".join(parts[: i + 1]) for i in range(len(parts))]
 
 
 def _sorted(reports: list[ArchivedReport]) -> list[ArchivedReport]:

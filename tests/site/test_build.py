@@ -252,3 +252,60 @@ def test_a_site_dir_over_the_reports_is_refused_by_mkdocs_build_too(tmp_path):
     assert "the site folder reports is the reports folder reports" in run.stderr, run.stderr
     assert "Traceback" not in run.stderr
     assert _snapshot(project / "reports") == before
+
+
+def _report_text(title: str, year: int, topics: str = "[]", region: str = "") -> str:
+    import random
+
+    rng = random.Random(title)  # a text of its own, so that no two are merged as duplicates
+    text = "".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(200))
+    return (f"---\ntitle: {title}\nyear: {year}\nregion: '{region}'\ntopic: {topics}\n---\n\n"
+            f"{title}的正文：{text}。\n")
+
+
+def test_a_report_file_named_index_has_a_page_where_its_links_point(tmp_path):
+    project = _project(tmp_path, {"2006/index.md": _report_text("甲县报告", 2006),
+                                  "index.md": _report_text("乙县报告", 2007),
+                                  "README.md": _report_text("丙县报告", 2008)})
+    run = _build(project)
+    assert run.returncode == 0, run.stderr
+    site = project / "site"
+    records = json.loads((site / "data" / "reports.json").read_text(encoding="utf-8"))
+    assert len(records) == 3
+    for record in records:
+        assert (site / record["url"].strip("/") / "index.html").is_file(), record["url"]
+        year_page = site / "years" / str(record["year"]) / "index.html"
+        for link in re.findall(r'<a href="([^"]*reports/[^"]*)"', year_page.read_text(encoding="utf-8")):
+            target = (year_page.parent / link).resolve() / "index.html"
+            assert target.is_file(), (year_page, link)
+
+
+def test_topic_and_region_names_that_would_share_a_page_are_errors_naming_both(tmp_path):
+    project = _project(tmp_path, {
+        "真.md": _report_text("真的机构编制报告", 2006, "[机构编制]"),
+        "假.md": _report_text("叹号机构编制报告", 2006, "[机构编制！]"),
+        "索引.md": _report_text("索引主题报告", 2006, "[index]"),
+        "地区.md": _report_text("索引地区报告", 2006, region="Index"),
+        "湖南.md": _report_text("湖南报告", 2006, region="湖南省"),
+        "湖南二.md": _report_text("湖南二报告", 2006, region="湖南省！"),
+    })
+    check = subprocess.run([sys.executable, "-m", "reform_archive", "check", "reports"], cwd=project,
+                           capture_output=True, text=True, env=ENV)
+    assert check.returncode == 1
+    expected = [
+        "reports/假.md: error: topic '机构编制！' would have the same page topics/机构编制/ as topic '机构编制'",
+        "reports/索引.md: error: topic 'index' would be published at topics/index/, the page that lists every topic",
+        "reports/地区.md: error: region 'Index' would be published at regions/index/, the page that lists every region",
+        "reports/湖南二.md: error: region '湖南省！' would have the same page regions/湖南省/ as region '湖南省'",
+    ]
+    for line in expected:
+        assert line in check.stderr, check.stderr
+    assert check.stderr.count("error:") == len(expected), check.stderr
+    run = _build(project, "--keep-going")
+    assert run.returncode == 0, run.stderr
+    site = project / "site"
+    topic = (site / "topics" / "机构编制" / "index.html").read_text(encoding="utf-8")
+    assert "真的机构编制报告" in topic and "叹号机构编制报告" not in topic
+    assert "按主题浏览" in (site / "topics" / "index.html").read_text(encoding="utf-8")
+    assert "按地区浏览" in (site / "regions" / "index.html").read_text(encoding="utf-8")
+    assert "湖南报告" in (site / "regions" / "湖南省" / "index.html").read_text(encoding="utf-8")
