@@ -294,9 +294,11 @@ def write_atomically(target: Path, content: str | bytes, *, overwrite: bool) -> 
         else:
             os.link(tmp, target)  # fails if the target appeared meanwhile
             os.unlink(tmp)
-    except BaseException:
+    except BaseException as exc:
         if os.path.exists(tmp):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and not exc.filename:  # a full disk: say which file
+            raise OSError(exc.errno, exc.strerror, str(target)) from exc
         raise
 
 

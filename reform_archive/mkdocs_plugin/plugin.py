@@ -233,7 +233,7 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
         try:
             self._finish_build(config)
         except OSError as exc:  # a full or read-only disk: a message naming the file, no traceback
-            raise PluginError(f"{exc.filename or config.site_dir}: cannot write / 无法写入: "
+            raise PluginError(f"{getattr(exc, 'filename2', None) or exc.filename or config.site_dir}: cannot write / 无法写入: "
                               f"{exc.strerror or exc}") from exc
         finally:
             self._unlock()
