@@ -32,6 +32,7 @@ MAX_YAML_VALUES = 10_000
 # libyaml's parser is several times faster at 10,000 reports; messages and marks are the same.
 _LOADER = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
 _FENCE = re.compile(r"^---[ \t]*$", re.M)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f]")  # not tab/line breaks: split() takes those
 _CN_DIGITS = dict(zip("〇零一二三四五六七八九", "00123456789"))
 
 
@@ -261,7 +262,7 @@ def _validate(data: dict, lines: dict[str, int], body: str, name: str, path: Pat
     if not isinstance(title, str) or not title.strip():
         problems.append(error(name, "missing or empty `title` / 缺少标题 (title)", at("title")))
         title = ""
-    title = " ".join(str(title).split())
+    title = " ".join(_CONTROL.sub("", str(title)).split())  # a control character is no text
 
     year, msg = coerce_year(data.get("year"))
     if msg:

@@ -309,3 +309,18 @@ def test_topic_and_region_names_that_would_share_a_page_are_errors_naming_both(t
     assert "按主题浏览" in (site / "topics" / "index.html").read_text(encoding="utf-8")
     assert "按地区浏览" in (site / "regions" / "index.html").read_text(encoding="utf-8")
     assert "湖南报告" in (site / "regions" / "湖南省" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_title_with_a_control_character_keeps_its_page_title(tmp_path):
+    """YAML spells a control character `"\\a"`; the page's own front matter once carried it raw,
+    where YAML refuses it, and the page lost its title."""
+    text = _report_text("X", 2010, '["机构\\x1b编制"]').replace("title: X", 'title: "响铃\\a标题"')
+    project = _project(tmp_path, {"控制.md": text})
+    run = _build(project)
+    assert run.returncode == 0, run.stderr
+    page = (project / "site" / "reports" / "2010" / "控制" / "index.html").read_text(encoding="utf-8")
+    assert "<title>响铃标题 - 中国改革报告档案</title>" in page, page[:2000]
+    assert "<h1>响铃标题</h1>" in page
+    topic = next((project / "site" / "topics").glob("机构*编制/index.html")).read_text(encoding="utf-8")
+    assert "<title>主题：机构编制 - 中国改革报告档案</title>" in topic
+    assert "YAML" not in run.stderr, run.stderr
