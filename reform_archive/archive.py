@@ -172,14 +172,15 @@ def _index_page_collisions(reports: list[ArchivedReport], reports_dir: Path,
             by_slug[slugify(name)].append(name)
         for slug, names in by_slug.items():
             losers = names if slug in RESERVED_SLUGS else names[1:]
+            chinese = "主题" if kind == "topic" else "地区"
             for name in losers:
                 if slug in RESERVED_SLUGS:
                     why = (f"{kind} '{name}' would be published at {folder}/{slug}/, the page that lists "
-                           f"every {kind}; rename it / {'主题' if kind == 'topic' else '地区'}名称与保留名称冲突")
+                           f"every {kind}; rename it / {chinese}名称与保留名称冲突")
                 else:
                     why = (f"{kind} '{name}' would have the same page {folder}/{slug}/ as {kind} "
                            f"'{names[0]}' (its name without the characters a page name cannot hold); "
-                           f"write it as '{names[0]}' or rename it / {'主题' if kind == 'topic' else '地区'}网址冲突")
+                           f"write it as '{names[0]}' or rename it / {chinese}网址冲突")
                 for r in used.get(name, []):
                     problems.append(error(label_of(reports_dir / r.key), why))
     return problems

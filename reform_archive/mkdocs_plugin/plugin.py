@@ -29,8 +29,8 @@ from mkdocs.structure.pages import Page
 
 from ..archive import ArchivedReport, load_archive
 from ..build_lock import LOCK_NAME, BuildLock
-from ..output_folder import output_folder_problem
 from ..cache import ContentCache, code_version
+from ..output_folder import output_folder_problem
 from ..problems import ArchiveError
 from ..site.generate import STYLESHEET, generate_site
 from ..search.builder import UI_SCRIPT, WORKER, SearchIndexBuilder, asset, use_our_worker
@@ -233,8 +233,8 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
         try:
             self._finish_build(config)
         except OSError as exc:  # a full or read-only disk: a message naming the file, no traceback
-            raise PluginError(f"{getattr(exc, 'filename2', None) or exc.filename or config.site_dir}: cannot write / 无法写入: "
-                              f"{exc.strerror or exc}") from exc
+            where = getattr(exc, "filename2", None) or exc.filename or config.site_dir  # a copy's destination
+            raise PluginError(f"{where}: cannot write / 无法写入: {exc.strerror or exc}") from exc
         finally:
             self._unlock()
 
