@@ -8,7 +8,7 @@ Front matter is what real reports carry:
 
 * year: 1990–2025, skewed to recent years (most reports are recent); 8 % left empty;
 * region: a full gazetteer path (湖南省常德市石门县, mostly counties, some cities and provinces),
-  from `reform_archive.ingest.gazetteer`; 10 % left empty;
+  from `reform_archive.language.gazetteer`; 10 % left empty;
 * topic: 0–3 names of `reform_archive.topics.VOCABULARY`, drawn with weights like the archive's
   own (乡镇机构改革 and 机构编制 common, 人大决议 rare);
 * keywords: a few 2–4 character words from the text.

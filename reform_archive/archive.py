@@ -13,12 +13,15 @@ from pathlib import Path
 
 from .code_graph import code_version
 from .dedup import DuplicateCluster, SignatureStore, find_duplicate_clusters
+from .language.gazetteer import region_levels
 from .problems import Problem, error
 from .report import Report, read_report
-from .slug import slugify
+from .slug import RESERVED_SLUGS, slugify
+from .topics import VOCABULARY
 
 REPORTS_URL = "reports"
 DEDUP_CODE = ("reform_archive.dedup",)  # what the duplicate signatures kept between builds are made by
+UNKNOWN_REGION = "未标注地区"   # the province page of the reports with no region
 
 
 @dataclass
@@ -31,7 +34,10 @@ class ArchivedReport:
 
     @property
     def src_uri(self) -> str:
-        """The generated page's path in the MkDocs docs tree."""
+        """The generated page's path in the MkDocs docs tree. A report file named `index.md`
+        goes one folder down (MkDocs would publish `…/index.md` at `…/`, not at its URL)."""
+        if self.slug in RESERVED_SLUGS:
+            return f"{REPORTS_URL}/{self.report.year_label}/{self.slug}/index.md"
         return f"{REPORTS_URL}/{self.report.year_label}/{self.slug}.md"
 
     @property
@@ -95,6 +101,7 @@ def load_archive(reports_dir: Path, *, label_root: Path | None = None,
         key = path.relative_to(reports_dir).as_posix()
         reports.append(ArchivedReport(parsed.report, key, slugify(path.stem)))
     collisions = _slug_collisions(reports, reports_dir, label_of)
+    collisions += _index_page_collisions(reports, reports_dir, label_of)
     problems.extend(collisions)
     colliding = {p.file for p in collisions}
     reports = [r for r in reports if label_of(reports_dir / r.key) not in colliding]
@@ -136,4 +143,45 @@ def _slug_collisions(reports: list[ArchivedReport], reports_dir: Path,
                     label_of(reports_dir / r.key),
                     f"same page URL /{url} as another report ({names}); rename one of the files "
                     "/ 与其他报告的网址相同，请重命名文件"))
+    return problems
+
+
+def province_of(report: Report) -> str:
+    """The name of the region page a report is listed on."""
+    levels = region_levels(report.region)
+    return levels[0] if levels else UNKNOWN_REGION
+
+
+def _index_page_collisions(reports: list[ArchivedReport], reports_dir: Path,
+                           label_of: Callable[[Path], str]) -> list[Problem]:
+    """Topic and region pages are named by the slug of the topic or province: two names with
+    one slug (`机构编制！`, `机构编制`) would share a page, the one replacing the other, and a name
+    whose slug is `index` would replace the list of all. Each is an error on every report that
+    carries the name that loses: the vocabulary's topic, else the first name in sorted order,
+    keeps the page."""
+    problems = []
+    vocabulary = [t.name for t in VOCABULARY]
+    for kind, folder, names_of, first in (
+            ("topic", "topics", lambda r: r.report.topics, vocabulary),
+            ("region", "regions", lambda r: [province_of(r.report)], [UNKNOWN_REGION])):
+        used: dict[str, list[ArchivedReport]] = defaultdict(list)
+        for r in reports:
+            for name in dict.fromkeys(names_of(r)):
+                used[name].append(r)
+        by_slug: dict[str, list[str]] = defaultdict(list)
+        for name in list(dict.fromkeys(first)) + sorted(set(used) - set(first)):
+            by_slug[slugify(name)].append(name)
+        for slug, names in by_slug.items():
+            losers = names if slug in RESERVED_SLUGS else names[1:]
+            chinese = "主题" if kind == "topic" else "地区"
+            for name in losers:
+                if slug in RESERVED_SLUGS:
+                    why = (f"{kind} '{name}' would be published at {folder}/{slug}/, the page that lists "
+                           f"every {kind}; rename it / {chinese}名称与保留名称冲突")
+                else:
+                    why = (f"{kind} '{name}' would have the same page {folder}/{slug}/ as {kind} "
+                           f"'{names[0]}' (its name without the characters a page name cannot hold); "
+                           f"write it as '{names[0]}' or rename it / {chinese}网址冲突")
+                for r in used.get(name, []):
+                    problems.append(error(label_of(reports_dir / r.key), why))
     return problems

@@ -17,6 +17,7 @@ the signature of everything around a page) comes in as plain values.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,11 +32,12 @@ from .search.builder import UI_SCRIPT, WORKER, SearchIndexBuilder, asset, use_ou
 from .search.index import LINES_TABLE_MAX_BYTES
 from .search.text import page_text_and_headings
 from .site.generate import GeneratedFile, generate_site
-from .site.sanitize import sanitize_html
+from .site.pages import report_header, report_versions
+from .site.sanitize import sanitize_report_page
 
 CACHE_DIR = ".cache/reform-archive"   # beside mkdocs.yml
 # What a report page's cache entry is derived by: sanitising its HTML, extracting its text.
-PAGE_CODE = ("reform_archive.site.sanitize", "reform_archive.search.text")
+PAGE_CODE = ("reform_archive.site.sanitize", "reform_archive.search.text", "reform_archive.site.pages")
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class BuildOptions:
     cache_dir: Path | None         # None: nothing kept between builds
     keep_going: bool = False       # build despite errors, leaving those reports out
     lines_table_max: int = LINES_TABLE_MAX_BYTES
+    warn: Callable[[str], None] = print   # where warnings about a report go (the build log)
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,7 @@ class ArchiveBuild:
     reports: dict[str, ArchivedReport] = field(default_factory=dict)  # src_uri → report rendered now
     identities: dict[str, str] = field(default_factory=dict)  # src_uri → its search identity
     texts: dict[str, tuple] = field(default_factory=dict)   # src_uri → (text, headings), until kept
+    warnings: dict[str, list[str]] = field(default_factory=dict)  # src_uri → external images, until kept
     summary: BuildSummary = field(default_factory=BuildSummary)
 
     def __post_init__(self) -> None:
@@ -121,6 +125,7 @@ class ArchiveBuild:
             if rendered.has(key):
                 self.reused[place.dest_uri] = key
                 if archived is not None:
+                    self._warn_external(archived, rendered.warnings(key))
                     self._add_to_search(place.url, archived, identity, lambda key=key: rendered.search_entry(key))
                 continue
             to_render.append(place)
@@ -138,20 +143,33 @@ class ArchiveBuild:
 
     def report_html(self, src_uri: str, url: str, html: str) -> str | None:
         """A report page's rendered HTML, sanitised (None: not a report; leave it as it is).
-        Sanitising and text extraction depend on the HTML only: cached by it."""
+        Its ids are prefixed (`site.sanitize.report_anchor`: the caller prefixes its table of
+        contents alike); an image from outside the site becomes a link, with a warning.
+        Sanitising and text extraction depend on the HTML and our blocks in it only: cached
+        by them."""
         archived = self.reports.get(src_uri)
         if archived is None:
             return None
-        key = self.page_cache.key(html)
+        head, tail = report_header(archived), report_versions(archived)
+        key = self.page_cache.key("\0".join((html, head, tail)))
         cached = self.page_cache.get(key)
-        if cached is None:
-            clean = sanitize_html(html)
-            cached = (clean, *page_text_and_headings(clean))
+        if cached is None or len(cached) != 4:
+            clean, external = sanitize_report_page(html, head, tail)
+            cached = (clean, *page_text_and_headings(clean), external)
             self.page_cache.put(key, cached)
-        html, text, headings = cached
+        html, text, headings, external = cached
+        self._warn_external(archived, external)
+        self.warnings[src_uri] = list(external)
         self.texts[src_uri] = (text, headings)
         self._add_to_search(url, archived, self.identities.get(src_uri), (text, headings))
         return html
+
+    def _warn_external(self, archived: ArchivedReport, urls: list[str]) -> None:
+        path = archived.report.path
+        name = Path(os.path.relpath(path, self.options.project_dir)).as_posix() if path else archived.key
+        for url in urls:
+            self.options.warn(f"{name}: image from outside the site not loaded, shown as a link: {url} "
+                              "/ 外部图片未加载，改为链接")
 
     def page_written(self, src_uri: str, output: str) -> str:
         """A finished page (any page of the site): its header search uses our worker, and a page
@@ -159,7 +177,7 @@ class ArchiveBuild:
         output = use_our_worker(output)
         key = self.pending.get(src_uri)
         if key is not None:
-            self.rendered.store(key, output, self.texts.pop(src_uri, ("", [])))
+            self.rendered.store(key, output, self.texts.pop(src_uri, ("", [])), self.warnings.pop(src_uri, []))
         return output
 
     def finish(self, site_dir: Path) -> BuildSummary:

@@ -25,6 +25,11 @@ def _expand_sources(patterns: list[str]) -> list[Path]:
     return paths
 
 
+def _failed_path(exc: OSError, default: str) -> str:
+    """The file a failed write was writing (a copy's destination, not its source)."""
+    return str(getattr(exc, "filename2", None) or exc.filename or default)
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from .ingest.importer import ImportConflict, import_sources
 
@@ -38,6 +43,10 @@ def cmd_import(args: argparse.Namespace) -> int:
                                 progress=_progress_bar(len(present)))
     except ImportConflict as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except OSError as exc:  # writing into --out: a read-only or full disk
+        print(f"error: {_failed_path(exc, args.out)}: cannot write / 无法写入: {exc.strerror or exc}; "
+              "the reports written before it are complete / 此前写入的报告完整", file=sys.stderr)
         return EXIT_PROBLEMS
     for path in result.written:
         print(f"imported  {path}")
@@ -151,9 +160,18 @@ def cmd_build(args: argparse.Namespace) -> int:
         if args.out:
             overrides["site_dir"] = str(Path(args.out).resolve())
         config = load_config(args.config, **overrides)
+        plugin = config.plugins.get(PLUGIN)
+        problem = plugin.output_problem(config) if plugin is not None and plugin.config.enabled else None
+        if problem is not None:
+            print(f"error: {problem}", file=sys.stderr)
+            return EXIT_PROBLEMS
         build(config)
     except (MkDocsException, CliError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except OSError as exc:  # MkDocs writing the site: a full or read-only disk
+        print(f"error: {_failed_path(exc, args.out or 'site')}: cannot write / 无法写入: "
+              f"{exc.strerror or exc}", file=sys.stderr)
         return EXIT_PROBLEMS
     print(f"built {config.site_dir}")
     return EXIT_OK

@@ -60,10 +60,21 @@ class RenderedPages:
         text, headings = marshal.loads(self._path(key, ".search").read_bytes())
         return text, [tuple(h) for h in headings]
 
-    def store(self, key: str, html: str, search: tuple[str, list[tuple[int, int]]]) -> None:
+    def warnings(self, key: str) -> list[str]:
+        """The external images a page's report showed as links (see site/sanitize.py), stored
+        beside it so that a build reusing the page still warns of them."""
+        try:
+            return marshal.loads(self._path(key, ".warn").read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            return []
+
+    def store(self, key: str, html: str, search: tuple[str, list[tuple[int, int]]],
+              warnings: list[str] | None = None) -> None:
         if self.folder is None:
             return
         text, headings = search
+        if warnings and not store_file(self._path(key, ".warn"), marshal.dumps(list(warnings))):
+            return
         # The .html last: it is what marks a whole entry.
         if store_file(self._path(key, ".search"), marshal.dumps((text, [tuple(h) for h in headings]))):
             store_file(self._path(key, ".html"), html.encode("utf-8", errors="xmlcharrefreplace"))

@@ -17,6 +17,7 @@ import yaml
 
 from .problems import Problem, error, warning
 from .language.gazetteer import gazetteer
+from .regular_file import FileTooLarge, NotRegularFile, read_regular_file
 from .topics import TOPIC_NAMES
 
 KNOWN_FIELDS = ("title", "year", "region", "topic", "keywords", "source", "date", "summary")
@@ -24,10 +25,14 @@ MIN_YEAR, MAX_YEAR = 1900, dt.date.today().year + 1
 UNKNOWN_YEAR = "未知"
 LONG_TITLE_CHARS = 120  # a title longer than this is hard to read in lists: a warning
 MAX_REPORT_BYTES = 10 * 1024 * 1024  # a report is text; larger files are mistakes (a PDF, a dump)
+# Bounds on the front matter's YAML, so that reading it costs what its size says (see _too_complex).
+MAX_YAML_DEPTH = 20
+MAX_YAML_VALUES = 10_000
 
 # libyaml's parser is several times faster at 10,000 reports; messages and marks are the same.
 _LOADER = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
 _FENCE = re.compile(r"^---[ \t]*$", re.M)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f]")  # not tab/line breaks: split() takes those
 _CN_DIGITS = dict(zip("〇零一二三四五六七八九", "00123456789"))
 
 
@@ -101,14 +106,18 @@ def read_report(path: Path, *, label: str | None = None) -> ParsedReport:
     """Read and validate one report file. `label` is the name used in messages."""
     name = label or str(path)
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return ParsedReport(None, [error(name, f"cannot read file / 无法读取: {exc.strerror}")])
-    if len(raw) > MAX_REPORT_BYTES:
+        raw = read_regular_file(path, MAX_REPORT_BYTES)
+    except FileTooLarge as exc:
         return ParsedReport(None, [error(
-            name, f"file is {len(raw) // (1024 * 1024)} MB; a report may be at most "
+            name, f"file is {exc.size // (1024 * 1024)} MB; a report may be at most "
             f"{MAX_REPORT_BYTES // (1024 * 1024)} MB of text. Split it or check it is a report "
             "/ 文件过大")])
+    except NotRegularFile as exc:
+        return ParsedReport(None, [error(
+            name, f"not a regular file but {exc.kind}; a report is a text file. Remove it "
+            "/ 不是普通文件，无法作为报告读取")])
+    except OSError as exc:
+        return ParsedReport(None, [error(name, f"cannot read file / 无法读取: {exc.strerror or exc}")])
     if b"\x00" in raw[:8192]:
         return ParsedReport(None, [error(name, "binary file, not a Markdown report / 二进制文件，不是 Markdown 报告")])
     try:
@@ -137,8 +146,16 @@ def parse_report(text: str, name: str, path: Path | None = None) -> ParsedReport
     yaml_text = text[fences[0].end() + 1 : fences[1].start()]
     body = text[fences[1].end():].lstrip("\n")
     try:
-        node = yaml.compose(yaml_text, Loader=_LOADER)
-        data = _LOADER(yaml_text).get_single_data() if node is not None else None
+        too_complex = _too_complex(yaml_text)
+        if too_complex is not None:
+            line, what = too_complex
+            return ParsedReport(None, [error(name, f"front matter too complex: {what} / YAML 过于复杂", line)])
+        loader = _LOADER(yaml_text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1  # +1 for 0-based, +1 for the fence
@@ -154,13 +171,83 @@ def parse_report(text: str, name: str, path: Path | None = None) -> ParsedReport
     if not isinstance(data, dict):
         return ParsedReport(None, [error(name, "front matter must be a mapping of `key: value` lines / 头信息必须是键值对", 2)])
     lines = _key_lines(node)
-    return _validate(data, lines, body, name, path)
+    parsed = _validate(data, lines, body, name, path)
+    parsed.problems[:0] = _duplicate_keys(node, name)
+    return parsed
 
 
 def _key_lines(node: yaml.Node | None) -> dict[str, int]:
     if not isinstance(node, yaml.MappingNode):
         return {}
-    return {str(k.value): k.start_mark.line + 2 for k, _ in node.value}
+    return {str(k.value): k.start_mark.line + 2 for k, _ in node.value}  # a key given twice: its last line
+
+
+def _too_complex(yaml_text: str) -> tuple[int, str] | None:
+    """(line, what) when the front matter nests deeper than MAX_YAML_DEPTH or, aliases
+    expanded, holds more than MAX_YAML_VALUES values; None when it is fine.
+
+    Read from libyaml's event stream, which is parsed without recursion and holds no values:
+    composing 40,000 nested `[` overflows the C stack (a segfault), and a few lines of nested
+    aliases (a "billion laughs") expand into more values than any memory holds."""
+    sizes: dict[str, int] = {}       # anchor → the values its node stands for, aliases expanded
+    open_nodes: list[list] = []      # [anchor, values so far] of each open collection
+    total = 0
+    for event in yaml.parse(yaml_text, Loader=_LOADER):
+        line = event.start_mark.line + 2 if event.start_mark is not None else 1
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor not in sizes:
+                return line, (f"the alias *{event.anchor} refers to a value that contains it "
+                              "(or to no value)")
+            count = sizes[event.anchor]
+        elif isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+            count = 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            anchor, count = open_nodes.pop()
+            if anchor is not None:
+                sizes[anchor] = count
+            if open_nodes:
+                open_nodes[-1][1] += count
+            continue
+        else:
+            continue
+        total += count
+        if total > MAX_YAML_VALUES:
+            return line, (f"more than {MAX_YAML_VALUES:,} values (aliases expanded); a report's "
+                          "front matter has a few dozen")
+        if isinstance(event, yaml.CollectionStartEvent):
+            open_nodes.append([event.anchor, 1])
+            if len(open_nodes) > MAX_YAML_DEPTH:
+                return line, f"lists or mappings nested more than {MAX_YAML_DEPTH} levels deep"
+        else:
+            if isinstance(event, yaml.ScalarEvent) and event.anchor is not None:
+                sizes[event.anchor] = 1
+            if open_nodes:
+                open_nodes[-1][1] += count
+    return None
+
+
+def _duplicate_keys(node: yaml.Node | None, name: str) -> list[Problem]:
+    """A key given twice in one mapping: YAML keeps the last value, silently; say so."""
+    problems, seen_nodes, stack = [], set(), [node]
+    while stack:
+        current = stack.pop()
+        if current is None or id(current) in seen_nodes:
+            continue
+        seen_nodes.add(id(current))
+        if isinstance(current, yaml.MappingNode):
+            first: dict[str, int] = {}
+            for key, value in current.value:
+                line = key.start_mark.line + 2
+                if isinstance(key, yaml.ScalarNode) and key.value in first:
+                    problems.append(warning(
+                        name, f"duplicate key `{key.value}` (first on line {first[key.value]}); the "
+                        "last one is used / 字段重复，以最后一个为准", line))
+                elif isinstance(key, yaml.ScalarNode):
+                    first[key.value] = line
+                stack.append(value)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    return sorted(problems, key=lambda p: p.line or 0)
 
 
 def _validate(data: dict, lines: dict[str, int], body: str, name: str, path: Path | None) -> ParsedReport:
@@ -175,7 +262,7 @@ def _validate(data: dict, lines: dict[str, int], body: str, name: str, path: Pat
     if not isinstance(title, str) or not title.strip():
         problems.append(error(name, "missing or empty `title` / 缺少标题 (title)", at("title")))
         title = ""
-    title = " ".join(str(title).split())
+    title = " ".join(_CONTROL.sub("", str(title)).split())  # a control character is no text
 
     year, msg = coerce_year(data.get("year"))
     if msg:

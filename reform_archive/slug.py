@@ -10,6 +10,8 @@ import re
 import unicodedata
 
 MAX_SLUG_CHARS = 60
+# Names MkDocs gives a meaning of its own: `x/index.md` is published at `x/`, not `x/index/`.
+RESERVED_SLUGS = frozenset({"index"})
 _UNSAFE = re.compile(r"[\\/:*?\"<>|#%&{}$!'`@+=;,\[\]^~\x00-\x1f\x7f\s，。、；：？！“”‘’（）《》【】〔〕…—·]+")
 
 

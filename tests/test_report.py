@@ -124,3 +124,62 @@ def test_slugs_never_leave_their_folder(title):
     assert slug and "/" not in slug and "\\" not in slug and ".." not in slug
     assert not slug.startswith(".") and len(slug) <= 60
     assert all(c.isprintable() for c in slug)
+
+
+# --- bounded cost: every front matter is read in time and memory its size says -----------------
+
+def _alias_bomb(key: str, levels: int = 9) -> str:
+    """A "billion laughs": nine lines of ten aliases each stand for 10^9 values."""
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, levels)]
+    return "---\ntitle: 报告\n" + "\n".join(lines) + f"\n{key}: *a{levels - 1}\n---\n\n正文。\n"
+
+
+@pytest.mark.parametrize("key", ["source", "date", "summary", "keywords", "title"])
+def test_an_alias_bomb_is_refused_with_a_message(key):
+    problems = _problems(_alias_bomb(key))
+    assert any("error: front matter too complex: more than 10,000 values (aliases expanded)" in p
+               for p in problems), problems
+
+
+def test_an_alias_of_a_value_that_holds_it_is_refused():
+    problems = _problems("---\ntitle: 报告\nsource: &s {note: *s}\n---\n\n正文。\n")
+    assert problems == ["reports/x.md:3: error: front matter too complex: the alias *s refers to a "
+                        "value that contains it (or to no value) / YAML 过于复杂"]
+
+
+def test_aliases_that_expand_to_little_are_fine():
+    parsed = parse_report("---\ntitle: &t 标题\nsummary: *t\nkeywords: &k [编制]\n---\n\n正文。\n", "x.md")
+    assert parsed.problems == [] and parsed.report.summary == "标题"
+
+
+@pytest.mark.parametrize("value", ["[" * 40_000, "[" * 40_000 + "]" * 40_000, "{a: " * 30 + "1" + "}" * 30])
+def test_deep_nesting_is_refused_with_a_message(value):
+    assert _problems(f"---\ntitle: 报告\nkeywords: {value}\n---\n\n正文。\n") == [
+        "reports/x.md:3: error: front matter too complex: lists or mappings nested more than 20 "
+        "levels deep / YAML 过于复杂"]
+
+
+def test_a_key_given_twice_is_a_warning_naming_both_lines_and_the_last_is_used():
+    parsed = parse_report("---\ntitle: 第一个\nyear: 2006\ntitle: 第二个\nsource:\n  note: a\n  note: b\n---\n\n正文。\n",
+                          "reports/x.md")
+    assert [str(p) for p in parsed.problems] == [
+        "reports/x.md:4: warning: duplicate key `title` (first on line 2); the last one is used "
+        "/ 字段重复，以最后一个为准",
+        "reports/x.md:7: warning: duplicate key `note` (first on line 6); the last one is used "
+        "/ 字段重复，以最后一个为准"]
+    assert parsed.report.title == "第二个" and parsed.report.source == {"note": "b"}
+
+
+def test_only_regular_files_are_read(tmp_path):
+    import os
+
+    fifo = tmp_path / "x.md"
+    os.mkfifo(fifo)
+    parsed = read_report(fifo, label="reports/x.md")  # returns at once: it never opens the FIFO to read
+    assert [str(p) for p in parsed.problems] == [
+        "reports/x.md: error: not a regular file but a FIFO (named pipe); a report is a text file. "
+        "Remove it / 不是普通文件，无法作为报告读取"]
+    folder = tmp_path / "y.md"
+    folder.mkdir()
+    assert "not a regular file but a folder" in str(read_report(folder).problems[0])

@@ -31,6 +31,7 @@ EMPTY_TRAILING_HEADINGS = (REFERENCES_HEADING,)
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
 _CJK_PUNCT = "，。、；：？！“”‘’（）《》【】〔〕…—"
 _CJK_OR_PUNCT = f"[{_CJK}{_CJK_PUNCT}]"
+_CJK_CHAR = re.compile(f"[{_CJK}]")
 _HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
 
 _NUMERAL = "一二三四五六七八九十"
@@ -85,23 +86,34 @@ def normalize_punctuation(text: str) -> str:
 
 
 def _convert_parentheses(text: str) -> str:
-    pair = re.compile(r"\(([^()\n]*)\)")
+    """Half-width parentheses around or beside Chinese, or around a bare number (`(一)`, `(3)`),
+    become full-width; Latin ones such as `(Smith, 2004)` stay.
 
-    def convert(match: re.Match) -> str:
-        inner = match.group(1)
-        start, end = match.span()
-        around = text_now[max(0, start - 1):start] + text_now[end:end + 1]
-        if re.search(f"[{_CJK}]", inner + around) or re.fullmatch(rf"[{_NUMERAL}\d]+", inner):
-            return f"（{inner}）"
-        return f"\x00{inner}\x01"  # keep Latin parentheses, hidden from the next round
-
-    text_now = text
-    while True:
-        new = pair.sub(convert, text_now)
-        if new == text_now:
-            break
-        text_now = new
-    return text_now.replace("\x00", "(").replace("\x01", ")")
+    A pair decides on what it encloses, nested pairs included, and on the character just
+    outside it; parentheses pair up within a line, innermost first. One pass with a stack of
+    the open ones, and counts of Chinese characters so far: linear in the text (a page of
+    32 KB of nested brackets once took 12 s)."""
+    cjk_before = [0]
+    for char in text:
+        cjk_before.append(cjk_before[-1] + bool(_CJK_CHAR.match(char)))
+    out = list(text)
+    opened: list[list] = []   # [position of "(", whether it encloses a pair]
+    for i, char in enumerate(text):
+        if char == "(":
+            opened.append([i, False])
+        elif char == "\n":
+            opened.clear()
+        elif char == ")" and opened:
+            start, encloses = opened.pop()
+            if opened:
+                opened[-1][1] = True
+            inner = text[start + 1:i]
+            beside = (start > 0 and _CJK_CHAR.match(text[start - 1])
+                      or i + 1 < len(text) and _CJK_CHAR.match(text[i + 1]))
+            if (cjk_before[i] > cjk_before[start + 1] or beside
+                    or not encloses and inner and all(c in _NUMERAL or c.isdecimal() for c in inner)):
+                out[start], out[i] = "（", "）"
+    return "".join(out)
 
 
 def heading_level(paragraph: str) -> int | None:
@@ -119,12 +131,16 @@ def heading_level(paragraph: str) -> int | None:
     return None
 
 
-_ESCAPE_INLINE = re.compile(r"([\\`*_\[\]<>])")
-_ESCAPE_LINE_START = re.compile(r"^(\s*)([#>+\-=|]|\d+[.)](?=\s))")
+_ESCAPE_INLINE = re.compile(r"([\\`*_\[\]{}>])")
+_ESCAPE_LINE_START = re.compile(r"^(\s*)([#>+\-|]|\d+[.)](?=\s))")
+_ENTITY_LIKE = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 
 
 def escape_markdown(line: str) -> str:
-    """Plain text must stay plain: `*年度 … *县` would otherwise become emphasis."""
+    """Plain text must stay plain: `*年度 … *县` would otherwise become emphasis, `{: #x }` an
+    attribute list, `<b>` markup and `&copy;` a character. Markdown has no backslash escape
+    for `<` (`\\<` shows the backslash): it is written `&lt;`."""
+    line = _ENTITY_LIKE.sub("&amp;", line).replace("<", "&lt;")
     line = _ESCAPE_INLINE.sub(r"\\\1", line)
     return _ESCAPE_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
 

@@ -7,10 +7,13 @@ bytes are not valid UTF-8. GBK is read as GB18030, its superset, so no character
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from charset_normalizer import from_bytes
+
+from ..regular_file import NotRegularFile, read_regular_file
 
 # GB2312 and GBK are subsets of GB18030; decoding with the superset never loses a character.
 _SUPERSET = {"gb2312": "gb18030", "gbk": "gb18030", "cp936": "gb18030", "hz": "gb18030"}
@@ -25,36 +28,50 @@ class SourceText:
     path: Path
     text: str
     encoding: str
+    raw: bytes = field(default=b"", repr=False)  # the file as read, for the copy in _sources/
 
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 DOCX_SUFFIXES = (".docx",)
+MAX_SOURCE_BYTES = 100 * 1024 * 1024  # a saved page or a Word file; more is not one
+# Control characters are never text of an article (a NUL would make the report a "binary
+# file"); tab and line breaks are kept.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def read_source_text(path: Path) -> SourceText:
     """Plain text of a source file: .txt and .md decoded; a saved .html page reduced to its main
     text by trafilatura (navigation, footers and scripts left out); a .docx's paragraphs."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular_file(path, MAX_SOURCE_BYTES)
+    except NotRegularFile as exc:
+        raise SourceError(f"{path}: not a regular file but {exc.kind} / 不是普通文件") from exc
     except OSError as exc:
-        raise SourceError(f"{path}: cannot read / 无法读取: {exc.strerror}") from exc
+        raise SourceError(f"{path}: cannot read / 无法读取: {exc.strerror or exc}") from exc
     suffix = path.suffix.lower()
     if suffix in DOCX_SUFFIXES:
-        return SourceText(path, docx_text(raw, str(path)), "docx")
+        return SourceText(path, _CONTROL.sub("", docx_text(raw, str(path))), "docx", raw)
     text, encoding = decode_bytes(raw, str(path))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if suffix in HTML_SUFFIXES:
         text = html_main_text(text, str(path))
     elif suffix == ".md":
         text = _strip_front_matter(text)
-    return SourceText(path, text, encoding)
+    return SourceText(path, _CONTROL.sub("", text), encoding, raw)
 
 
 def html_main_text(html: str, name: str) -> str:
-    import trafilatura
-
-    text = trafilatura.extract(html, include_comments=False, include_tables=True,
-                               favor_recall=True, deduplicate=False)
+    try:
+        import trafilatura
+    except ImportError as exc:  # an installation without the .html importer's dependencies
+        raise SourceError(f"{name}: cannot import .html pages: {exc} (reinstall reform-archive, "
+                          "whose requirements include it) / 缺少导入网页所需的软件包") from exc
+    try:
+        text = trafilatura.extract(html, include_comments=False, include_tables=True,
+                                   favor_recall=True, deduplicate=False)
+    except Exception as exc:  # noqa: BLE001 - a hostile page must give a message, whatever fails
+        raise SourceError(f"{name}: the page cannot be read as HTML ({_one_line(exc)}) "
+                          "/ 无法解析网页") from exc
     if not text or not text.strip():
         raise SourceError(f"{name}: no article text found in the page / 网页中未找到正文")
     return text
@@ -62,22 +79,29 @@ def html_main_text(html: str, name: str) -> str:
 
 def docx_text(raw: bytes, name: str) -> str:
     import io
-    import zipfile
 
     import docx
 
     try:
         document = docx.Document(io.BytesIO(raw))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise SourceError(f"{name}: not a readable .docx file / 无法读取 Word 文件") from exc
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.append(" ".join(cell.text for cell in row.cells))
+        lines = [p.text for p in document.paragraphs]
+        for table in document.tables:
+            for row in table.rows:
+                lines.append(" ".join(cell.text for cell in row.cells))
+    # A broken file fails anywhere in python-docx and lxml (BadZipFile, KeyError, XMLSyntaxError
+    # …): each is a message naming the file, never a traceback.
+    except Exception as exc:  # noqa: BLE001
+        raise SourceError(f"{name}: not a readable .docx file ({_one_line(exc)}) "
+                          "/ 无法读取 Word 文件") from exc
     text = "\n".join(lines)
     if not text.strip():
         raise SourceError(f"{name}: the document has no text / 文档没有文字")
     return text
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text[:200]}" if text else type(exc).__name__
 
 
 def _strip_front_matter(text: str) -> str:

@@ -4,6 +4,13 @@ Data flows one way: source file → text (encoding detected) → articles (compi
 cleaned paragraphs → metadata → `Report` → file. Writing is safe: a report is written to a
 temporary file and linked into place, so an interrupted import leaves no partial file, an
 existing report is never overwritten (unless forced), and re-importing the same page is a no-op.
+
+An article is known by its text (`source.sha256`, a hash of it as the page has it), not by the
+page's file name: two pages both called `page.txt` hold different articles, and both are
+imported. The raw page is copied into `_sources/` before the reports that cite it are written
+(an import killed in between leaves a copy and no report; the next one writes the reports), under
+its own name, or `<name>-<hash>.<ext>` when a different page of that name is there already;
+`source.file` names the copy.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from ..report import Report, read_report
 from ..slug import slugify
 from .clean import clean_paragraphs, to_markdown
 from .compilation import Compilation, Section, split_compilation
-from .formats import SourceError, read_source_text
+from .formats import SourceError, SourceText, read_source_text
 from .metadata import MAX_TITLE_CHARS, read_metadata
 from .page import SALUTATION, SpeechHeader, read_speech_page
 
@@ -45,7 +52,12 @@ class ImportResult:
 
 def articles_from_source(path: Path) -> list[Report]:
     """The reports one source file holds, not yet written anywhere."""
-    source = read_source_text(path)
+    return articles_from_text(read_source_text(path))
+
+
+def articles_from_text(source: SourceText) -> list[Report]:
+    """The reports a source file's text holds, not yet written anywhere."""
+    path = source.path
     compilation = split_compilation(source.text)
     is_compilation = len(compilation.sections) > 1
     speech = None if is_compilation else read_speech_page(source.text)
@@ -105,25 +117,37 @@ def _source_record(path: Path, page_title: str, captured: str, section: Section,
     return record
 
 
-def _identity(source: dict) -> tuple[str, str]:
-    return (str(source.get("file", "")), str(source.get("section", "")))
+def _identity(source: dict) -> str:
+    """What an imported article is known by: the hash of its text (empty for a report that was
+    not imported)."""
+    return str(source.get("sha256", ""))
+
+
+@dataclass
+class _Existing:
+    path: Path
+    source_file: str   # its `source.file`: the raw page's copy in _sources/
 
 
 def import_sources(sources: list[Path], out_dir: Path, *, force: bool = False,
                    progress: Callable[[int, int, Path], None] | None = None) -> ImportResult:
-    """Import every source; `progress(done, total, path)` is called before each one."""
+    """Import every source; `progress(done, total, path)` is called before each one. An
+    OSError writing into `out_dir` propagates (the caller names the path)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(out_dir)
     existing = _existing_sources(out_dir)
+    sources_dir = out_dir / SOURCES_DIR
     result = ImportResult()
     for done, path in enumerate(sources):
         if progress:
             progress(done, len(sources), path)
         try:
-            reports = articles_from_source(path)
+            source = read_source_text(path)
+            reports = articles_from_text(source)
         except SourceError as exc:
             result.failed.append((path, str(exc)))
             continue
+        copy_name = _source_copy_name(source.raw, path.name, sources_dir)
         planned = _plan_files(reports, out_dir, existing, force, result)
         # Check every target before writing anything, so a conflict leaves no half import.
         for report, target in planned:
@@ -131,12 +155,17 @@ def import_sources(sources: list[Path], out_dir: Path, *, force: bool = False,
                 raise ImportConflict(
                     f"{target} already exists and holds another report; nothing was imported from "
                     f"{path}. Rename or move it, or use --force to overwrite / 文件已存在，未导入")
+        cited = {existing[_identity(r.source)].source_file for r in reports
+                 if _identity(r.source) in existing and not force}
+        if planned or copy_name in cited:
+            # The raw page first: a report never cites a copy that is not there. (An import
+            # killed before this change could leave reports without it: this restores it.)
+            write_source_copy(source.raw, sources_dir / copy_name)
         for report, target in planned:
+            report.source["file"] = copy_name
             write_atomically(target, report.to_markdown(), overwrite=force)
-            existing[_identity(report.source)] = target
+            existing[_identity(report.source)] = _Existing(target, copy_name)
             result.written.append(target)
-        if planned:
-            _keep_source_copy(path, out_dir / SOURCES_DIR)
     if progress:
         progress(len(sources), len(sources), Path())
     result.duplicates = likely_duplicates(result.written, out_dir)
@@ -174,13 +203,18 @@ def _plan_files(reports: list[Report], out_dir: Path, existing: dict, force: boo
                 result: ImportResult) -> list[tuple[Report, Path]]:
     planned: list[tuple[Report, Path]] = []
     taken: set[Path] = set()
+    seen: set[str] = set()
     for report in reports:
-        known = existing.get(_identity(report.source))
+        identity = _identity(report.source)
+        known = existing.get(identity)
         if known is not None and not force:
-            result.skipped.append((known, "already imported / 已导入"))
+            result.skipped.append((known.path, "already imported / 已导入"))
             continue
+        if identity in seen:  # the same text twice on one page
+            continue
+        seen.add(identity)
         if known is not None:
-            target = known
+            target = known.path
         else:
             stem = slugify(report.title)
             target = out_dir / f"{stem}.md"
@@ -200,25 +234,41 @@ def _has_title(target: Path, title: str) -> bool:
     return parsed.report is not None and parsed.report.title == title
 
 
-def _existing_sources(out_dir: Path) -> dict[tuple[str, str], Path]:
+def _existing_sources(out_dir: Path) -> dict[str, _Existing]:
     found = {}
     for path in sorted(out_dir.rglob("*.md")):
         if any(part.startswith("_") for part in path.relative_to(out_dir).parts):
             continue
         parsed = read_report(path)
-        if parsed.report is not None and parsed.report.source.get("file"):
-            found[_identity(parsed.report.source)] = path
+        if parsed.report is not None and _identity(parsed.report.source):
+            source = parsed.report.source
+            found.setdefault(_identity(source), _Existing(path, str(source.get("file", ""))))
     return found
 
 
-def _keep_source_copy(path: Path, sources_dir: Path) -> None:
-    target = sources_dir / path.name
-    if target.exists():
-        if target.read_bytes() != path.read_bytes():
-            raise ImportConflict(f"{target} exists with different content; the raw page was not copied")
-        return
-    sources_dir.mkdir(parents=True, exist_ok=True)
-    write_atomically(target, path.read_bytes(), overwrite=False)
+def _source_copy_name(raw: bytes, name: str, sources_dir: Path) -> str:
+    """The name of the raw page's copy in `sources_dir`: its own, unless a different file of
+    that name is there; then `<stem>-<hash>.<ext>`, the hash of its bytes."""
+    if _holds_other(sources_dir / name, raw):
+        stem, dot, ext = name.rpartition(".")
+        digest = hashlib.sha256(raw).hexdigest()[:12]
+        return f"{stem}-{digest}.{ext}" if dot and stem else f"{name}-{digest}"
+    return name
+
+
+def _holds_other(target: Path, raw: bytes) -> bool:
+    try:
+        return target.stat().st_size != len(raw) or target.read_bytes() != raw
+    except FileNotFoundError:
+        return False
+
+
+def write_source_copy(raw: bytes, target: Path) -> None:
+    """Copy a raw page into _sources/ unless the same bytes are there already."""
+    if not target.exists():
+        write_atomically(target, raw, overwrite=False)
+    elif _holds_other(target, raw):  # chosen by _source_copy_name, so only if it changed since
+        raise ImportConflict(f"{target} exists with different content; the raw page was not copied")
 
 
 def _remove_stale_temporaries(out_dir: Path) -> None:
@@ -244,9 +294,11 @@ def write_atomically(target: Path, content: str | bytes, *, overwrite: bool) -> 
         else:
             os.link(tmp, target)  # fails if the target appeared meanwhile
             os.unlink(tmp)
-    except BaseException:
+    except BaseException as exc:
         if os.path.exists(tmp):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and not exc.filename:  # a full disk: say which file
+            raise OSError(exc.errno, exc.strerror, str(target)) from exc
         raise
 
 

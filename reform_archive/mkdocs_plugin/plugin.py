@@ -1,20 +1,26 @@
 """The MkDocs plugin: wires MkDocs events to an `ArchiveBuild` (reform_archive/build.py), and
 does nothing else.
 
-on_config       → our stylesheet and search script; the archive's words for Material's search
+on_config       → refuse a site folder over the project's files; wait for, then lock out, other
+                  builds of the project (build_lock.py); our stylesheet and search script; the
+                  archive's words for Material's search
 on_pre_build    → a new ArchiveBuild from the plugin's options
 on_files        → the archive read; its pages and files added; finished pages reused
-on_page_content → a report page's HTML sanitised, its text kept for search
+on_page_content → a report page's HTML sanitised (its table of contents follows its ids), its
+                  text kept for search
 on_post_page    → the page pointed at our search worker, and kept for the next build
 on_post_build   → reused pages put in place, the search index written
 on_serve        → rebuild when a report is added or edited
+on_build_error, on_shutdown → let other builds go on
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
+import tempfile
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -24,10 +30,13 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from ..build import CACHE_DIR, ArchiveBuild, BuildOptions, PagePlace
+from ..build_lock import LOCK_NAME, BuildLock
+from ..output_folder import output_folder_problem
 from ..problems import ArchiveError
 from ..rendered import RenderedPages
 from ..search.builder import UI_SCRIPT
 from ..site.generate import NAV_PAGES, STYLESHEET, GeneratedFile
+from ..site.sanitize import report_anchor
 from .config import ReformArchiveConfig
 from .signatures import content_signature, site_signature
 
@@ -38,10 +47,35 @@ _TITLE = re.compile(r"^title:[ \t]*(.+)$|^# (.+)$", re.M)
 class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
     def __init__(self) -> None:
         self.build: ArchiveBuild | None = None
+        self.lock: BuildLock | None = None
+
+    def _project(self, config: MkDocsConfig) -> Path:
+        return Path(config.config_file_path).parent
+
+    def output_problem(self, config: MkDocsConfig) -> str | None:
+        """Why the configured site folder must not be built into, or None."""
+        project = self._project(config)
+        return output_folder_problem(Path(config.site_dir), project=project, docs=Path(config.docs_dir),
+                                     reports=project / self.config.reports_dir, cache=project / CACHE_DIR)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
+        project = self._project(config)
+        problem = self.output_problem(config)
+        if problem is not None:  # MkDocs empties the site folder right after this event
+            raise PluginError(problem)
+        if self.lock is None:
+            self.lock = BuildLock(project / CACHE_DIR / LOCK_NAME)
+        self.lock.acquire(lambda path: log.info(
+            f"waiting for another build of this project to finish ({os.path.relpath(path)}) "
+            "/ 等待本项目的另一次构建结束"))
+        try:  # a read-only site folder: one message now, not MkDocs' traceback later
+            Path(config.site_dir).mkdir(parents=True, exist_ok=True)
+            tempfile.TemporaryFile(dir=config.site_dir).close()
+        except OSError as exc:
+            raise PluginError(f"{config.site_dir}: cannot write the site there / 无法写入网站文件夹: "
+                              f"{exc.strerror or exc}") from exc
         if self.config.segment_search:
             _share_dictionary_with_search()
         if STYLESHEET not in config.extra_css:
@@ -49,9 +83,6 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
         if UI_SCRIPT not in config.extra_javascript:
             config.extra_javascript.append(UI_SCRIPT)
         return config
-
-    def _project(self, config: MkDocsConfig) -> Path:
-        return Path(config.config_file_path).parent
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         if not self.config.enabled:
@@ -61,7 +92,7 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
             reports_dir=project / self.config.reports_dir, project_dir=project,
             cache_dir=project / CACHE_DIR if self.config.cache else None,
             keep_going=self.config.keep_going,
-            lines_table_max=self.config.search_lines_table_kb * 1024))
+            lines_table_max=self.config.search_lines_table_kb * 1024, warn=log.warning))
 
     # After other plugins have added their files, so generated pages cannot be shadowed.
     @event_priority(-50)
@@ -95,7 +126,12 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         # Hand-written pages stay in Material's own index; ours lists reports, and only reports.
-        return self.build.report_html(page.file.src_uri, page.url, html) if self.build else None
+        if self.build is None or not self.build.is_report(page.file.src_uri):
+            return None
+        # The report's ids are prefixed in its HTML (none can clobber the theme's `__config` or
+        # ours); its table of contents must point at them.
+        _prefix_anchors(page.toc)
+        return self.build.report_html(page.file.src_uri, page.url, html)
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str | None:
         if self.build is None:
@@ -112,9 +148,25 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
     def on_post_build(self, config: MkDocsConfig) -> None:
         if self.build is None:
             return
-        summary = self.build.finish(Path(config.site_dir))
+        try:
+            summary = self.build.finish(Path(config.site_dir))
+        except OSError as exc:  # a full or read-only disk: a message naming the file, no traceback
+            where = getattr(exc, "filename2", None) or exc.filename or config.site_dir  # a copy's destination
+            raise PluginError(f"{where}: cannot write / 无法写入: {exc.strerror or exc}") from exc
+        finally:
+            self._unlock()
         log.info(f"reform-archive: search index of {summary.indexed} pages ({summary.index_how}), "
                  f"{summary.index_bytes // 1024} KB; {summary.reused} pages reused, {summary.rendered} rendered")
+
+    def on_build_error(self, error: Exception) -> None:
+        self._unlock()
+
+    def on_shutdown(self) -> None:
+        self._unlock()
+
+    def _unlock(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
 
     def on_serve(self, server, config: MkDocsConfig, builder):
         if self.config.enabled:
@@ -140,6 +192,12 @@ def _add_generated(files: Files, config: MkDocsConfig,
         else:
             files.append(File.generated(config, page.src_uri, content=page.content))
     return later
+
+
+def _prefix_anchors(items) -> None:
+    for item in items:
+        item.id = report_anchor(item.id)
+        _prefix_anchors(item.children)
 
 
 def _nav_entries(files: Files):

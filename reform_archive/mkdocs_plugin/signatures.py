@@ -22,7 +22,7 @@ _NOT_IN_PAGES = frozenset({"site_dir", "dev_addr", "watch", "strict", "validatio
 # the theme, the other plugins and the Markdown extensions are added from the configuration.
 PAGE_CODE = ("reform_archive.mkdocs_plugin.plugin",)
 # What a report's search entry is made by: its HTML sanitised, its text taken.
-CONTENT_CODE = ("reform_archive.site.sanitize", "reform_archive.search.text")
+CONTENT_CODE = ("reform_archive.site.sanitize", "reform_archive.search.text", "reform_archive.site.pages")
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 

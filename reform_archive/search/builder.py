@@ -21,6 +21,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -109,11 +110,20 @@ class SearchIndexBuilder:
             removed = [i for i, ident in enumerate(identities) if ident not in wanted]
             added = [e for e in entries if e.identity not in known]
             if len(added) + len(removed) <= delta_limit(len(identities)):
-                self.rebuilt_base = False
-                self.delta_docs, self.removed_docs = len(added), len(removed)
                 delta = self._index(added) if added else {}
-                return _write_with_delta(out, folder, removed, delta)
-        folder = store.save([e.identity for e in entries], self._index(entries))
+                try:
+                    size = _write_with_delta(out, folder, removed, delta)
+                except _IncompleteBase:
+                    pass  # then built afresh, below
+                else:
+                    self.rebuilt_base = False
+                    self.delta_docs, self.removed_docs = len(added), len(removed)
+                    return size
+        index_files = self._index(entries)
+        try:
+            folder = store.save([e.identity for e in entries], index_files)
+        except OSError:  # a read-only or full cache: the site gets its index all the same
+            return _write_files(out, index_files)
         return _write_with_delta(out, folder, [], {})
 
     def _index(self, entries: list[_Entry]) -> dict[str, bytes]:
@@ -133,19 +143,34 @@ def _write_files(out: Path, index_files: dict[str, bytes]) -> int:
     return total
 
 
+class _IncompleteBase(Exception):
+    """A base index in the cache lacks some of its files (removed by hand, or by another
+    program): it is not used, and a new one is built."""
+
+
 def _write_with_delta(out: Path, base: Path, removed: list[int], added: dict[str, bytes]) -> int:
     """The base's files, linked (less the text and result line of removed reports), the files
     of a delta index (`added`) under delta/, and a manifest that names both."""
     hidden = tuple(prefix for i in removed for prefix in doc_file_prefixes(i))
     total = 0
     made: set[Path] = set()
-    for path in base.rglob("*"):
-        name = path.relative_to(base).as_posix()
-        if not path.is_file() or name in (MANIFEST, _BaseStore.IDENTITIES) or name.startswith(hidden or "\0"):
-            continue
-        link_or_copy(path, out / name, made)
-        total += path.stat().st_size
-    manifest = json.loads((base / MANIFEST).read_text(encoding="utf-8"))
+    try:
+        expected = int((base / _BaseStore.COMPLETE).read_text(encoding="utf-8"))
+        found = 0
+        for path in base.rglob("*"):
+            name = path.relative_to(base).as_posix()
+            if not path.is_file() or name in _BaseStore.OWN_FILES:
+                continue
+            found += 1
+            if name.startswith(hidden or "\0"):
+                continue
+            link_or_copy(path, out / name, made)
+            total += path.stat().st_size
+        manifest = json.loads((base / MANIFEST).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError) as exc:
+        raise _IncompleteBase(base) from exc
+    if found != expected:
+        raise _IncompleteBase(base)
     if added or removed:
         total += _write_files(out / DELTA_DIR, added)
         delta = json.loads(added[MANIFEST]) if added else {"docs": 0}
@@ -157,9 +182,16 @@ def _write_with_delta(out: Path, base: Path, removed: list[int], added: dict[str
 
 class _BaseStore:
     """Base indexes in the cache: one folder per base, named by what it holds; `CURRENT` names
-    the latest. Folders are complete before `CURRENT` points at them."""
+    the latest. Folders are complete before `CURRENT` points at them, and say how many index
+    files they hold (`COMPLETE`), so a base that lost some is never linked into a site.
+
+    Builds of a project run one at a time (build_lock.py); even so, a base being written (in a
+    `.tmp-` folder) is never removed by another, unless it is a day old (left by a killed one)."""
 
     IDENTITIES = "identities.json"
+    COMPLETE = "COMPLETE"
+    OWN_FILES = (MANIFEST, IDENTITIES, COMPLETE)
+    STALE_SECONDS = 24 * 3600
 
     def __init__(self, folder: Path, version: str) -> None:
         self.folder, self.version = folder, version
@@ -171,6 +203,8 @@ class _BaseStore:
                 return None
             folder = self.folder / name
             identities = json.loads((folder / self.IDENTITIES).read_text(encoding="utf-8"))
+            if not (folder / self.COMPLETE).is_file():
+                return None
             return folder, identities
         except (OSError, ValueError):
             return None
@@ -179,18 +213,28 @@ class _BaseStore:
         name = hashlib.sha256("\n".join([self.version, *identities]).encode()).hexdigest()[:16]
         self.folder.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(dir=self.folder, prefix=".tmp-"))
-        _write_files(work, index_files)
-        (work / self.IDENTITIES).write_text(json.dumps(identities), encoding="utf-8")
-        final = self.folder / name
-        shutil.rmtree(final, ignore_errors=True)
-        os.replace(work, final)
-        pointer = self.folder / ".CURRENT.tmp"
+        try:
+            _write_files(work, index_files)
+            (work / self.IDENTITIES).write_text(json.dumps(identities), encoding="utf-8")
+            count = sum(1 for file_name in index_files if file_name not in self.OWN_FILES)
+            (work / self.COMPLETE).write_text(str(count), encoding="utf-8")
+            final = self.folder / name
+            shutil.rmtree(final, ignore_errors=True)
+            os.replace(work, final)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)  # gone already unless something failed
+        pointer = Path(tempfile.mkstemp(dir=self.folder, prefix=".tmp-CURRENT-")[1])
         pointer.write_text(f"{self.version} {name}\n", encoding="utf-8")
         os.replace(pointer, self.folder / "CURRENT")
-        # Older bases are not needed any more (the site's links keep their files alive).
+        # Older bases are not needed any more (the site's links keep their files alive); the
+        # temporary folder of a base being written is not ours to remove.
+        now = time.time()
         for other in self.folder.iterdir():
-            if other.is_dir() and other.name != name:
-                shutil.rmtree(other, ignore_errors=True)
+            if other.name == name or not other.is_dir():
+                continue
+            if other.name.startswith(".tmp-") and now - other.stat().st_mtime < self.STALE_SECONDS:
+                continue
+            shutil.rmtree(other, ignore_errors=True)
         return final
 
 

@@ -53,11 +53,20 @@ def link(from_url: str, to_url: str, text: object, cls: str = "") -> str:
 
 def front_matter(title: str, *, hide_navigation: bool = False, hide_toc: bool = False) -> str:
     """YAML front matter for a generated page. The title is HTML-escaped because MkDocs and
-    Material print `page.meta.title` into templates without escaping it."""
-    lines = ["---", f"title: {_yaml_str(esc(title))}",
+    Material print `page.meta.title` into templates without escaping it; control characters
+    (which a report's YAML can spell, `"\\a"`) are not text and are left out."""
+    lines = ["---", f"title: {_yaml_str(esc(_CONTROL.sub('', title)))}",
              *page_options(hide_navigation=hide_navigation, hide_toc=hide_toc), "---"]
     return "\n".join(lines) + "\n\n"
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# What YAML does not take as it is inside a double-quoted scalar: non-printable characters
+# (an error) and line breaks (folded into a space).
+_NOT_AS_IS = re.compile(r"[^\x09\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff]")
+
+
 def _yaml_str(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A YAML double-quoted scalar that reads back as `value`, whatever it holds."""
+    value = value.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + _NOT_AS_IS.sub(lambda m: f"\\u{ord(m.group()):04x}", value) + '"'

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from ..archive import Archive, ArchivedReport
+from ..archive import UNKNOWN_REGION, Archive, ArchivedReport
 from ..language.gazetteer import region_levels
 from ..report import UNKNOWN_YEAR
 from ..slug import slugify
@@ -17,7 +17,6 @@ from ..theme import BUTTON_CLASS
 from ..topics import VOCABULARY
 from .html import esc, front_matter, href, link, md_text
 
-UNKNOWN_REGION = "未标注地区"
 LATEST_ON_HOME = 10
 PAGE_SIZE = 500  # reports per index page: a topic of 3,000 reports is 6 pages, none of them megabytes
 
@@ -30,7 +29,7 @@ class IndexPage:
 
 
 def topic_page(name: str) -> IndexPage:
-    slug = slugify(name)
+    slug = slugify(name)  # archive.py checks that no two names, and no name and `index`, share one
     return IndexPage(f"topics/{slug}.md", f"topics/{slug}/", name)
 
 

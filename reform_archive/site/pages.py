@@ -63,7 +63,8 @@ def version_diff(kept: str, other: str) -> str:
             + "\n".join(blocks) + note + "\n</details>")
 
 
-def report_page(r: ArchivedReport) -> str:
+def report_header(r: ArchivedReport) -> str:
+    """The metadata block above a report's text (raw HTML; every value escaped)."""
     report, url = r.report, r.url
     rows = [("年份", link(url, year_page(report.year_label).url, year_page(report.year_label).title))]
     levels = region_levels(report.region)
@@ -77,17 +78,24 @@ def report_page(r: ArchivedReport) -> str:
     if report.source:
         rows.append(("来源", esc(source_label(report.source))))
     meta = "\n".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in rows)
-    versions = ""
-    if r.versions:
-        items = "\n".join(
-            f"<li>{esc(v.report.title)} <span class=\"ra-list-meta\">{esc(source_label(v.report.source) or v.key)}"
-            f" · 文件 {esc(v.key)} · 相似度 {similarity:.0%}</span>\n{version_diff(report.body, v.report.body)}</li>"
-            for v, similarity in r.versions)
-        versions = (
-            '\n\n<div class="ra-versions" markdown="0">\n<h2 id="other-versions">其他版本</h2>\n'
+    return f'<dl class="ra-report-meta">\n{meta}\n</dl>\n\n'
+
+
+def report_versions(r: ArchivedReport) -> str:
+    """The other versions below a report's text (raw HTML; every value escaped), or ""."""
+    if not r.versions:
+        return ""
+    items = "\n".join(
+        f"<li>{esc(v.report.title)} <span class=\"ra-list-meta\">{esc(source_label(v.report.source) or v.key)}"
+        f" · 文件 {esc(v.key)} · 相似度 {similarity:.0%}</span>\n{version_diff(r.report.body, v.report.body)}</li>"
+        for v, similarity in r.versions)
+    return ('\n\n<div class="ra-versions" markdown="0">\n<h2 id="other-versions">其他版本</h2>\n'
             f"<p>以下 {len(r.versions)} 个近似重复的版本合并显示为本页，未单独成页，也不参与检索；源文件均保留。</p>\n"
             f"<ul>\n{items}\n</ul>\n</div>\n")
-    return (
-        front_matter(report.title)
-        + f'<dl class="ra-report-meta">\n{meta}\n</dl>\n\n'
-        + report.body.strip() + "\n" + versions)
+
+
+def report_page(r: ArchivedReport) -> str:
+    """The page's Markdown: our metadata block, the report's own text, the other versions.
+    The plugin cleans the text apart from the two blocks (site/sanitize.py)."""
+    return (front_matter(r.report.title) + report_header(r)
+            + r.report.body.strip() + "\n" + report_versions(r))

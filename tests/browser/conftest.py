@@ -47,12 +47,14 @@ def copy_project(dest: Path) -> Path:
 
 
 def build_site(project: Path) -> Path:
-    """`reform-archive build` run in `project`, as a user would run it."""
+    """`reform-archive build` run in `project`, as a user would run it; what it printed is
+    kept in `project/build.log`."""
     out = project / "site"
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     result = subprocess.run(
         [sys.executable, "-m", "reform_archive", "build", "--out", str(out)],
         cwd=project, env=env, capture_output=True, text=True, timeout=300)
+    (project / "build.log").write_text(result.stdout + result.stderr, encoding="utf-8")
     assert result.returncode == 0, (
         f"build failed ({result.returncode})\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}")
     assert (out / "index.html").is_file(), f"no index.html in {out}\n{result.stderr}"

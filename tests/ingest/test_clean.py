@@ -1,9 +1,17 @@
+import re
+from html.parser import HTMLParser
+
+import markdown
 import pytest
+from hypothesis import assume, example, given, settings
+from hypothesis import strategies as st
 
 from reform_archive.ingest.clean import (
-    clean_paragraphs, escape_markdown, heading_level, normalize_punctuation, to_markdown,
+    _CJK, _NUMERAL, _convert_parentheses, clean_paragraphs, escape_markdown, heading_level,
+    normalize_punctuation, to_markdown,
 )
 from reform_archive.ingest.compilation import split_compilation
+from reform_archive.ingest.importer import articles_from_source
 
 
 @pytest.fixture(scope="module")
@@ -65,8 +73,91 @@ def test_markdown_output_has_headings_and_paragraphs():
 def test_plain_text_stays_plain():
     # `*年度 … *县` must not turn into emphasis, nor `<script>` into markup.
     assert escape_markdown("*年度，*县") == r"\*年度，\*县"
-    assert escape_markdown("<script>alert(1)</script>") == r"\<script\>alert(1)\</script\>"
+    assert escape_markdown("<script>alert(1)</script>") == r"&lt;script\>alert(1)&lt;/script\>"
     assert escape_markdown("# 不是标题") == r"\# 不是标题"
+
+
+# Markdown as the site renders it (mkdocs.yml's extensions), and the text a reader then sees.
+_SITE_MARKDOWN = markdown.Markdown(extensions=["toc", "tables", "attr_list", "md_in_html"])
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def _shown(markdown_text: str) -> tuple[str, str]:
+    html = _SITE_MARKDOWN.reset().convert(markdown_text)
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.parts).strip(), html
+
+
+_PIECES = ["<", ">", "&", "&copy;", "&#65;", "&lt;", "{: #__config }", "{", "}", "*", "_", "`", "[",
+           "]", "(", ")", "!", "#", "-", "+", "=", "|", "\\", ".", "1.", "<b>", "</p>", "<!-- x -->",
+           "[x](y)", "![x](y)", "<http://x.y>", "中文", "编制", "a", "2006", "：", " "]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=12).map("".join))
+@example("工资\u003c3000元的人员 & 编制<5人")
+@example("=数字")
+def test_escaped_text_is_shown_as_it_was(line):
+    """What the importer writes shows on the page as the page had it: `<` once showed as `\\<`."""
+    line = " ".join(line.split())
+    assume(line)
+    shown, html = _shown(escape_markdown(line))
+    assert shown == line, html
+
+
+def test_an_attribute_list_in_an_imported_outline_line_is_text():
+    """`{: #x }` at the end of a heading is an attribute list to Markdown; in an imported page
+    it is text. (The heading's id, made from its text, is prefixed on the page: test_build.)"""
+    shown, html = _shown(to_markdown(["一、情况 {: #__config }"]))
+    assert shown == "一、情况 {: #__config }" and html.startswith("<h2"), html
+
+
+def _old_convert_parentheses(text: str) -> str:
+    """The conversion as it was before issue 17 (quadratic, and it turned the text's own NUL
+    and \\x01 into parentheses): the reference for its output on every other text."""
+    pair = re.compile(r"\(([^()\n]*)\)")
+
+    def convert(match: re.Match) -> str:
+        inner = match.group(1)
+        start, end = match.span()
+        around = text_now[max(0, start - 1):start] + text_now[end:end + 1]
+        if re.search(f"[{_CJK}]", inner + around) or re.fullmatch(rf"[{_NUMERAL}\d]+", inner):
+            return f"（{inner}）"
+        return f"\x00{inner}\x01"
+
+    text_now = text
+    while True:
+        new = pair.sub(convert, text_now)
+        if new == text_now:
+            break
+        text_now = new
+    return text_now.replace("\x00", "(").replace("\x01", ")")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from("((()))  \n中文ab12一二,，（）٣"), max_size=30))
+@example("see (Smith, 2004) here")
+@example("(a)(中)((b))(1)(١)()中()")
+def test_parentheses_are_converted_as_before(text):
+    assert _convert_parentheses(text) == _old_convert_parentheses(text)
+
+
+def test_nul_and_control_characters_never_become_parentheses(tmp_path):
+    assert normalize_punctuation("a\x00b\x01c") == "a\x00b\x01c"
+    page = tmp_path / "page.txt"
+    page.write_text("某县工作总结\n工作\x00总结\x01如下(见附件)，A\x01B\x00C。\n", encoding="utf-8")
+    report, = articles_from_source(page)
+    assert report.body == "工作总结如下（见附件），ABC。\n"
 
 
 def test_wikisource_licence_box_is_dropped():

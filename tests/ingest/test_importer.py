@@ -155,6 +155,100 @@ def test_an_import_killed_midway_leaves_no_report_behind(tmp_path):
     proc.wait()
     assert marker.exists()
     assert list(out.glob("*.md")) == []            # no partial report
-    assert list(out.glob(".import-*.tmp"))          # the temporary it was writing
+    # The temporary it was writing: the raw page's copy, which comes before the reports.
+    assert list(out.rglob(".import-*.tmp"))
     result = import_sources([SEED], out)            # the next import completes and cleans up
     assert len(result.written) == 8 and not list(out.rglob(".import-*.tmp"))
+    assert (out / "_sources" / SEED.name).read_bytes() == SEED.read_bytes()
+
+
+FIXTURE_PAGE = Path(__file__).resolve().parent.parent / "fixtures" / "ingest" / "hunan_2026_page.txt"
+
+
+def _import(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "reform_archive", "import", *args],
+                          capture_output=True, text=True)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_two_pages_of_one_name_holding_different_articles_are_both_imported(tmp_path):
+    """`import a b` with a/page.txt and b/page.txt: an article is known by its text, not by the
+    name of its page, and the two raw pages are both kept."""
+    for folder, page in (("a", SEED), ("b", FIXTURE_PAGE)):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "page.txt").write_bytes(page.read_bytes())
+    out = tmp_path / "reports"
+    run = _import(str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(out))
+    assert run.returncode == 0, run.stderr
+    assert "9 imported, 0 already present" in run.stdout, run.stdout
+    copies = {p.name: p.read_bytes() for p in (out / "_sources").iterdir()}
+    assert sorted(copies.values()) == sorted([SEED.read_bytes(), FIXTURE_PAGE.read_bytes()])
+    assert "page.txt" in copies
+    for path in _reports(out):
+        source = read_report(path).report.source
+        page = SEED if source.get("section") else FIXTURE_PAGE
+        assert copies[source["file"]] == page.read_bytes(), (path, source)
+    before = _files(out)
+    again = _import(str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(out))
+    assert "0 imported, 9 already present" in again.stdout, again.stdout
+    assert _files(out) == before
+
+
+def test_a_page_saved_again_under_another_name_is_already_imported(tmp_path):
+    out = tmp_path / "reports"
+    import_sources([SEED], out)
+    renamed = tmp_path / "另存为.txt"
+    renamed.write_bytes(SEED.read_bytes())
+    before = _files(out)
+    result = import_sources([renamed], out)
+    assert result.written == [] and len(result.skipped) == 8
+    assert _files(out) == before
+
+
+def test_an_import_killed_after_the_raw_page_and_before_the_reports_is_completed(tmp_path):
+    """SIGKILL between the copy of the raw page and the first report: the copy is whole, no
+    report cites a missing page, and the next import writes the reports."""
+    import signal
+    import time
+
+    out = tmp_path / "reports"
+    code = ("import sys, time\n"
+            "from pathlib import Path\n"
+            "import reform_archive.ingest.importer as imp\n"
+            "real = imp.os.link\n"
+            "def link(a, b):\n"
+            "    if Path(b).parent.name != '_sources':\n"
+            "        Path(sys.argv[2]).write_text('ready')\n"
+            "        time.sleep(30)\n"
+            "    real(a, b)\n"
+            "imp.os.link = link\n"
+            "imp.import_sources([Path(sys.argv[1])], Path(sys.argv[3]))\n")
+    marker = tmp_path / "ready"
+    proc = subprocess.Popen([sys.executable, "-c", code, str(SEED), str(marker), str(out)])
+    deadline = time.time() + 60
+    while not marker.exists() and time.time() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert marker.exists()
+    assert list(out.glob("*.md")) == []
+    assert (out / "_sources" / SEED.name).read_bytes() == SEED.read_bytes()
+    result = import_sources([SEED], out)
+    assert len(result.written) == 8
+    assert [p.name for p in (out / "_sources").iterdir()] == [SEED.name]
+
+
+def test_reports_left_without_their_raw_page_get_it_back_on_the_next_import(tmp_path):
+    """The state an import killed between its reports and the raw page's copy left (the order
+    before issue 17): the reports are there, `_sources/` is not. Re-importing restores it."""
+    out = tmp_path / "reports"
+    import_sources([SEED], out)
+    reports = {p: p.read_bytes() for p in _reports(out)}
+    (out / "_sources" / SEED.name).unlink()
+    result = import_sources([SEED], out)
+    assert result.written == [] and len(result.skipped) == 8
+    assert (out / "_sources" / SEED.name).read_bytes() == SEED.read_bytes()
+    assert {p: p.read_bytes() for p in _reports(out)} == reports

@@ -87,3 +87,14 @@ def test_markdown_in_front_matter_values_stays_text(tmp_path):
         if f.src_uri.endswith(".md") and not f.is_report:
             html = markdown.markdown(f.content.split("---\n", 2)[-1], extensions=["tables", "md_in_html"])
             assert "javascript:" not in re.sub(r">[^<]*<", "><", html), f.src_uri
+
+
+@pytest.mark.parametrize("title", ["响铃\a标题", "换\u2028行\x85与\ufeff零宽", '引号"与\\反斜杠', "\x1b[31m红字", "表情😀"])
+def test_a_generated_pages_front_matter_reads_back_whatever_the_title_holds(title):
+    import yaml
+
+    from reform_archive.site.html import esc, front_matter
+
+    meta = yaml.safe_load(front_matter(title).split("---")[1])
+    expected = esc("".join(c for c in title if not (ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f)))
+    assert meta == {"title": expected}

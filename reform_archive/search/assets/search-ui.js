@@ -2,8 +2,10 @@
  * under Material's header search when nothing matches. Both talk to the same worker. */
 (function () {
   "use strict";
-  const config = JSON.parse(document.getElementById("__config")?.textContent || "{}");
-  const base = new URL(config.base || ".", location.href);
+  // The site's root, from this script's own address (it is assets/reform-archive/search-ui.js):
+  // never from the page, where a report's markup could say otherwise.
+  const script = document.currentScript || document.querySelector('script[src*="reform-archive/search-ui.js"]');
+  const base = new URL("../../", script.src);
   const workerUrl = new URL("assets/reform-archive/search-worker.js", base);
   const escapeHTML = s => String(s).replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 
