@@ -15,7 +15,7 @@ from .code_graph import code_version
 from .dedup import DuplicateCluster, SignatureStore, find_duplicate_clusters
 from .language.gazetteer import region_levels
 from .problems import Problem, error
-from .report import Report, read_report
+from .report import Report, read_report, report_files
 from .slug import RESERVED_SLUGS, slugify
 from .topics import VOCABULARY
 
@@ -68,18 +68,6 @@ class Archive:
     def left_out(self) -> list[str]:
         """Files that are not on the site because of an error, each named in `problems`."""
         return sorted({p.file for p in self.errors})
-
-
-def report_files(reports_dir: Path) -> list[Path]:
-    """Every report file: `*.md` below the folder, except under `_`-prefixed folders such as
-    `_sources/` (raw pages kept for provenance) and hidden files."""
-    files = []
-    for path in sorted(reports_dir.rglob("*.md")):
-        parts = path.relative_to(reports_dir).parts
-        if any(part.startswith(("_", ".")) for part in parts):
-            continue
-        files.append(path)
-    return files
 
 
 def load_archive(reports_dir: Path, *, label_root: Path | None = None,

@@ -96,6 +96,19 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _FrontMatterDumper.add_representer(str, _represent_str)
 
 
+def report_files(reports_dir: Path) -> list[Path]:
+    """Every report file: `*.md` below the folder, except under `_`-prefixed folders such as
+    `_sources/` (raw pages kept for provenance) and hidden files or folders. The one rule for
+    the build, `check` and the importer."""
+    files = []
+    for path in sorted(reports_dir.rglob("*.md")):
+        parts = path.relative_to(reports_dir).parts
+        if any(part.startswith(("_", ".")) for part in parts):
+            continue
+        files.append(path)
+    return files
+
+
 @dataclass
 class ParsedReport:
     report: Report | None

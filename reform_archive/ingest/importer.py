@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..dedup import find_duplicate_clusters
-from ..report import Report, read_report
+from ..report import Report, read_report, report_files
 from ..slug import slugify
 from .clean import clean_paragraphs, to_markdown
 from .compilation import Compilation, Section, split_compilation
@@ -135,7 +135,8 @@ def import_sources(sources: list[Path], out_dir: Path, *, force: bool = False,
     OSError writing into `out_dir` propagates (the caller names the path)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(out_dir)
-    existing = _existing_sources(out_dir)
+    on_disk = _reports_in(out_dir)   # read once: for what is imported already, and for duplicates
+    existing = _existing_sources(on_disk)
     sources_dir = out_dir / SOURCES_DIR
     result = ImportResult()
     for done, path in enumerate(sources):
@@ -165,25 +166,31 @@ def import_sources(sources: list[Path], out_dir: Path, *, force: bool = False,
             report.source["file"] = copy_name
             write_atomically(target, report.to_markdown(), overwrite=force)
             existing[_identity(report.source)] = _Existing(target, copy_name)
+            on_disk[target] = report
             result.written.append(target)
     if progress:
         progress(len(sources), len(sources), Path())
-    result.duplicates = likely_duplicates(result.written, out_dir)
+    result.duplicates = likely_duplicates(result.written, on_disk)
     return result
 
 
-def likely_duplicates(new: list[Path], out_dir: Path) -> list[tuple[Path, Path, float]]:
-    """New reports that the build will merge with another report (see dedup.py): each is paired
-    with the report shown in its place, or with another new one when both are new."""
-    if not new:
-        return []
-    texts = {}
-    for path in sorted(out_dir.rglob("*.md")):
-        if any(part.startswith(("_", ".")) for part in path.relative_to(out_dir).parts):
-            continue
+def _reports_in(out_dir: Path) -> dict[Path, Report]:
+    """The reports of the folder that can be read (the build names the others)."""
+    found = {}
+    for path in report_files(out_dir):
         parsed = read_report(path)
         if parsed.report is not None:
-            texts[path] = parsed.report.body
+            found[path] = parsed.report
+    return found
+
+
+def likely_duplicates(new: list[Path], reports: dict[Path, Report]) -> list[tuple[Path, Path, float]]:
+    """New reports that the build will merge with another report (see dedup.py): each is paired
+    with the report shown in its place, or with another new one when both are new. `reports`:
+    every report of the folder by path, the new ones included."""
+    if not new:
+        return []
+    texts = {path: report.body for path, report in sorted(reports.items())}
     new_set = set(new)
     flagged = []
     for cluster in find_duplicate_clusters({str(k): v for k, v in texts.items()}):
@@ -234,15 +241,11 @@ def _has_title(target: Path, title: str) -> bool:
     return parsed.report is not None and parsed.report.title == title
 
 
-def _existing_sources(out_dir: Path) -> dict[str, _Existing]:
+def _existing_sources(reports: dict[Path, Report]) -> dict[str, _Existing]:
     found = {}
-    for path in sorted(out_dir.rglob("*.md")):
-        if any(part.startswith("_") for part in path.relative_to(out_dir).parts):
-            continue
-        parsed = read_report(path)
-        if parsed.report is not None and _identity(parsed.report.source):
-            source = parsed.report.source
-            found.setdefault(_identity(source), _Existing(path, str(source.get("file", ""))))
+    for path, report in sorted(reports.items()):
+        if _identity(report.source):
+            found.setdefault(_identity(report.source), _Existing(path, str(report.source.get("file", ""))))
     return found
 
 

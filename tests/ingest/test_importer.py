@@ -252,3 +252,18 @@ def test_reports_left_without_their_raw_page_get_it_back_on_the_next_import(tmp_
     assert result.written == [] and len(result.skipped) == 8
     assert (out / "_sources" / SEED.name).read_bytes() == SEED.read_bytes()
     assert {p: p.read_bytes() for p in _reports(out)} == reports
+
+
+def test_a_hidden_file_is_no_report_for_the_importer_either(tmp_path):
+    """The build skips hidden files; the importer must not take one for the report of an
+    article (it once said "already imported" and wrote nothing the site would show)."""
+    first = tmp_path / "first"
+    import_sources([FIXTURE_PAGE], first)
+    written = sorted(p for p in first.glob("*.md"))
+    assert len(written) == 1
+    out = tmp_path / "reports"
+    out.mkdir()
+    (out / ".draft.md").write_bytes(written[0].read_bytes())
+    result = import_sources([FIXTURE_PAGE], out)
+    assert len(result.written) == 1 and not result.skipped
+    assert sorted(p.name for p in out.glob("*.md")) == sorted([".draft.md", written[0].name])
