@@ -23,12 +23,12 @@ import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
-from importlib.resources import files
 from pathlib import Path
 from typing import Callable
 
 from ..cache import code_version, link_or_copy
 from .index import LINES_TABLE_MAX_BYTES, SearchDocument, build_search_index, doc_file_prefixes
+from .scripts import asset  # noqa: F401  (the plugin takes the scripts from here)
 from .words import WholeWordCounter
 
 ASSETS = "assets/reform-archive"
@@ -206,10 +206,6 @@ def _empty_material_index(path: Path) -> None:
         index = json.loads(path.read_text(encoding="utf-8"))
         index["docs"] = []
         path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-
-
-def asset(name: str) -> str:
-    return files("reform_archive.search").joinpath("assets", name).read_text(encoding="utf-8")
 
 
 def use_our_worker(html: str) -> str:

@@ -48,9 +48,9 @@ class IndexFile:
 
 MANIFEST = IndexFile("manifest", "manifest.json", False, "counts, sizes and the format version (`Manifest`)")
 DOCINFO = IndexFile("docinfo", "docinfo.bin", True,
-                    "per report, for ranking: each column of `DOCINFO_COLUMNS` for every report, one column after the other")
+                    "per report, for ranking: each column (`DOCINFO_COLUMNS`) for every report, one column after the other")
 SHARD = IndexFile("shard", "g/{shard}.bin", True,
-                  "the entries whose key the shard holds (`SHARD_LAYOUT`, `ENTRY_KINDS`)")
+                  "the entries whose key the shard holds (`SHARD_LAYOUT`; their kinds: `ENTRY_KINDS`)")
 PACKED_POSITIONS = IndexFile("packedPositions", "p/{shard}.bin", True,
                              "positions of the shard's bigrams whose positions take at most `POSITIONS_PACK_BYTES`, "
                              "one after the other in the shard's order (`POSITIONS_LAYOUT`)")
@@ -67,8 +67,8 @@ LINES_CHUNK = IndexFile("linesChunk", "m/{chunk}.json.gz", True,
                         "the result lines of reports chunk × `META_CHUNK` onwards, a list of lines "
                         "(an archive without lines.json.gz, for result lists that cover much of a chunk)")
 FACETS = IndexFile("facets", "facets.json", False,
-                   "for the search page: {provinces: [names], topics: [names], docs: per report "
-                   "[year or 0, its province's place in provinces or -1, [its topics' places]]}")
+                   "for the search page: `{\"provinces\": [names], \"topics\": [names], \"docs\": [per report "
+                   "[year or 0, its province's place or -1, [its topics' places]]]}`")
 T2S = IndexFile("t2s", "t2s.json.gz", True,
                 "traditional → simplified, one character for one, for queries typed in traditional")
 FILES = (MANIFEST, DOCINFO, SHARD, PACKED_POSITIONS, POSITIONS, TEXT, LINES_TABLE, LINE, LINES_CHUNK, FACETS, T2S)
@@ -103,8 +103,8 @@ LINE_FIELDS = (
 
 DOC = Field("doc", "the document's id less the previous document's in the entry (the first: its id)")
 COUNT = Field("count", "the key's occurrences in the document, as a string")
-WHERE = Field("where", "(the first position after the title + 1, or 0) << `WHERE_SHIFT`, | `WHERE_HEADING` if an "
-                       "occurrence starts in a heading line, | `WHERE_TITLE` if the first is in the title")
+WHERE = Field("where", "(the first position after the title + 1, or 0) × 2 ** `WHERE_SHIFT`, + `WHERE_HEADING` if an "
+                       "occurrence starts in a heading line, + `WHERE_TITLE` if the first is in the title")
 WHOLE = Field("whole", "the word's occurrences in the document as a whole jieba word")
 POSITION_BYTES = Field("positionBytes", "the byte length of the bigram's positions")
 
@@ -181,7 +181,9 @@ class Manifest:
     pack_bytes: int = field(metadata=_json_name("packBytes", "`POSITIONS_PACK_BYTES`"))
     lines_table: bool = field(metadata=_json_name("linesTable", "whether lines.json.gz is there (else r/, m/)"))
     avg_length: float = field(metadata=_json_name("avgLength", "the reports' mean text length, in characters"))
-    delta: Delta | None = field(default=None, metadata=_json_name("delta", "a delta index (`Delta`), or absent"))
+    delta: Delta | None = field(default=None, metadata=_json_name(
+        "delta", "a delta index, or absent: `{\"dir\": its folder, \"docs\": its reports (numbered after the base's), "
+                 "\"removed\": [the base's reports that are gone]}`"))
 
     def to_json(self) -> bytes:
         value = {f.metadata["json"]: getattr(self, f.name) for f in fields(self)}
@@ -238,11 +240,11 @@ def for_worker() -> dict:
 def markdown() -> str:
     """Tables of the format, for docs/search.md."""
     def row(*cells: str) -> str:
-        return "| " + " | ".join(cells) + " |"
+        return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
 
     def key_of(kind: EntryKind) -> str:
         chars = f"{kind.least}" if kind.most == kind.least else f"{kind.least}+" if kind.most is None else f"{kind.least}–{kind.most}"
-        return f"{'tab + ' if kind.word else ''}{chars} characters"
+        return f"{'tab + ' if kind.word else ''}{chars} character{'' if chars == '1' else 's'}"
 
     lines = [f"Format {FORMAT_VERSION}, declared in `reform_archive/search/format.py` (this section is made from it).",
              "", row("file", "gzip", "what"), row("---", "---", "---")]
