@@ -71,7 +71,8 @@ def text_files(docs: list[SearchDocument]) -> dict[str, bytes]:
     for doc_id, doc in enumerate(docs):
         text = doc.text
         for block in range(0, max(1, -(-len(text) // TEXT_BLOCK))):
-            blocks[TEXT.path(doc=doc_id, block=block)] = text[block * TEXT_BLOCK:(block + 1) * TEXT_BLOCK].encode("utf-8")
+            part = text[block * TEXT_BLOCK:(block + 1) * TEXT_BLOCK]
+            blocks[TEXT.path(doc=doc_id, block=block)] = part.encode("utf-8")
     return compressed(blocks)
 
 

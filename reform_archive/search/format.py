@@ -48,7 +48,8 @@ class IndexFile:
 
 MANIFEST = IndexFile("manifest", "manifest.json", False, "counts, sizes and the format version (`Manifest`)")
 DOCINFO = IndexFile("docinfo", "docinfo.bin", True,
-                    "per report, for ranking: each column (`DOCINFO_COLUMNS`) for every report, one column after the other")
+                    "per report, for ranking: each column (`DOCINFO_COLUMNS`) for every report, one column "
+                    "after the other")
 SHARD = IndexFile("shard", "g/{shard}.bin", True,
                   "the entries whose key the shard holds (`SHARD_LAYOUT`; their kinds: `ENTRY_KINDS`)")
 PACKED_POSITIONS = IndexFile("packedPositions", "p/{shard}.bin", True,
@@ -57,7 +58,8 @@ PACKED_POSITIONS = IndexFile("packedPositions", "p/{shard}.bin", True,
 POSITIONS = IndexFile("positions", "p/{shard}-{entry}.bin", True,
                       "positions of one bigram of more bytes (entry: its place in the shard)")
 TEXT = IndexFile("text", "t/{doc}-{block}.txt.gz", True,
-                 "characters block × `TEXT_BLOCK` onwards of a report's text, UTF-8: a snippet fetches only its block(s)")
+                 "characters block × `TEXT_BLOCK` onwards of a report's text, UTF-8: a snippet fetches only "
+                 "its block(s)")
 LINES_TABLE = IndexFile("linesTable", "lines.json.gz", True,
                         "every report's result line, as one list per field of `LINE_FIELDS` "
                         "(while at most the builder's lines_table_max bytes: `Manifest.lines_table`)")
@@ -91,7 +93,8 @@ class Column:
 
 COLUMN_BYTES = {"u8": 1, "u32": 4}
 DOCINFO_COLUMNS = (
-    Column("titleLength", "u8", "the title's length in characters with its line break (at most 255): where the body starts"),
+    Column("titleLength", "u8",
+           "the title's length in characters with its line break (at most 255): where the body starts"),
     Column("length", "u32", "the text's length in characters (title, line break, body)"),
 )
 LINE_FIELDS = (
@@ -126,10 +129,12 @@ class EntryKind:
 
     def holds(self, key: str) -> bool:
         chars = len(key) - 1 if self.word else len(key)
-        return key.startswith(WORD_MARK) == self.word and self.least <= chars and (self.most is None or chars <= self.most)
+        return (key.startswith(WORD_MARK) == self.word and self.least <= chars
+                and (self.most is None or chars <= self.most))
 
 
-UNIGRAM = EntryKind("unigram", False, 1, 1, (DOC, COUNT), (), "a character (not the space): the documents that contain it")
+UNIGRAM = EntryKind("unigram", False, 1, 1, (DOC, COUNT), (),
+                    "a character (not the space): the documents that contain it")
 BIGRAM = EntryKind("bigram", False, 2, 2, (DOC, COUNT, WHERE), (POSITION_BYTES,),
                    "two neighbouring characters (not two spaces), with positions in p/")
 SHORT_WORD = EntryKind("shortWord", True, 2, 2, (DOC, WHOLE), (),
@@ -243,14 +248,15 @@ def markdown() -> str:
         return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
 
     def key_of(kind: EntryKind) -> str:
-        chars = f"{kind.least}" if kind.most == kind.least else f"{kind.least}+" if kind.most is None else f"{kind.least}–{kind.most}"
+        chars = (f"{kind.least}" if kind.most == kind.least else f"{kind.least}+" if kind.most is None
+                 else f"{kind.least}–{kind.most}")
         return f"{'tab + ' if kind.word else ''}{chars} character{'' if chars == '1' else 's'}"
 
     lines = [f"Format {FORMAT_VERSION}, declared in `reform_archive/search/format.py` (this section is made from it).",
              "", row("file", "gzip", "what"), row("---", "---", "---")]
     lines += [row(f"`{f.template}`", "yes" if f.gzip else "", f.what) for f in FILES]
     lines += ["", f"A shard: {SHARD_LAYOUT}", "",
-              row("entry", "key", "per document", "after the documents", "what"), row("---", "---", "---", "---", "---")]
+              row("entry", "key", "per document", "after the documents", "what"), row(*["---"] * 5)]
     lines += [row(k.name, key_of(k), ", ".join(f.name for f in k.item), ", ".join(f.name for f in k.after), k.what)
               for k in ENTRY_KINDS]
     lines += ["", row("field", "what"), row("---", "---")]

@@ -45,6 +45,14 @@ def _type(page: Page, query: str) -> None:
     page.keyboard.press("End")
 
 
+def _wait_until(page: Page, condition, what: str, seconds: float = 15) -> None:
+    for _ in range(int(seconds * 20)):
+        if condition():
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"never happened: {what}")
+
+
 def _expect_header_results(page: Page) -> None:
     expect(page.locator(".md-search-result__meta")).to_have_text(re.compile(r"\d+ 个"), timeout=15_000)
     expect(page.locator(".md-search-result__item").first).to_be_visible()
@@ -164,8 +172,7 @@ def test_a_failed_setup_is_answered_and_the_next_query_loads_the_index(page: Pag
     failed = []
     page.route("**/search/manifest.json", lambda route: (failed.append(route.request.url), _fail(route)))
     page.goto(site.url())
-    page.wait_for_timeout(500)
-    assert failed, "the worker's setup never asked for the manifest"
+    _wait_until(page, lambda: failed, "the worker's setup asks for the manifest")
     _type(page, "石门县")
     expect(page.locator(".ra-search-error")).to_contain_text("manifest.json: HTTP 500")
     expect(page.locator(".md-search-result__item")).to_have_count(0)
@@ -179,6 +186,7 @@ def test_a_failed_header_query_says_so_and_a_later_one_works(page: Page, site: B
     page.route("**/search/g/*.bin", _fail)
     _type(page, "石门县")
     expect(page.locator(".ra-search-error")).to_contain_text(FAILED)
+    expect(page.locator(".md-search-result__meta")).not_to_contain_text("没有")   # not "no results"
     expect(page.locator(".md-search-result__item")).to_have_count(0)
     page.unroute("**/search/g/*.bin")
     _type(page, "石门")
@@ -192,6 +200,14 @@ def _shard_of(site: BuiltSite, gram: str) -> int:
 
     manifest = json.loads((site.site / "search" / "manifest.json").read_text(encoding="utf-8"))
     return fnv1a(gram) % manifest["shards"]
+
+
+def _fail_and_wait(page: Page, held: Route) -> None:
+    """Fails a held request, and waits until the worker has met the failure: it logs the error
+    right before it answers, if it answers (its console reaches the page's)."""
+    with page.expect_console_message(lambda m: m.type == "error" and "HTTP 500" in m.text):
+        held.fulfill(status=500, body="injected failure")
+    page.wait_for_timeout(300)   # its answer, if it gave one, is in by now
 
 
 def _older_query(site: BuiltSite, newer: str) -> str:
@@ -209,14 +225,11 @@ def test_a_stale_failure_never_wipes_the_newest_results(page: Page, site: BuiltS
     page.route(f"**/search/{SHARD.path(shard=_shard_of(site, older))}", lambda route: held.append(route))
     page.goto(site.url())
     _type(page, older)
-    page.wait_for_timeout(300)
-    assert held, "the older query's shard was never asked for"
+    _wait_until(page, lambda: held, "the older query asks for its shard")
     _type(page, newer)
     _expect_header_results(page)
     listed = page.locator(".md-search-result__item").count()
-    with page.expect_response(lambda r: r.status == 500):
-        held[0].fulfill(status=500, body="injected failure")
-    page.wait_for_timeout(500)   # the worker's answer to the failure, if it gave one, is in by now
+    _fail_and_wait(page, held[0])
     expect(page.locator(".md-search-result__item")).to_have_count(listed)
     expect(page.locator(".ra-search-error")).to_have_count(0)
 
@@ -227,15 +240,13 @@ def test_a_stale_failure_never_wipes_the_search_pages_newest_results(page: Page,
     held: list[Route] = []
     page.route(f"**/search/{SHARD.path(shard=_shard_of(site, older))}", lambda route: held.append(route))
     page.goto(site.url(f"find/?query={older}"))
-    page.wait_for_timeout(300)
-    assert held, "the older query's shard was never asked for"
+    _wait_until(page, lambda: held, "the older query asks for its shard")
     box = page.locator("#ra-find input[name=q]")
     box.fill(newer)
     box.press("Enter")
     count = page.locator(".ra-find-count")
     expect(count).to_contain_text("找到")
     shown = count.inner_text()
-    held[0].fulfill(status=500, body="injected failure")
-    page.wait_for_timeout(500)
+    _fail_and_wait(page, held[0])
     expect(count).to_have_text(shown)
     expect(page.locator(".ra-find-error")).to_have_count(0)

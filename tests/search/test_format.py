@@ -25,7 +25,10 @@ def test_docs_show_the_format_as_declared():
 
 
 def _docs(n=40):
-    return [SearchDocument(url=f"reports/r{i}/", title=f"报告{i}", body="乡镇卫生院改革。" * (i % 7 + 1) + "长" * 3000 * (i == 3),
+    """Reports of every shape the files have: with and without year, province, topics and
+    headings, and one long enough for text blocks and positions of their own."""
+    return [SearchDocument(url=f"reports/r{i}/", title=f"报告{i}",
+                           body="乡镇卫生院改革。" * (i % 7 + 1) + "长" * 3000 * (i == 3),
                            year=2000 + i % 5 if i % 3 else None, region="湖南省", province="湖南省" if i % 2 else "",
                            topics=["医疗卫生"] if i % 4 else [], headings=[(0, 5)] if i % 5 == 0 else [])
             for i in range(n)]
@@ -94,7 +97,8 @@ def test_the_worker_gets_the_format_written_in():
     assert FORMAT_SLOT not in script
     line = next(line for line in script.splitlines() if line.startswith("const FORMAT = "))
     assert json.loads(line.removeprefix("const FORMAT = ").removesuffix(";")) == format.for_worker()
-    assert asset("search-ui.js") == (REPO / "reform_archive" / "search" / "assets" / "search-ui.js").read_text(encoding="utf-8")
+    page_script = REPO / "reform_archive" / "search" / "assets" / "search-ui.js"
+    assert asset("search-ui.js") == page_script.read_text(encoding="utf-8")
 
 
 def test_docinfo_is_its_declared_columns():

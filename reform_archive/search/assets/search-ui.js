@@ -30,6 +30,7 @@
         p.setAttribute("role", "alert");
         p.textContent = failure(data.error);
         meta.after(p);
+        meta.textContent = "搜索暂时无法使用";   // not Material's "no results": nothing was searched
         return;
       }
       if (data.kind !== Message.SUGGESTION || data.total || !data.suggestion) return;

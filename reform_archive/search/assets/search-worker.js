@@ -51,8 +51,9 @@ const CHANNEL = "reform-archive-search";
 /* The index format, as reform_archive/search/format.py declares it: written in here when the
  * site is built (search/scripts.py). */
 const FORMAT = "__REFORM_ARCHIVE_INDEX_FORMAT__";
-if (typeof FORMAT !== "object") throw new Error("search-worker.js: no index format written in (it is written by reform-archive's build)");
-const KIND = Object.fromEntries(FORMAT.kinds.map(kind => [kind.name, { ...kind, positioned: kind.after.includes("positionBytes") }]));
+if (typeof FORMAT !== "object") throw new Error("search-worker.js: no index format written in (reform-archive's build does)");
+const KIND = Object.fromEntries(FORMAT.kinds.map(kind =>
+  [kind.name, { ...kind, positioned: kind.after.includes("positionBytes") }]));
 const KINDS = Object.values(KIND);
 for (const name of ["unigram", "bigram", "shortWord", "exactWord"])   // the kinds whose meaning the worker knows
   if (!KIND[name]) throw new Error(`search-worker.js: the index format has no entry kind ${name}`);
@@ -272,8 +273,10 @@ function varintReader(bytes) {
 /* The kind of the entry with this key (FORMAT.kinds: a gram, or WORD_MARK and a word). */
 function kindOf(key) {
   const word = key.startsWith(FORMAT.wordMark);
-  const chars = [...key].length - (word ? 1 : 0);
-  for (const kind of KINDS) if (kind.word === word && chars >= kind.least && (kind.most === null || chars <= kind.most)) return kind;
+  let chars = key.length - (word ? 1 : 0);   // in code points: less one per surrogate pair
+  for (let i = 0; i < key.length; i++) { const c = key.charCodeAt(i); if (c >= 0xd800 && c < 0xdc00) chars--; }
+  for (const kind of KINDS)
+    if (kind.word === word && chars >= kind.least && (kind.most === null || chars <= kind.most)) return kind;
   throw new Error(`search index: no kind of entry has a key of ${chars} characters`);
 }
 
@@ -291,8 +294,11 @@ function decodeShard(bytes, shardNumber, packBytes) {
     const key = utf8.decode(r.take(r.next()));
     const kind = kindOf(key);
     const n = r.next();
-    const entry = { kind, shard: shardNumber, index, posOffset: -1, positions: null };
-    const columns = kind.item.map(name => (entry[name] = new Int32Array(n)));
+    // Every entry has the same fields, whatever its kind (one shape for the engine to optimise).
+    const entry = { kind, shard: shardNumber, index, doc: null, count: null, where: null, whole: null,
+                    positionBytes: 0, posOffset: -1, positions: null };
+    const columns = [];
+    for (let f = 0; f < kind.item.length; f++) columns.push(entry[kind.item[f]] = new Int32Array(n));
     const docs = columns[0], width = columns.length;
     let doc = 0;
     for (let d = 0; d < n; d++) {
@@ -300,7 +306,7 @@ function decodeShard(bytes, shardNumber, packBytes) {
       docs[d] = doc;
       for (let f = 1; f < width; f++) columns[f][d] = r.next();
     }
-    for (const name of kind.after) entry[name] = r.next();
+    for (let f = 0; f < kind.after.length; f++) entry[kind.after[f]] = r.next();
     if (kind.positioned && entry.positionBytes <= packBytes) {
       entry.posOffset = packedOffset;
       packedOffset += entry.positionBytes;
