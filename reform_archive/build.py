@@ -28,7 +28,8 @@ from .code_graph import code_version
 from .language.gazetteer import region_levels
 from .problems import ArchiveError
 from .rendered import RenderedPages
-from .search.builder import UI_SCRIPT, WORKER, SearchIndexBuilder, asset, use_our_worker
+from .search.builder import UI_SCRIPT, WORKER, SearchIndexBuilder, use_our_worker
+from .search.scripts import asset
 from .search.index import LINES_TABLE_MAX_BYTES
 from .search.text import page_text_and_headings
 from .site.generate import GeneratedFile, generate_site

@@ -23,13 +23,13 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
-from importlib.resources import files
 from pathlib import Path
 from typing import Callable
 
 from ..cache import link_or_copy
 from ..code_graph import code_version
 from ..theme import empty_search_index, use_worker
+from .format import FILES
 from .index import LINES_TABLE_MAX_BYTES, SearchDocument, build_search_index, doc_file_prefixes
 from .words import WholeWordCounter
 
@@ -238,23 +238,16 @@ class _BaseStore:
         return final
 
 
-# What `write` puts under search/ (besides Material's own index, which it empties).
-_INDEX_ENTRIES = ("g", "p", "t", "r", "m", DELTA_DIR, MANIFEST, "docinfo.bin", "facets.json",
-                  "lines.json.gz", "t2s.json.gz")
-
-
 def remove_search_index(site_dir: Path) -> None:
     """Take an index written earlier out of a site folder (the folder's pages stay)."""
-    for name in _INDEX_ENTRIES:
+    # Each kind of file the format declares: the top folder of its path, or the file itself.
+    names = {f.template.split("/")[0] for f in FILES} | {DELTA_DIR}
+    for name in sorted(names):
         path = site_dir / INDEX_DIR / name
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path)
         else:
             path.unlink(missing_ok=True)
-
-
-def asset(name: str) -> str:
-    return files("reform_archive.search").joinpath("assets", name).read_text(encoding="utf-8")
 
 
 def use_our_worker(html: str) -> str:

@@ -3,7 +3,7 @@
 A query part of three or more characters is proved, report by report, by the positions of its
 bigrams, and the positions of the most frequent bigrams (社会, 政府, 发展) run to hundreds of
 kilobytes at 10,000 reports. For the archive's own words the index stores instead, per report,
-the exact number of occurrences of the whole string (`index.py`'s exact word entries), found
+the exact number of occurrences of the whole string (`word_entries.py`'s exact entries), found
 here at build time with array operations rather than a search per word and report.
 
 Each word is looked up by one of its bigrams (its anchor: its least frequent in the archive, so
@@ -22,8 +22,8 @@ FIND_CANDIDATES = 4_000_000   # candidate starts checked at once (a few arrays o
 def anchors(word_ranks: list[np.ndarray], rank: np.ndarray, doc_of: np.ndarray,
             width: int) -> tuple[np.ndarray, np.ndarray]:
     """Per word (as character ranks, two or more): the offset and the key of its anchor, the
-    least frequent of its bigrams in the archive (the first of equals). Keys as in `index.py`:
-    first rank × width + second rank + 1."""
+    least frequent of its bigrams in the archive (the first of equals). Keys as `Corpus.width`
+    says: first rank × width + second rank + 1."""
     keys = [r[:-1] * width + r[1:] + 1 for r in word_ranks]
     distinct_keys = np.unique(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
     count = np.zeros(distinct_keys.size, dtype=np.int64)
@@ -95,7 +95,7 @@ def _find_batch(members, length, word_ranks, anchor_at, lo, hi, index_sorted, ra
 def anchor_occurrences(rank: np.ndarray, doc_of: np.ndarray, anchor_key: np.ndarray,
                        width: int) -> tuple[np.ndarray, np.ndarray]:
     """The occurrences of the anchor bigrams, (key, start) sorted by key, then start: what
-    `find` looks words up in. Keys as in `index.py` (first rank × width + second rank + 1); a
+    `find` looks words up in. Keys as `Corpus.width` says (first rank × width + second rank + 1); a
     bigram never spans two documents."""
     wanted = np.zeros(width * width + 1, dtype=bool)
     wanted[anchor_key] = True

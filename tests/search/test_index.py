@@ -1,7 +1,8 @@
 import gzip
 import json
 
-from reform_archive.search.index import META_CHUNK, TEXT_BLOCK, SearchDocument, build_search_index, fnv1a
+from reform_archive.search.format import META_CHUNK, TEXT_BLOCK, fnv1a
+from reform_archive.search.index import SearchDocument, build_search_index
 from reform_archive.search.normalize import normalize_text
 from reform_archive.search.text import page_text, page_text_and_headings
 

@@ -1,9 +1,10 @@
 """The vectorised index writer against a plain one-gram-at-a-time encoder.
 
-`reference_index` below is the postings format (format 3, as search-worker.js reads it), in
-plain Python: a dict of postings per gram, LEB128 varints gram by gram, and the whole-word
-entries counted from Python jieba's own cut (not rjieba, which the writer uses). The numpy writer
-must produce the same bytes, file for file (inside the gzip)."""
+`reference_postings` below is the postings format (format.py: the fields of each kind of entry,
+in its declared order; as search-worker.js decodes it), in plain Python: a dict of postings per
+gram, LEB128 varints gram by gram, and the whole-word entries counted from Python jieba's own
+cut (not rjieba, which the writer uses). The numpy writer must produce the same bytes, file for
+file (inside the gzip)."""
 
 import gzip
 import json
@@ -12,19 +13,16 @@ from collections import defaultdict
 
 import pytest
 
-from reform_archive.search.index import (POSITIONS_PACK_BYTES, TARGET_SHARD_BYTES, SearchDocument,
-                                         build_search_index, fnv1a)
+from reform_archive.search.format import (BIGRAM, EXACT_WORD, PACKED_POSITIONS, POSITIONS, POSITIONS_PACK_BYTES,
+                                          SHARD, SHORT_WORD, UNIGRAM, WHERE_HEADING, WHERE_SHIFT, WHERE_TITLE,
+                                          WORD_MARK, entry_kind, fnv1a, varint)
+from reform_archive.search.index import SearchDocument, build_search_index
 from reform_archive.search.normalize import normalize_text
+from reform_archive.search.shards import TARGET_SHARD_BYTES
 from reform_archive.search.words import COMPOUND_SHARE
 from reform_archive.language.segment import segmenter
 from tests.conftest import REPO
-
-
-def _varint(n, out):
-    while n >= 0x80:
-        out.append((n & 0x7F) | 0x80)
-        n >>= 7
-    out.append(n)
+from tests.search.reader import read_shard
 
 
 def jieba_words(text):
@@ -37,16 +35,42 @@ def jieba_words(text):
     return counts
 
 
+def encoded_entry(key, kind, items, after=None):
+    """An entry as format.py lays it out: key length, key, number of documents, per document
+    (ascending) its kind's item fields in order, the document as a delta; then the fields after."""
+    assert entry_kind(key) is kind
+    out = bytearray()
+    raw = key.encode("utf-8")
+    varint(len(raw), out)
+    out += raw
+    varint(len(items), out)
+    previous = 0
+    for item in sorted(items, key=lambda i: i["doc"]):
+        for field in kind.item:
+            value = item[field.name]
+            if field.name == "doc":
+                value, previous = value - previous, value
+            varint(value, out)
+    for field in kind.after:
+        varint(after[field.name], out)
+    return out
+
+
+def where(starts, doc):
+    """`where` of occurrences starting at `starts` (ascending) in a document."""
+    title = len(doc.title) + 1
+    body = [p for p in starts if p >= title]
+    heading = any(a <= p - title < b for p in starts for a, b in doc.headings)
+    return ((body[0] + 1 if body else 0) << WHERE_SHIFT) + WHERE_HEADING * heading + WHERE_TITLE * (starts[0] < title)
+
+
 def reference_postings(docs):
-    """g/<n>.bin: per gram [key length, key, number of documents, per document (doc delta,
-    count, and for bigrams `where` = (first position after the title + 1, or 0) * 4 + 2 if one
-    starts in a heading line + 1 if the first is in the title), for bigrams the byte length of
-    its positions]; then per word (in string order) [key length, tab + word, number of documents,
-    per document (doc delta, whole-word count)] for a word of two characters, in its own shard;
-    for a longer word, exact: per document that contains it as a string (doc delta, occurrences,
-    `where`, whole-word count), in the shard of its least frequent bigram; positions
-    (per document, deltas from the previous one, the first from 0) in p/<n>.bin when at most
-    POSITIONS_PACK_BYTES, else in p/<n>-<i>.bin (i: the gram's place in its shard)."""
+    """g/<n>.bin: per gram (a unigram or bigram) its entry; then per word (in string order) its
+    entry: of a word of two characters, in its own shard, the documents where it is a whole word;
+    of a longer word, exact: every document that contains it as a string, in the shard of its
+    least frequent bigram; positions (per document, deltas from the previous one, the first from
+    0) in p/<n>.bin when at most POSITIONS_PACK_BYTES, else in p/<n>-<i>.bin (i: the gram's
+    place in its shard)."""
     grams = defaultdict(dict)
     for doc_id, doc in enumerate(docs):
         text = normalize_text(doc.text)
@@ -62,31 +86,20 @@ def reference_postings(docs):
             grams[char][doc_id] = [count]
     encoded = {}
     for gram, postings in grams.items():
-        out, positions = bytearray(), bytearray()
-        key = gram.encode("utf-8")
-        _varint(len(key), out)
-        out += key
-        _varint(len(postings), out)
-        previous = 0
+        if len(gram) == 1:
+            items = [{"doc": d, "count": values[0]} for d, values in postings.items()]
+            encoded[gram] = (encoded_entry(gram, UNIGRAM, items), bytearray())
+            continue
+        positions = bytearray()
+        items = []
         for doc_id in sorted(postings):
-            _varint(doc_id - previous, out)
-            previous = doc_id
             values = postings[doc_id]
-            if len(gram) == 1:
-                _varint(values[0], out)
-                continue
-            _varint(len(values), out)
-            title = len(docs[doc_id].title) + 1
-            body = [p for p in values if p >= title]
-            heading = any(a <= p - title < b for p in values for a, b in docs[doc_id].headings)
-            _varint((body[0] + 1 if body else 0) * 4 + 2 * heading + (values[0] < title), out)
+            items.append({"doc": doc_id, "count": len(values), "where": where(values, docs[doc_id])})
             last = 0
             for position in values:
-                _varint(position - last, positions)
+                varint(position - last, positions)
                 last = position
-        if len(gram) == 2:
-            _varint(len(positions), out)
-        encoded[gram] = (out, positions)
+        encoded[gram] = (encoded_entry(gram, BIGRAM, items, {"positionBytes": len(positions)}), positions)
     words = defaultdict(dict)
     for doc_id, doc in enumerate(docs):
         for word, count in jieba_words(doc.text).items():
@@ -109,39 +122,21 @@ def reference_postings(docs):
             bigram_count[text[i : i + 2]] += 1
     word_entries, word_shard_key = {}, {}
     for word, whole in words.items():
-        out = bytearray()
-        key = ("\t" + word).encode("utf-8")
-        _varint(len(key), out)
-        out += key
         if len(word) == 2:   # its own bigram: whole-word counts where there are some
             word_shard_key[word] = word
-            _varint(len(whole), out)
-            previous = 0
-            for doc_id in sorted(whole):
-                _varint(doc_id - previous, out)
-                _varint(whole[doc_id], out)
-                previous = doc_id
-        else:   # exact: every report that has the string, found by plain search
-            anchor = min(range(len(word) - 1), key=lambda i: (bigram_count[word[i : i + 2]], i))
-            word_shard_key[word] = word[anchor : anchor + 2]
-            found = {}
-            for doc_id, text in enumerate(texts):
-                starts = [i for i in range(len(text)) if text.startswith(word, i)]
-                if starts:
-                    found[doc_id] = starts
-            _varint(len(found), out)
-            previous = 0
-            for doc_id in sorted(found):
-                starts = found[doc_id]
-                title = len(docs[doc_id].title) + 1
-                body = [p for p in starts if p >= title]
-                heading = any(a <= p - title < b for p in starts for a, b in docs[doc_id].headings)
-                _varint(doc_id - previous, out)
-                _varint(len(starts), out)
-                _varint((body[0] + 1 if body else 0) * 4 + 2 * heading + (starts[0] < title), out)
-                _varint(whole.get(doc_id, 0), out)
-                previous = doc_id
-        word_entries[word] = out
+            items = [{"doc": d, "whole": count} for d, count in whole.items()]
+            word_entries[word] = encoded_entry(WORD_MARK + word, SHORT_WORD, items)
+            continue
+        # exact: every report that has the string, found by plain search
+        anchor = min(range(len(word) - 1), key=lambda i: (bigram_count[word[i : i + 2]], i))
+        word_shard_key[word] = word[anchor : anchor + 2]
+        items = []
+        for doc_id, text in enumerate(texts):
+            starts = [i for i in range(len(text)) if text.startswith(word, i)]
+            if starts:
+                items.append({"doc": doc_id, "count": len(starts), "where": where(starts, docs[doc_id]),
+                              "whole": whole.get(doc_id, 0)})
+        word_entries[word] = encoded_entry(WORD_MARK + word, EXACT_WORD, items)
     total = sum(len(b) for b, _ in encoded.values())   # grams alone set the shard count
     shards = 1 << max(4, math.ceil(math.log2(max(1, total / TARGET_SHARD_BYTES))))
     bufs, counts = [bytearray() for _ in range(shards)], [0] * shards
@@ -152,7 +147,7 @@ def reference_postings(docs):
         out, positions = encoded[gram]
         bufs[n] += out
         if len(positions) > POSITIONS_PACK_BYTES:
-            files[f"p/{n}-{counts[n]}.bin"] = bytes(positions)
+            files[POSITIONS.path(shard=n, entry=counts[n])] = bytes(positions)
         else:
             packed[n] += positions
         counts[n] += 1
@@ -162,10 +157,10 @@ def reference_postings(docs):
         counts[n] += 1
     for n in range(shards):
         head = bytearray()
-        _varint(counts[n], head)
-        files[f"g/{n}.bin"] = bytes(head + bufs[n])
+        varint(counts[n], head)
+        files[SHARD.path(shard=n)] = bytes(head + bufs[n])
         if packed[n]:
-            files[f"p/{n}.bin"] = bytes(packed[n])
+            files[PACKED_POSITIONS.path(shard=n)] = bytes(packed[n])
     return files
 
 
@@ -216,48 +211,6 @@ def test_the_seed_archive_indexes_to_the_reference_bytes():
     assert any("-" in name for name in files) and any(n.startswith("p/") and "-" not in n for n in files)
 
 
-def _read_varint(data, at):
-    value = shift = 0
-    while True:
-        byte = data[at]
-        at += 1
-        value |= (byte & 0x7F) << shift
-        shift += 7
-        if byte < 0x80:
-            return value, at
-
-
-def decode_shard(data):
-    """A g/<n>.bin as the worker reads it: key -> [(doc, count), ...]; a key of one or two
-    characters is a gram, a longer one (a tab, then the word) a word entry: of a two-character
-    word, (doc, whole-word count); of a longer word, (doc, occurrences, whole-word count)."""
-    entries, (count, at) = {}, _read_varint(data, 0)
-    for _ in range(count):
-        size, at = _read_varint(data, at)
-        key = data[at : at + size].decode("utf-8")
-        at += size
-        documents, at = _read_varint(data, at)
-        doc, postings = 0, []
-        exact = key.startswith("\t") and len(key) > 3
-        for _ in range(documents):
-            delta, at = _read_varint(data, at)
-            occurrences, at = _read_varint(data, at)
-            doc += delta
-            if exact:   # occurrences as a string, where, whole-word count
-                _, at = _read_varint(data, at)
-                whole, at = _read_varint(data, at)
-                postings.append((doc, occurrences, whole))
-                continue
-            postings.append((doc, occurrences))
-            if len(key) == 2:
-                _, at = _read_varint(data, at)       # where
-        if len(key) == 2:
-            _, at = _read_varint(data, at)           # byte length of its positions
-        entries[key] = postings
-    assert at == len(data)
-    return entries
-
-
 def test_word_entries_count_a_words_whole_occurrences():
     """税费 as jieba's word (税费负担 → 税费 负担) counts; inside 农村税费改革, one word of the
     archive's dictionary, it does not, though the bigram 税费 is there. Traditional text counts
@@ -267,19 +220,21 @@ def test_word_entries_count_a_words_whole_occurrences():
     assert truth == [0, 2, 1, 0]   # what jieba itself says: 税费改革 is a word of the dictionary too
     files = build_search_index(docs)
     shards = json.loads(files["manifest.json"])["shards"]
-    shard = decode_shard(gzip.decompress(files[f"g/{fnv1a('税费') % shards}.bin"]))
-    assert shard["\t税费"] == [(1, 2), (2, 1)]
-    assert [doc for doc, _ in shard["税费"]] == [0, 1, 2, 3]   # the string is in all four
+    shard = read_shard(gzip.decompress(files[SHARD.path(shard=fnv1a("税费") % shards)]))
+    assert shard[WORD_MARK + "税费"].kind is SHORT_WORD
+    assert shard[WORD_MARK + "税费"].pairs("whole") == [(1, 2), (2, 1)]
+    assert shard["税费"].columns["doc"] == [0, 1, 2, 3]   # the string is in all four
     every = {}
     for name, data in files.items():
         if name.startswith("g/"):
-            every.update(decode_shard(gzip.decompress(data)))
+            every.update(read_shard(gzip.decompress(data)))
     # A longer word's entry is exact: every report with the string, and its whole-word count.
-    assert every["\t农村税费改革"] == [(0, 1, 1), (3, 1, 1)]
-    assert every["\t税费改革"] == [(0, 1, 0), (3, 2, 1)]
+    assert every[WORD_MARK + "农村税费改革"].kind is EXACT_WORD
+    assert every[WORD_MARK + "农村税费改革"].pairs("count", "whole") == [(0, 1, 1), (3, 1, 1)]
+    assert every[WORD_MARK + "税费改革"].pairs("count", "whole") == [(0, 1, 0), (3, 2, 1)]
     # Only words of letters, digits and Chinese characters, of two or more.
-    words = {key[1:] for key in every if len(key) > 2}
+    words = {key[1:] for key in every if key.startswith(WORD_MARK)}
     # and compounds of two words in two reports or more: exact entries, never a whole word
     assert words == {w for doc in docs for w in jieba_words(doc.text)} | {"减轻税费"}
-    assert every["\t减轻税费"] == [(1, 1, 0), (2, 1, 0)]
+    assert every[WORD_MARK + "减轻税费"].pairs("count", "whole") == [(1, 1, 0), (2, 1, 0)]
     assert "税费改革" in words and not any(len(w) < 2 or not w.isalnum() for w in words)

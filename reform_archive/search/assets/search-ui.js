@@ -1,23 +1,41 @@
-/* reform-archive: the search page (/find/) with facets, and the "try these words" suggestion
- * under Material's header search when nothing matches. Both talk to the same worker. */
+/* reform-archive: the search page (/find/) with facets, and the notes under Material's header
+ * search (a "try these words" suggestion when nothing matches, or why the search failed). Both
+ * talk to the same worker. */
 (function () {
   "use strict";
   // The site's root, from this script's own address (it is assets/reform-archive/search-ui.js):
   // never from the page, where a report's markup could say otherwise.
   const script = document.currentScript || document.querySelector('script[src*="reform-archive/search-ui.js"]');
   const base = new URL("../../", script.src);
+  // The messages of search-worker.js's protocol (the table at its top) that this page uses.
+  const Message = Object.freeze({
+    FACETS: "facets", FACETS_RESULT: "facets-result", FACETS_ERROR: "facets-error",
+    SUGGESTION: "suggestion", QUERY_ERROR: "query-error",
+  });
+  const CHANNEL = "reform-archive-search";
+  const failure = detail => `搜索出错：未能读取搜索索引（${detail}）。请稍后再试。`;
   const workerUrl = new URL("assets/reform-archive/search-worker.js", base);
   const escapeHTML = s => String(s).replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 
-  /* Header search: when the worker finds nothing, offer the query split into words. */
+  /* Header search: when the worker finds nothing, offer the query split into words; when the
+   * search failed, say so (Material's list only shows no results). */
   if (typeof BroadcastChannel !== "undefined") {
-    const channel = new BroadcastChannel("reform-archive-search");
+    const channel = new BroadcastChannel(CHANNEL);
     channel.addEventListener("message", ({ data }) => {
       const input = document.querySelector(".md-search__input");
       const meta = document.querySelector(".md-search-result__meta");
       if (!input || !meta || input.value !== data.query) return;
-      document.querySelectorAll(".ra-suggest").forEach(el => el.remove());
-      if (data.total || !data.suggestion) return;
+      document.querySelectorAll(".ra-suggest, .ra-search-error").forEach(el => el.remove());
+      if (data.kind === Message.QUERY_ERROR) {
+        const p = document.createElement("p");
+        p.className = "ra-search-error";
+        p.setAttribute("role", "alert");
+        p.textContent = failure(data.error);
+        meta.after(p);
+        meta.textContent = "搜索暂时无法使用";   // not Material's "no results": nothing was searched
+        return;
+      }
+      if (data.kind !== Message.SUGGESTION || data.total || !data.suggestion) return;
       const p = document.createElement("p");
       p.className = "ra-suggest";
       p.innerHTML = `没有报告包含“${escapeHTML(data.query)}”。试试：<a href="#">${escapeHTML(data.suggestion)}</a>`;
@@ -45,11 +63,25 @@
   const values = (r, key) => key === "year" ? [r.facets.year || "未知"]
     : key === "province" ? [r.facets.province || "未标注地区"] : r.facets.topics;
 
+  let asked = 0;   // the id of the newest request: only its answer is shown
+
   function run(query) {
-    const id = Math.random();
-    worker.onmessage = ({ data }) => { if (data.id === id) { last = data.data; render(); } };
-    worker.postMessage({ kind: "facets", id, query });
+    const id = ++asked;
+    worker.onmessage = ({ data }) => {
+      if (data.id !== id) return;
+      if (data.kind === Message.FACETS_ERROR) showFailure(data.error);
+      else if (data.kind === Message.FACETS_RESULT) { last = data.data; render(); }
+    };
+    worker.postMessage({ kind: Message.FACETS, id, query });
   }
+
+  function showFailure(detail) {
+    last = null;
+    facetsBox.innerHTML = "";
+    out.innerHTML = `<p class="ra-find-error" role="alert">${escapeHTML(failure(detail))}</p>`;
+  }
+  // The worker itself failed to start (its script missing or broken): no answer will come.
+  worker.addEventListener("error", event => showFailure(event.message || "search-worker.js"));
 
   function count(results, key) {
     const counts = new Map();

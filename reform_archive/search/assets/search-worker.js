@@ -1,13 +1,14 @@
 /* reform-archive search worker.
  *
- * Speaks Material for MkDocs' search-worker protocol (SETUP 0, READY 1, QUERY 2, RESULT 3), so
- * Material's header search box, result list and ?h= highlighting stay as they are, while the
- * matching is ours: every space-separated part of the query (or "quoted phrase") must occur in
- * the report as a string. Postings are character bigrams with positions, fetched shard by shard
- * (see reform_archive/search/index.py), so a query downloads only what it needs.
+ * Speaks Material for MkDocs' search-worker protocol, so Material's header search box, result
+ * list and ?h= highlighting stay as they are, while the matching is ours: every space-separated
+ * part of the query (or "quoted phrase") must occur in the report as a string. Postings are
+ * character bigrams with positions, fetched shard by shard, so a query downloads only what it
+ * needs; the files and their layout are declared in reform_archive/search/format.py, written in
+ * below as FORMAT, and decoded by it.
  *
- * The same file serves the search page (messages with `kind`), which asks for all matches with
- * their facets.
+ * The same file serves the search page (search-ui.js), which asks for all matches with their
+ * facets.
  *
  * The index may come in two segments (search/builder.py): the base, and under delta/ the reports
  * added or edited since the base was built, with `manifest.delta.removed` naming the base's
@@ -17,21 +18,117 @@
  */
 "use strict";
 
-const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
+/* --- messages --------------------------------------------------------------------------------
+ * Material's header search speaks numbers (its SearchMessageType), in `type`; the search page
+ * (search-ui.js) speaks names, in `kind`, with an `id` that its reply carries back. Every request
+ * is answered, a failed one too, and only the newest request of its kind is: keys arrive one by
+ * one (2, 20, 200, 2006) and answers finish out of order.
+ *
+ *   SETUP          0  Material → worker  { type, data }: Material's own index, unused (ours is
+ *                                         under search/); the worker loads its index
+ *   READY          1  worker → Material  { type, error? }: queries may come. Sent as well when the
+ *                                         index failed to load (`error` says why): Material sends
+ *                                         no query before READY, and each query loads it again
+ *   QUERY          2  Material → worker  { type, data: the query }
+ *   RESULT         3  worker → Material  { type, data: { items } }: the list, possibly twice
+ *                                         (before and with the snippets); a failed query gets
+ *                                         an empty list, and a QUERY_ERROR note says why
+ *   FACETS            page → worker      { kind, id, query }: every match, with its facets
+ *   FACETS_RESULT     worker → page      { kind, id, data: { query, parts, results, suggestion } }
+ *   FACETS_ERROR      worker → page      { kind, id, error }
+ *   SUGGESTION        worker → pages     { kind, query, total, suggestion }  } on the BroadcastChannel
+ *   QUERY_ERROR       worker → pages     { kind, query, error }              } CHANNEL, after a
+ *     header query: Material's protocol has no room for them; search-ui.js shows them under
+ *     Material's result count.
+ */
+const Message = Object.freeze({
+  SETUP: 0, READY: 1, QUERY: 2, RESULT: 3,
+  FACETS: "facets", FACETS_RESULT: "facets-result", FACETS_ERROR: "facets-error",
+  SUGGESTION: "suggestion", QUERY_ERROR: "query-error",
+});
+const CHANNEL = "reform-archive-search";
+
+/* The index format, as reform_archive/search/format.py declares it: written in here when the
+ * site is built (search/scripts.py). */
+const FORMAT = "__REFORM_ARCHIVE_INDEX_FORMAT__";
+if (typeof FORMAT !== "object") throw new Error("search-worker.js: no index format written in (reform-archive's build does)");
+const KIND = Object.fromEntries(FORMAT.kinds.map(kind =>
+  [kind.name, { ...kind, positioned: kind.after.includes("positionBytes") }]));
+const KINDS = Object.values(KIND);
+for (const name of ["unigram", "bigram", "shortWord", "exactWord"])   // the kinds whose meaning the worker knows
+  if (!KIND[name]) throw new Error(`search-worker.js: the index format has no entry kind ${name}`);
+const { title: IN_TITLE, heading: IN_HEADING, shift: FIRST_SHIFT } = FORMAT.where;
+const COLUMN_TYPES = { u8: Uint8Array, u32: Uint32Array };
+/* A file's path under a segment's folder: FORMAT.files[name] with its {fields} filled in. */
+const filePath = (name, values = {}) => FORMAT.files[name].replace(/\{(\w+)\}/g, (_, field) => values[field]);
+
 const MAX_ITEMS = 200;          // results listed in the header search; the rest on /find/
 const SNIPPETS = 10;            // first results that get a text snippet
 const K1 = 1.2, B = 0.75, TITLE_BOOST = 2.5, HEADING_BOOST = 1, WORD_BOOST = 1;
-const WORD_MARK = "\t";        // starts the key of a word entry in a shard (index.py)
+/* Snippet text comes after the result list, and a browser opens only a few connections per
+ * server (six in Chromium): text blocks are fetched at most TEXT_FETCHES at a time, so the next
+ * query's document lists never queue behind the last query's snippets. */
+const TEXT_FETCHES = 2;
 
 const base = new URL("../../search/", self.location.href);  // worker: assets/reform-archive/
-let manifest = null, docinfo = null;  // manifest: the base's, with counts over both segments
-let segments = [];              // the base, then the delta if there is one
-let removed = new Set();        // global ids of base documents no longer in the archive
-let latest = 0;                 // sequence number of the newest header query
-let t2s = null;                 // traditional → simplified table, fetched when a query needs it
-const channel = typeof BroadcastChannel !== "undefined" ? new BroadcastChannel("reform-archive-search") : null;
+const channel = typeof BroadcastChannel !== "undefined" ? new BroadcastChannel(CHANNEL) : null;
 const utf8 = new TextDecoder();
 
+/* Everything the worker keeps between messages. */
+const state = {
+  index: null,        // Promise of the loaded index (`loadIndex`); null before, and after a failure
+  latest: {},         // per request kind: the number of its newest request, the only one answered
+  t2s: null,          // Promise of the traditional → simplified table, fetched when a query needs it
+  texts: new Map(),   // path of a text block -> Promise of its text, then its text
+  textFetches: { running: 0, waiting: [] },   // text blocks being fetched, and those in line
+};
+
+/* --- answering messages --- */
+/* Per request kind: its answer, and what to say when that fails. `reply` posts to the page and
+ * `note` to the channel, both only while the request is the newest of its kind. */
+const REQUESTS = {
+  [Message.SETUP]: {
+    answer: async (message, reply) => { await setup(); reply({ type: Message.READY }); },
+    failed: (message, error, reply) => reply({ type: Message.READY, error }),
+  },
+  [Message.QUERY]: {
+    async answer(message, reply, note) {
+      const query = message.data;
+      const { index, items, parts, total } = await materialResult(query, data => reply({ type: Message.RESULT, data }));
+      reply({ type: Message.RESULT, data: { items } });
+      const suggest = total === 0 && parts.length ? await suggestion(index, parts) : null;
+      note({ kind: Message.SUGGESTION, query, total, suggestion: suggest });
+    },
+    failed(message, error, reply, note) {
+      reply({ type: Message.RESULT, data: { items: [] } });
+      note({ kind: Message.QUERY_ERROR, query: message.data, error });
+    },
+  },
+  [Message.FACETS]: {
+    answer: async (message, reply) =>
+      reply({ kind: Message.FACETS_RESULT, id: message.id, data: await facetResult(message.query) }),
+    failed: (message, error, reply) => reply({ kind: Message.FACETS_ERROR, id: message.id, error }),
+  },
+};
+
+self.addEventListener("message", async event => {
+  const message = event.data;
+  const kind = message.kind ?? message.type;
+  const request = REQUESTS[kind];
+  if (!request) return;
+  const seq = state.latest[kind] = (state.latest[kind] || 0) + 1;
+  const newest = () => seq === state.latest[kind];
+  const reply = data => { if (newest()) self.postMessage(data); };
+  const note = data => { if (newest() && channel) channel.postMessage(data); };
+  try {
+    await request.answer(message, reply, note);
+  } catch (error) {
+    console.error("reform-archive search:", error);
+    request.failed(message, String(error && error.message || error), reply, note);
+  }
+});
+
+/* --- the index's files --- */
 /* A file of the index as bytes. Index files are gzip-compressed (the benchmark's and most static
  * servers send them as they are); a server that decompressed on the way is fine too. */
 async function fetchBytes(path) {
@@ -44,70 +141,88 @@ async function fetchBytes(path) {
 }
 const fetchJSON = async path => JSON.parse(utf8.decode(await fetchBytes(path)));
 
+/* `promise`, kept in `cache` under `key` until it fails: what failed to load is asked for again
+ * next time, never failed from the cache. */
+function keep(cache, key, promise) {
+  cache.set(key, promise);
+  promise.catch(() => { if (cache.get(key) === promise) cache.delete(key); });
+  return promise;
+}
+const kept = (cache, key, load) => cache.get(key) || keep(cache, key, load());
+
 /* One index segment: its files under `path`, its documents numbered from `offset`. */
 class Segment {
   constructor(path, manifest, offset) {
     this.path = path;
     this.manifest = manifest;
     this.offset = offset;
-    this.shards = new Map();          // shard number -> Promise<Map<gram, entry>> (document lists)
-    this.packedPositions = new Map(); // shard number -> Promise<bytes of p/<n>.bin>
-    this.lines = new Map();           // local doc -> Promise<[url, title, year, region]>
-    this.linesTable = null;           // Promise<[urls, titles, years, regions]>, when it has one
-    this.facets = null;
+    this.shards = new Map();          // shard number -> Promise<Map<key, entry>> (decodeShard)
+    this.packedPositions = new Map(); // shard number -> Promise<bytes of its packed positions>
+    this.lines = new Map();           // local doc -> Promise<its result line>
+    this.files = new Map();           // file name -> Promise<its JSON> (lines table, facets)
   }
-  /* The table of every result line (segments that have one); asked again after a failure. */
-  lineTable() {
-    if (!this.linesTable) {
-      this.linesTable = this.fetchJSON("lines.json.gz");
-      this.linesTable.catch(() => { this.linesTable = null; });
-    }
-    return this.linesTable;
-  }
-  fetchBytes(name) { return fetchBytes(this.path + name); }
-  fetchJSON(name) { return fetchJSON(this.path + name); }
+  fetchBytes(name, values) { return fetchBytes(this.path + filePath(name, values)); }
+  fetchJSON(name, values) { return fetchJSON(this.path + filePath(name, values)); }
+  /* A whole-segment JSON file (the table of every result line, facets), fetched once. */
+  json(name) { return kept(this.files, name, () => this.fetchJSON(name)); }
 }
 
-let ready = null;
 function setup() {
-  if (!ready) ready = loadSegments().catch(error => { ready = null; throw error; });
-  return ready;
+  if (!state.index) state.index = loadIndex().catch(error => { state.index = null; throw error; });
+  return state.index;
 }
 
-async function loadSegments() {
-  const m = await fetchJSON("manifest.json");
-  const parts = [new Segment("", m, 0)];
-  if (m.delta && m.delta.docs) parts.push(new Segment(`${m.delta.dir}/`, await fetchJSON(`${m.delta.dir}/manifest.json`), m.docs));
-  const infos = await Promise.all(parts.map(s => s.fetchBytes("docinfo.bin")));
-  removed = new Set(m.delta ? m.delta.removed : []);
-  const total = parts.reduce((n, s) => n + s.manifest.docs, 0);
-  docinfo = { titleLength: new Uint8Array(total), length: new Uint32Array(total) };
-  let live = 0, characters = 0;
-  parts.forEach((s, k) => {
-    // docinfo.bin: every report's title length (u8, with its line break), then every
-    // report's text length in characters (u32, little-endian).
-    const info = infos[k], n = s.manifest.docs;
-    const view = new DataView(info.buffer, info.byteOffset, info.byteLength);
-    for (let i = 0; i < n; i++) {
-      const doc = s.offset + i;
-      docinfo.titleLength[doc] = info[i];
-      docinfo.length[doc] = view.getUint32(n + 4 * i, true);
-      if (!removed.has(doc)) { live++; characters += docinfo.length[doc]; }
-    }
+/* The index: { manifest (the base's, with counts over both segments), docinfo (per global doc,
+ * a column per FORMAT.docinfo column), segments (the base, then the delta if there is one),
+ * removed (global ids of base documents no longer in the archive) }. */
+async function loadIndex() {
+  const m = await manifestOf("");
+  const segments = [new Segment("", m, 0)];
+  if (m.delta && m.delta.docs) segments.push(new Segment(`${m.delta.dir}/`, await manifestOf(`${m.delta.dir}/`), m.docs));
+  const infos = await Promise.all(segments.map(s => s.fetchBytes("docinfo")));
+  const removed = new Set(m.delta ? m.delta.removed : []);
+  const total = segments.reduce((n, s) => n + s.manifest.docs, 0);
+  const docinfo = {};
+  for (const { name, type } of FORMAT.docinfo) docinfo[name] = new COLUMN_TYPES[type](total);
+  segments.forEach((s, k) => {
+    const columns = readDocinfo(infos[k], s.manifest.docs);
+    for (const name in columns) docinfo[name].set(columns[name], s.offset);
   });
-  segments = parts;
+  let live = 0, characters = 0;
+  for (let doc = 0; doc < total; doc++) if (!removed.has(doc)) { live++; characters += docinfo.length[doc]; }
   // Ranking counts the reports that are in the archive now, over both segments.
-  manifest = { ...m, docs: live, avgLength: live ? characters / live : 0 };
-  return manifest;
+  return { manifest: { ...m, docs: live, avgLength: live ? characters / live : 0 }, docinfo, segments, removed };
 }
 
-function segmentOf(doc) {
+async function manifestOf(path) {
+  const m = await fetchJSON(path + filePath("manifest"));
+  if (m.version !== FORMAT.version)
+    throw new Error(`${path}${filePath("manifest")}: index format ${m.version}, this worker reads ${FORMAT.version}`);
+  return m;
+}
+
+/* docinfo.bin of `n` reports: per FORMAT.docinfo column, one value per report (little-endian). */
+function readDocinfo(bytes, n) {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const columns = {};
+  let at = 0;
+  for (const { name, type } of FORMAT.docinfo) {
+    const column = columns[name] = new COLUMN_TYPES[type](n);
+    const size = column.BYTES_PER_ELEMENT;
+    for (let i = 0; i < n; i++) column[i] = size === 1 ? view.getUint8(at + i) : view.getUint32(at + size * i, true);
+    at += size * n;
+  }
+  return columns;
+}
+
+function segmentOf(index, doc) {
+  const { segments } = index;
   for (let i = segments.length - 1; i > 0; i--) if (doc >= segments[i].offset) return segments[i];
   return segments[0];
 }
 
 /* --- normalisation: the same character-for-character mapping as normalize.py --- */
-const normalized = new Map();   // character -> its normalised form: titles and snippets repeat them
+const normalized = new Map();   // a memo, character -> its normalised form: titles and snippets repeat them
 function normalizeChar(c) {
   let out = normalized.get(c);
   if (out === undefined) {
@@ -155,96 +270,110 @@ function varintReader(bytes) {
   };
 }
 
-/* A shard's grams: gram -> { docs, counts, where (bigrams), and where its positions are }. Its
- * word entries (key: WORD_MARK + word): of a two-character word { docs, counts }, the counts of
- * the word as a whole word; of a longer word, exact: { docs, counts, where, whole }, every
- * document with the string, as a match of it would find them, and the whole-word counts. */
+/* The kind of the entry with this key (FORMAT.kinds: a gram, or WORD_MARK and a word). */
+function kindOf(key) {
+  const word = key.startsWith(FORMAT.wordMark);
+  let chars = key.length - (word ? 1 : 0);   // in code points: less one per surrogate pair
+  for (let i = 0; i < key.length; i++) { const c = key.charCodeAt(i); if (c >= 0xd800 && c < 0xdc00) chars--; }
+  for (const kind of KINDS)
+    if (kind.word === word && chars >= kind.least && (kind.most === null || chars <= kind.most)) return kind;
+  throw new Error(`search index: no kind of entry has a key of ${chars} characters`);
+}
+
+/* A shard's entries, by key: { kind, shard, index (its place in the shard), one Int32Array per
+ * field of its kind's item, by the field's name (`doc`: the documents, ascending; `count`,
+ * `where`, `whole`), its kind's fields after the list (a bigram's `positionBytes`), and, for a
+ * bigram, where its positions are: `posOffset` in the shard's packed positions, or -1 (a file of
+ * their own) }. */
 function decodeShard(bytes, shardNumber, packBytes) {
   const r = varintReader(bytes);
-  const grams = new Map();
+  const entries = new Map();
   const count = r.next();
   let packedOffset = 0;
-  for (let g = 0; g < count; g++) {
-    const gram = utf8.decode(r.take(r.next()));
-    const length = [...gram].length;
-    const bigram = length === 2, exact = length > 3 && gram.startsWith(WORD_MARK);
+  for (let index = 0; index < count; index++) {
+    const key = utf8.decode(r.take(r.next()));
+    const kind = kindOf(key);
     const n = r.next();
-    const docs = new Int32Array(n), counts = new Int32Array(n);
-    const where = bigram || exact ? new Int32Array(n) : null, whole = exact ? new Int32Array(n) : null;
+    // Every entry has the same fields, whatever its kind (one shape for the engine to optimise).
+    const entry = { kind, shard: shardNumber, index, doc: null, count: null, where: null, whole: null,
+                    positionBytes: 0, posOffset: -1, positions: null };
+    const columns = [];
+    for (let f = 0; f < kind.item.length; f++) columns.push(entry[kind.item[f]] = new Int32Array(n));
+    const docs = columns[0], width = columns.length;
     let doc = 0;
     for (let d = 0; d < n; d++) {
       doc += r.next();
       docs[d] = doc;
-      counts[d] = r.next();
-      if (where) where[d] = r.next();
-      if (whole) whole[d] = r.next();
+      for (let f = 1; f < width; f++) columns[f][d] = r.next();
     }
-    const entry = { shard: shardNumber, index: g, docs, counts, where, whole, posBytes: 0, posOffset: -1, positions: null };
-    if (bigram) {
-      entry.posBytes = r.next();
-      if (entry.posBytes <= packBytes) { entry.posOffset = packedOffset; packedOffset += entry.posBytes; }
+    for (let f = 0; f < kind.after.length; f++) entry[kind.after[f]] = r.next();
+    if (kind.positioned && entry.positionBytes <= packBytes) {
+      entry.posOffset = packedOffset;
+      packedOffset += entry.positionBytes;
     }
-    grams.set(gram, entry);
+    entries.set(key, entry);
   }
-  return grams;
+  return entries;
 }
 
 function shard(segment, n) {
-  if (!segment.shards.has(n))
-    segment.shards.set(n, segment.fetchBytes(`g/${n}.bin`).then(bytes => decodeShard(bytes, n, segment.manifest.packBytes)));
-  return segment.shards.get(n);
+  return kept(segment.shards, n, () => segment.fetchBytes("shard", { shard: n })
+    .then(bytes => decodeShard(bytes, n, segment.manifest.packBytes)));
 }
 
 async function entryOf(segment, gram) {
-  const grams = await shard(segment, fnv1a(gram) % segment.manifest.shards);
-  return grams.get(gram) || null;
+  const entries = await shard(segment, fnv1a(gram) % segment.manifest.shards);
+  return entries.get(gram) || null;
 }
 
 /* The word entry of `part`, if it is a word of the archive: in the shard of one of its bigrams
  * (a two-character word's own; for a longer one, the index chose), all of which the part's
  * match fetches anyway. */
 async function wordEntryOf(segment, part) {
-  const key = WORD_MARK + part;
+  const key = FORMAT.wordMark + part;
   for (const gram of bigrams(part)) {
-    const grams = await shard(segment, fnv1a(gram) % segment.manifest.shards);
-    if (grams.has(key)) return grams.get(key);
+    const entries = await shard(segment, fnv1a(gram) % segment.manifest.shards);
+    if (entries.has(key)) return entries.get(key);
   }
   return null;
 }
 
-/* Per document of `docs` (sorted), its count in `entry` (0 where the entry has none). */
-function countsIn(entry, docs) {
+/* Per document of `docs` (sorted), its whole-word count in a word entry (0 where it has none). */
+function wholeCountsIn(entry, docs) {
   const out = new Int32Array(docs.length);
   if (!entry) return out;
-  for (let i = 0, j = 0; i < docs.length && j < entry.docs.length; i++) {
-    while (j < entry.docs.length && entry.docs[j] < docs[i]) j++;
-    if (entry.docs[j] === docs[i]) out[i] = entry.counts[j];
+  for (let i = 0, j = 0; i < docs.length && j < entry.doc.length; i++) {
+    while (j < entry.doc.length && entry.doc[j] < docs[i]) j++;
+    if (entry.doc[j] === docs[i]) out[i] = entry.whole[j];
   }
   return out;
 }
 
 /* A bigram's positions, fetched (its own file, or its part of the shard's packed file) and
- * decoded on first use: { offsets (per document in `docs`), positions }. */
+ * decoded on first use: { offsets (per document in `doc`), positions }. */
 function positionsOf(segment, entry) {
-  if (!entry.positions) entry.positions = (async () => {
-    let bytes;
-    if (entry.posOffset >= 0) {
-      const packed = segment.packedPositions;
-      if (!packed.has(entry.shard)) packed.set(entry.shard, segment.fetchBytes(`p/${entry.shard}.bin`));
-      bytes = (await packed.get(entry.shard)).subarray(entry.posOffset, entry.posOffset + entry.posBytes);
-    } else {
-      bytes = await segment.fetchBytes(`p/${entry.shard}-${entry.index}.bin`);
-    }
-    const n = entry.docs.length, offsets = new Int32Array(n + 1);
-    for (let d = 0; d < n; d++) offsets[d + 1] = offsets[d] + entry.counts[d];
-    const positions = new Int32Array(offsets[n]);
-    const r = varintReader(bytes);
-    for (let d = 0; d < n; d++) {
-      let last = 0;
-      for (let k = offsets[d]; k < offsets[d + 1]; k++) { last += r.next(); positions[k] = last; }
-    }
-    return { offsets, positions };
-  })();
+  if (!entry.positions) {
+    entry.positions = (async () => {
+      let bytes;
+      if (entry.posOffset >= 0) {
+        const packed = await kept(segment.packedPositions, entry.shard,
+                                  () => segment.fetchBytes("packedPositions", { shard: entry.shard }));
+        bytes = packed.subarray(entry.posOffset, entry.posOffset + entry.positionBytes);
+      } else {
+        bytes = await segment.fetchBytes("positions", { shard: entry.shard, entry: entry.index });
+      }
+      const n = entry.doc.length, offsets = new Int32Array(n + 1);
+      for (let d = 0; d < n; d++) offsets[d + 1] = offsets[d] + entry.count[d];
+      const positions = new Int32Array(offsets[n]);
+      const r = varintReader(bytes);
+      for (let d = 0; d < n; d++) {
+        let last = 0;
+        for (let k = offsets[d]; k < offsets[d + 1]; k++) { last += r.next(); positions[k] = last; }
+      }
+      return { offsets, positions };
+    })();
+    entry.positions.catch(() => { entry.positions = null; });   // asked for again next time
+  }
   return entry.positions;
 }
 
@@ -291,7 +420,7 @@ function cover(entries) {
   const m = entries.length, cost = new Float64Array(m), from = new Int32Array(m);
   for (let i = 0; i < m; i++) {
     from[i] = i === 0 ? -1 : (i >= 2 && cost[i - 2] < cost[i - 1] ? i - 2 : i - 1);
-    cost[i] = entries[i].posBytes + 1 + (i === 0 ? 0 : cost[from[i]]);
+    cost[i] = entries[i].positionBytes + 1 + (i === 0 ? 0 : cost[from[i]]);
   }
   const chosen = [];
   for (let i = m - 1; i >= 0; i = from[i]) chosen.unshift(i);
@@ -299,18 +428,19 @@ function cover(entries) {
 }
 
 /* A match: the documents containing `part` as a string (sorted), with per document the number
- * of occurrences (`tf`) and `where`: (first occurrence after the title + 1, or 0) * 4, + 2 if
- * it occurs in a heading, + 1 if in the title. Single characters have no `where`. For a part
- * of three or more characters, "in a heading" means that each of its bigrams starts in some
- * heading line of the report (the index keeps heading flags per bigram, not per position): a
- * ranking hint, which never changes which reports match. Parts of two or more characters also
- * have `whole`: per document, the occurrences of the part as a whole jieba word. */
+ * of occurrences (`tf`) and `where` (FORMAT.where: the first occurrence after the title, whether
+ * one is in a heading, whether the first is in the title). Single characters have no `where`.
+ * For a part of three or more characters, "in a heading" means that each of its bigrams starts
+ * in some heading line of the report (the index keeps heading flags per bigram, not per
+ * position): a ranking hint, which never changes which reports match. Parts of two or more
+ * characters also have `whole`: per document, the occurrences of the part as a whole jieba word. */
 const NO_MATCH = { single: false, docs: new Int32Array(0), tf: new Int32Array(0), where: new Int32Array(0),
                    whole: new Int32Array(0) };
 
 /* A match over every segment, in global ids, without the removed documents. */
-async function matchPart(part) {
-  const found = await Promise.all(segments.map(s => matchPartIn(s, part)));
+async function matchPart(index, part) {
+  const { segments, removed } = index;
+  const found = await Promise.all(segments.map(s => matchPartIn(index, s, part)));
   if (segments.length === 1) return found[0];
   const single = found[0].single, size = found.reduce((n, m) => n + m.docs.length, 0);
   const docs = new Int32Array(size), tf = new Int32Array(size), where = single ? null : new Int32Array(size);
@@ -331,22 +461,22 @@ async function matchPart(part) {
 }
 
 /* A match in one segment, in its own document ids. */
-async function matchPartIn(segment, part) {
+async function matchPartIn(index, segment, part) {
   const chars = [...part];
   if (chars.length === 1) {
     const e = await entryOf(segment, part);
-    return e ? { single: true, docs: e.docs, tf: e.counts, where: null } : { ...NO_MATCH, single: true };
+    return e ? { single: true, docs: e.doc, tf: e.count, where: null } : { ...NO_MATCH, single: true };
   }
   const [entries, word] = await Promise.all([Promise.all(bigrams(part).map(gram => entryOf(segment, gram))),
                                               wordEntryOf(segment, part)]);
   if (entries.some(e => !e)) return NO_MATCH;
   // A word of three or more characters has an exact entry: no positions to fetch.
-  if (word && word.whole) return { single: false, docs: word.docs, tf: word.counts, where: word.where, whole: word.whole };
+  if (word && word.kind === KIND.exactWord) return { single: false, docs: word.doc, tf: word.count, where: word.where, whole: word.whole };
   if (entries.length === 1)
-    return { single: false, docs: entries[0].docs, tf: entries[0].counts, where: entries[0].where,
-             whole: countsIn(word, entries[0].docs) };
-  let candidates = entries[0].docs;
-  for (const e of entries.slice(1)) candidates = intersect(candidates, e.docs);
+    return { single: false, docs: entries[0].doc, tf: entries[0].count, where: entries[0].where,
+             whole: wholeCountsIn(word, entries[0].doc) };
+  let candidates = entries[0].doc;
+  for (const e of entries.slice(1)) candidates = intersect(candidates, e.doc);
   if (!candidates.length) return NO_MATCH;
   const chosen = cover(entries);
   const lists = await Promise.all(chosen.map(i => positionsOf(segment, entries[i])));
@@ -357,12 +487,12 @@ async function matchPartIn(segment, part) {
   for (const doc of candidates) {
     let anchor = 0;
     for (let j = 0; j < chosen.length; j++) {
-      const list = entries[chosen[j]].docs;
+      const list = entries[chosen[j]].doc;
       while (list[at[j]] < doc) at[j]++;
       const size = lists[j].offsets[at[j] + 1] - lists[j].offsets[at[j]];
       if (size < lists[anchor].offsets[at[anchor] + 1] - lists[anchor].offsets[at[anchor]]) anchor = j;
     }
-    const title = docinfo.titleLength[doc + segment.offset];
+    const title = index.docinfo.titleLength[doc + segment.offset];
     let count = 0, first = -1, firstBody = -1;
     const { offsets, positions } = lists[anchor];
     for (let k = offsets[at[anchor]]; k < offsets[at[anchor] + 1]; k++) {
@@ -379,12 +509,14 @@ async function matchPartIn(segment, part) {
       if (firstBody < 0 && start >= title) firstBody = start;
     }
     if (count) {
-      let heading = 2;
+      let heading = IN_HEADING;
       entries.forEach((e, i) => {
-        while (e.docs[every[i]] < doc) every[i]++;
+        while (e.doc[every[i]] < doc) every[i]++;
         heading &= e.where[every[i]];
       });
-      docs[n] = doc; tf[n] = count; where[n] = (firstBody + 1) * 4 + heading + (first < title ? 1 : 0); n++;
+      docs[n] = doc; tf[n] = count;
+      where[n] = (firstBody + 1) * 2 ** FIRST_SHIFT + heading + (first < title ? IN_TITLE : 0);
+      n++;
     }
   }
   // No exact entry: the part is no word of the archive, so never a whole word.
@@ -396,8 +528,9 @@ async function matchPartIn(segment, part) {
  * heading, and for its occurrences as a whole word (BM25 again, over those) --- */
 /* The documents that match every part, best first: { total, ranked: [doc, score, snippet
  * start] for the best `limit` of them (all when limit is 0) }. */
-function rank(parts, matches, limit = 0) {
+function rank(index, matches, limit = 0) {
   if (!matches.length) return { total: 0, ranked: [] };
+  const { manifest, docinfo } = index;
   const N = manifest.docs, avg = manifest.avgLength || 1;
   let candidates = matches[0].docs;
   for (const m of matches.slice(1)) candidates = intersect(candidates, m.docs);
@@ -417,9 +550,10 @@ function rank(parts, matches, limit = 0) {
       const whole = m.whole[at[i]];
       if (whole) score += WORD_BOOST * idf[i] * (whole * (K1 + 1)) / (whole + K1 * norm);
       const where = m.where[at[i]];
-      if (where & 1) score += TITLE_BOOST * idf[i];
-      if (where & 2) score += HEADING_BOOST * idf[i];
-      const candidate = where >> 2 ? (where >> 2) - 1 : 0;
+      if (where & IN_TITLE) score += TITLE_BOOST * idf[i];
+      if (where & IN_HEADING) score += HEADING_BOOST * idf[i];
+      const firstBody = where >> FIRST_SHIFT;
+      const candidate = firstBody ? firstBody - 1 : 0;
       if (start < 0 || candidate < start) start = candidate;
     }
     scores[c] = score;
@@ -465,13 +599,22 @@ function rank(parts, matches, limit = 0) {
   return { total: n, ranked: order.map(c => [candidates[c], scores[c], snippetAt[c]]) };
 }
 
+/* --- what a result shows --- */
+/* A result line as an object of FORMAT.line's fields (a year of 0 is none). */
+function lineOf(values) {
+  const line = Object.fromEntries(FORMAT.line.map((name, i) => [name, values[i]]));
+  line.year = line.year || "";
+  return line;
+}
+
 /* What the result lines of `docs` show: from the table of every line (loaded once), or, in an
  * archive too large for one, one small file per report, or, where a result list covers much
  * of a chunk of `metaChunk` reports, the whole chunk (fewer requests and bytes). */
-async function resultLines(docs) {
+async function resultLines(index, docs) {
+  const { segments } = index;
   const bySegment = segments.map(() => []);
   const where = docs.map(doc => {
-    const k = segments.indexOf(segmentOf(doc));
+    const k = segments.indexOf(segmentOf(index, doc));
     bySegment[k].push(doc - segments[k].offset);
     return [k, bySegment[k].length - 1];
   });
@@ -483,8 +626,8 @@ async function resultLinesIn(segment, docs) {
   if (!docs.length) return [];
   const m = segment.manifest;
   if (m.linesTable) {
-    const [urls, titles, years, regions] = await segment.lineTable();
-    return docs.map(doc => ({ url: urls[doc], title: titles[doc], year: years[doc] || "", region: regions[doc] }));
+    const columns = await segment.json("linesTable");
+    return docs.map(doc => lineOf(columns.map(column => column[doc])));
   }
   const size = m.metaChunk, lines = segment.lines, wanted = new Map();
   for (const doc of docs) {
@@ -496,56 +639,49 @@ async function resultLinesIn(segment, docs) {
     if (lines.has(doc)) continue;
     const chunk = Math.floor(doc / size);
     if (wanted.get(chunk) >= size / 2) {
-      const all = segment.fetchJSON(`m/${chunk}.json.gz`);
+      const all = segment.fetchJSON("linesChunk", { chunk });
       for (let d = chunk * size; d < Math.min(m.docs, (chunk + 1) * size); d++)
-        if (!lines.has(d)) lines.set(d, all.then(list => list[d - chunk * size]));
+        if (!lines.has(d)) keep(lines, d, all.then(list => list[d - chunk * size]));
     } else {
-      lines.set(doc, segment.fetchJSON(`r/${doc}.json`));
+      keep(lines, doc, segment.fetchJSON("line", { doc }));
     }
   }
-  return Promise.all(docs.map(async doc => {
-    const [url, title, year, region] = await lines.get(doc);
-    return { url, title, year: year || "", region };
-  }));
+  return Promise.all(docs.map(async doc => lineOf(await lines.get(doc))));
 }
 
 /* Year, province and topics of a report, for the search page's facets. */
-async function facetsOf(doc) {
-  const s = segmentOf(doc);
-  if (!s.facets) s.facets = s.fetchJSON("facets.json");
-  const f = await s.facets;
+async function facetsOf(index, doc) {
+  const s = segmentOf(index, doc);
+  const f = await s.json("facets");
   const [year, province, topics] = f.docs[doc - s.offset];
   return { year: year || "", province: province >= 0 ? f.provinces[province] : "", topics: topics.map(t => f.topics[t]) };
 }
 
-/* The characters [from, to) of a report's text (positions in code points), fetched block by block. */
-const texts = new Map();         // path of a text block -> Promise<its text>, then its text
-/* Snippet text comes after the result list, and a browser opens only a few connections per
- * server (six in Chromium): text blocks are fetched at most TEXT_FETCHES at a time, so the next
- * query's document lists never queue behind the last query's snippets. */
-const TEXT_FETCHES = 2;
-let textFetching = 0;
-const textQueue = [];
+/* Text blocks are fetched at most TEXT_FETCHES at a time. */
 async function textSlot(task) {
-  if (textFetching >= TEXT_FETCHES) await new Promise(resolve => textQueue.push(resolve));
-  textFetching++;
-  try { return await task(); } finally { textFetching--; if (textQueue.length) textQueue.shift()(); }
+  const slots = state.textFetches;
+  if (slots.running >= TEXT_FETCHES) await new Promise(resolve => slots.waiting.push(resolve));
+  slots.running++;
+  try { return await task(); } finally { slots.running--; if (slots.waiting.length) slots.waiting.shift()(); }
 }
-/* The paths of the text blocks that hold the characters [from, to) of a report, and the first
- * block's number. */
-function textBlocks(doc, from, to) {
-  const s = segmentOf(doc), size = s.manifest.textBlock;
+/* The paths of the text blocks that hold the characters [from, to) of a report (positions in
+ * code points), and the first block's number. */
+function textBlocks(index, doc, from, to) {
+  const s = segmentOf(index, doc), size = s.manifest.textBlock;
   const first = Math.floor(from / size), last = Math.floor(Math.max(from, to - 1) / size);
   const keys = [];
-  for (let k = first; k <= last; k++) keys.push(`${s.path}t/${doc - s.offset}-${k}.txt.gz`);
+  for (let k = first; k <= last; k++) keys.push(s.path + filePath("text", { doc: doc - s.offset, block: k }));
   return { keys, first, size };
 }
-async function textRange(doc, from, to) {
-  const { keys, first, size } = textBlocks(doc, from, to);
+/* The characters [from, to) of a report's text, fetched block by block. A block that fails to
+ * load shows as empty, and is asked for again next time. */
+async function textRange(index, doc, from, to) {
+  const { keys, first, size } = textBlocks(index, doc, from, to);
+  const texts = state.texts;
   const blocks = keys.map(key => {
     // A block's promise, replaced by its text once it is here (see materialResult).
-    if (!texts.has(key)) texts.set(key, textSlot(() => fetchBytes(key)).then(b => utf8.decode(b)).catch(() => "")
-      .then(text => { texts.set(key, text); return text; }));
+    if (!texts.has(key)) texts.set(key, textSlot(() => fetchBytes(key)).then(b => utf8.decode(b))
+      .then(text => { texts.set(key, text); return text; }, () => { texts.delete(key); return ""; }));
     return texts.get(key);
   });
   const joined = [...(await Promise.all(blocks)).join("")];
@@ -584,33 +720,34 @@ function highlight(original, parts) {
 }
 
 const snippetRange = start => [Math.max(0, start - 40), start + 80];
-async function snippet(doc, start, parts) {
+async function snippet(index, doc, start, parts) {
   const [from, to] = snippetRange(start);
-  const { chars, atEnd } = await textRange(doc, from, to);
+  const { chars, atEnd } = await textRange(index, doc, from, to);
   const window = chars.join("").replace(/\s+/g, " ");
   return (from > 0 ? "…" : "") + highlight(window, parts) + (atEnd ? "" : "…");
 }
 
+/* --- queries --- */
 /* Split an absent query into words: the longest pieces that are jieba words of the archive
  * (they have a word entry), else the longest pieces that occur in it at all; offered when the
  * pieces together find reports. */
-async function suggestion(parts) {
+async function suggestion(index, parts) {
   // A compound's entry never counts a whole word: only a word's does.
-  const isWord = async piece => (await Promise.all(segments.map(s => wordEntryOf(s, piece))))
-    .some(e => e && (!e.whole || e.whole.some(n => n > 0)));
-  const occurs = async piece => (await matchPart(piece)).docs.length > 0;
+  const isWord = async piece => (await Promise.all(index.segments.map(s => wordEntryOf(s, piece))))
+    .some(e => e && e.whole.some(n => n > 0));
+  const occurs = async piece => (await matchPart(index, piece)).docs.length > 0;
   for (const fits of [isWord, occurs]) {
-    const pieces = await splitInto(parts, fits);
+    const pieces = await splitInto(index, parts, fits);
     if (pieces.length < 2) continue;
-    const matches = await Promise.all(pieces.map(matchPart));
-    if (rank(pieces, matches).total) return pieces.join(" ");
+    const matches = await Promise.all(pieces.map(piece => matchPart(index, piece)));
+    if (rank(index, matches).total) return pieces.join(" ");
   }
   return null;
 }
 
 /* Each part cut, from the left, into the longest pieces of two or more characters that `fits`;
  * a character left alone is kept when it occurs in the archive. */
-async function splitInto(parts, fits) {
+async function splitInto(index, parts, fits) {
   const pieces = [];
   for (const part of parts) {
     const chars = [...part];
@@ -619,7 +756,7 @@ async function splitInto(parts, fits) {
       let j = chars.length;
       for (; j > i + 1; j--) if (await fits(chars.slice(i, j).join(""))) break;
       const piece = chars.slice(i, j).join("");
-      if (j > i + 1 || (await matchPart(piece)).docs.length) pieces.push(piece);
+      if (j > i + 1 || (await matchPart(index, piece)).docs.length) pieces.push(piece);
       i = j;
     }
   }
@@ -629,35 +766,36 @@ async function splitInto(parts, fits) {
 /* Traditional characters never occur in the (simplified) index, so a part that finds nothing
  * is retried in simplified characters; the table is fetched only then. */
 async function simplified(part) {
-  if (!t2s) t2s = await fetchJSON("t2s.json.gz");
+  if (!state.t2s) state.t2s = fetchJSON(filePath("t2s")).catch(error => { state.t2s = null; throw error; });
+  const t2s = await state.t2s;
   return [...part].map(c => t2s[c] || c).join("");
 }
 
 async function search(query, limit) {
-  await setup();
+  const index = await setup();
   let parts = parseQuery(query);
-  if (!parts.length) return { parts, ranked: [], total: 0, matches: [] };
+  if (!parts.length) return { index, parts, ranked: [], total: 0, matches: [] };
   // Nearly every query with results needs the table of result lines: it is fetched alongside
-  // the first query's postings rather than one round after them.
-  for (const s of segments) if (s.manifest.linesTable) s.lineTable();
-  let matches = await Promise.all(parts.map(matchPart));
+  // the first query's postings rather than one round after them (a failure shows when it is used).
+  for (const s of index.segments) if (s.manifest.linesTable) s.json("linesTable").catch(() => {});
+  let matches = await Promise.all(parts.map(part => matchPart(index, part)));
   if (matches.some(m => m.docs.length === 0) && parts.some(p => /[\u3400-\u9fff]/.test(p))) {
     const converted = await Promise.all(parts.map(simplified));
     if (converted.some((p, i) => p !== parts[i])) {
       parts = converted;
-      matches = await Promise.all(parts.map(matchPart));
+      matches = await Promise.all(parts.map(part => matchPart(index, part)));
     }
   }
-  const { total, ranked } = rank(parts, matches, limit);
-  return { parts, ranked, total, matches };
+  const { total, ranked } = rank(index, matches, limit);
+  return { index, parts, ranked, total, matches };
 }
 
-/* The header search's answer. `early(data)` receives the list before the snippets when their
- * text is not at hand yet: titles, years and regions are known once ranked, and the snippets'
- * text blocks are one more round of requests; the full answer follows. */
-async function materialResult(query, early = null) {
-  const { parts, ranked, total } = await search(query, MAX_ITEMS);
-  const shown = await resultLines(ranked.map(([doc]) => doc));
+/* The header search's answer: { index, items, parts, total }. `early(data)` receives the list
+ * before the snippets when their text is not at hand yet: titles, years and regions are known
+ * once ranked, and the snippets' text blocks are one more round of requests. */
+async function materialResult(query, early) {
+  const { index, parts, ranked, total } = await search(query, MAX_ITEMS);
+  const shown = await resultLines(index, ranked.map(([doc]) => doc));
   const terms = Object.fromEntries(parts.map(p => [p, true]));
   const titles = shown.map(m => highlight(m.title, parts));
   const list = texts => ranked.map(([, score], i) => {
@@ -674,46 +812,22 @@ async function materialResult(query, early = null) {
   }]] : [];
   // The list goes out before the snippets' text is even asked for, unless all of it is here.
   const withText = ranked.slice(0, SNIPPETS);
-  if (early && withText.some(([doc, , at]) => textBlocks(doc, ...snippetRange(at)).keys.some(k => typeof texts.get(k) !== "string")))
+  if (withText.some(([doc, , at]) => textBlocks(index, doc, ...snippetRange(at)).keys
+    .some(k => typeof state.texts.get(k) !== "string")))
     early({ items: [...list(null), ...more] });
-  const snippets = await Promise.all(withText.map(([doc, , snippetAt]) => snippet(doc, snippetAt, parts)));
-  const items = [...list(snippets), ...more];
-  if (channel) {
-    const suggest = total === 0 && parts.length ? await suggestion(parts) : null;
-    channel.postMessage({ query, total: total || 0, suggestion: suggest });
-  }
-  return { items };
+  const snippets = await Promise.all(withText.map(([doc, , snippetAt]) => snippet(index, doc, snippetAt, parts)));
+  return { index, items: [...list(snippets), ...more], parts, total };
 }
 
+/* The search page's answer: every match, with its facets. */
 async function facetResult(query) {
-  const { parts, ranked } = await search(query, 0);
-  const shown = await resultLines(ranked.map(([doc]) => doc));
+  const { index, parts, ranked } = await search(query, 0);
+  const shown = await resultLines(index, ranked.map(([doc]) => doc));
   const results = await Promise.all(ranked.map(async ([doc, score, snippetAt], i) => {
     const m = shown[i];
-    return { doc, score, ...m, facets: await facetsOf(doc), title: highlight(m.title, parts),
-             snippet: i < SNIPPETS ? await snippet(doc, snippetAt, parts) : "" };
+    return { doc, score, ...m, facets: await facetsOf(index, doc), title: highlight(m.title, parts),
+             snippet: i < SNIPPETS ? await snippet(index, doc, snippetAt, parts) : "" };
   }));
-  const suggest = !ranked.length && parts.length ? await suggestion(parts) : null;
+  const suggest = !ranked.length && parts.length ? await suggestion(index, parts) : null;
   return { query, parts, results, suggestion: suggest };
 }
-
-self.addEventListener("message", async event => {
-  const message = event.data;
-  try {
-    if (message.kind === "facets") {
-      self.postMessage({ kind: "facets", id: message.id, data: await facetResult(message.query) });
-    } else if (message.type === SETUP) {
-      await setup();
-      self.postMessage({ type: READY });
-    } else if (message.type === QUERY) {
-      // Keys arrive one by one (2, 20, 200, 2006) and queries finish out of order: only the
-      // answer to the latest query may reach the result list.
-      const seq = ++latest;
-      const post = data => { if (seq === latest) self.postMessage({ type: RESULT, data }); };
-      post(await materialResult(message.data, post));
-    }
-  } catch (error) {
-    console.error("reform-archive search:", error);
-    if (message.type === QUERY) self.postMessage({ type: RESULT, data: { items: [] } });
-  }
-});

@@ -1,0 +1,110 @@
+"""The index's files other than the shards: per-report data for ranking (docinfo.bin), result
+lines, text blocks for snippets, facets, the traditional → simplified table and the manifest,
+each as `format.py` declares it."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+from .corpus import SearchDocument
+from .format import (DOCINFO, DOCINFO_COLUMNS, FACETS, LINE, LINE_FIELDS, LINES_CHUNK, LINES_TABLE, MANIFEST,
+                     META_CHUNK, T2S, TEXT, TEXT_BLOCK, Manifest)
+from .normalize import traditional_to_simplified
+
+LINES_TABLE_MAX_BYTES = 256 * 1024  # every result line in one file, up to this size (gzip)
+# The bulk (document lists, positions, text) compresses to within 2 % at level 1 of level 6, in
+# two thirds of the time; the few files every cold query fetches whole get level 9.
+GZIP_LEVEL = 1
+GZIP_LEVEL_SHARED = 9
+_NUMPY_TYPE = {"u8": "u1", "u32": "<u4"}
+
+
+def compressed(files: dict[str, bytes]) -> dict[str, bytes]:
+    """Each file gzip-compressed (level GZIP_LEVEL), on every core: zlib lets go of the GIL."""
+    with ThreadPoolExecutor() as pool:
+        return dict(zip(files, pool.map(gzip_bytes, files.values(), chunksize=64)))
+
+
+def docinfo_file(docs: list[SearchDocument]) -> dict[str, bytes]:
+    """Columns compress better than records: all title lengths, then all text lengths."""
+    values = {"titleLength": [min(255, len(d.title) + 1) for d in docs],   # the title and its line break
+              "length": [len(d.text) for d in docs]}
+    data = b"".join(np.array(values[c.name], dtype=_NUMPY_TYPE[c.type]).tobytes() for c in DOCINFO_COLUMNS)
+    return {DOCINFO.path(): gzip_bytes(data, GZIP_LEVEL_SHARED)}
+
+
+def _line(doc: SearchDocument) -> list:
+    """What a result line shows, nothing more, as `LINE_FIELDS`."""
+    values = {"url": doc.url, "title": doc.title, "year": doc.year or 0, "region": doc.region}
+    return [values[f.name] for f in LINE_FIELDS]
+
+
+@dataclass
+class LineFiles:
+    table: bool                # lines.json.gz, or else r/ and m/
+    files: dict[str, bytes]
+
+
+def line_files(docs: list[SearchDocument], table_max: int) -> LineFiles:
+    """A result list shows up to 200 reports spread over the whole archive: one table of every
+    line is one request; past `table_max` bytes, lines are fetched one report at a time, or by
+    chunk where a list covers much of one."""
+    lines = [_line(d) for d in docs]
+    columns = [[line[k] for line in lines] for k in range(len(LINE_FIELDS))]
+    table = gzip_bytes(_json(columns), GZIP_LEVEL_SHARED)
+    if len(table) <= table_max:
+        return LineFiles(True, {LINES_TABLE.path(): table})
+    files = {LINE.path(doc=doc_id): _json(line) for doc_id, line in enumerate(lines)}
+    chunks = {LINES_CHUNK.path(chunk=start // META_CHUNK): _json(lines[start : start + META_CHUNK])
+              for start in range(0, len(docs), META_CHUNK)}
+    return LineFiles(False, {**files, **compressed(chunks)})
+
+
+def text_files(docs: list[SearchDocument]) -> dict[str, bytes]:
+    """Each report's text in blocks of TEXT_BLOCK characters."""
+    blocks = {}
+    for doc_id, doc in enumerate(docs):
+        text = doc.text
+        for block in range(0, max(1, -(-len(text) // TEXT_BLOCK))):
+            part = text[block * TEXT_BLOCK:(block + 1) * TEXT_BLOCK]
+            blocks[TEXT.path(doc=doc_id, block=block)] = part.encode("utf-8")
+    return compressed(blocks)
+
+
+def facets_file(docs: list[SearchDocument]) -> dict[str, bytes]:
+    provinces = sorted({d.province for d in docs if d.province})
+    topics = sorted({t for d in docs for t in d.topics})
+    return {FACETS.path(): _json({
+        "provinces": provinces,
+        "topics": topics,
+        "docs": [[d.year or 0, provinces.index(d.province) if d.province else -1,
+                  [topics.index(t) for t in d.topics]] for d in docs],
+    })}
+
+
+def t2s_file() -> dict[str, bytes]:
+    return {T2S.path(): gzip_bytes(_json(traditional_to_simplified()))}
+
+
+def manifest_file(manifest: Manifest) -> dict[str, bytes]:
+    return {MANIFEST.path(): manifest.to_json()}
+
+
+def doc_file_prefixes(doc_id: int) -> tuple[str, ...]:
+    """The starts of the paths of the files that belong to one report alone (its text blocks,
+    its result line). Text blocks share one folder: a folder per report would be 10,000 folders
+    to create and delete per build."""
+    return (TEXT.template[: TEXT.template.index("{block}")].format(doc=doc_id), LINE.path(doc=doc_id))
+
+
+def gzip_bytes(data: bytes, level: int = GZIP_LEVEL) -> bytes:
+    return gzip.compress(data, compresslevel=level, mtime=0)
+
+
+def _json(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -1,0 +1,107 @@
+"""The index format's one declaration (format.py) covers what the writer writes, is what the
+worker gets, and is what the docs show."""
+
+import gzip
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from reform_archive.search import format
+from reform_archive.search.builder import SearchIndexBuilder
+from reform_archive.search.index import SearchDocument, build_search_index
+from reform_archive.search.scripts import FORMAT_SLOT, asset
+from tests.conftest import REPO
+
+MARKER = "<!-- made from reform_archive/search/format.py by format.markdown(); tests/search/test_format.py keeps it in step -->"
+
+
+def test_docs_show_the_format_as_declared():
+    text = (REPO / "docs" / "search.md").read_text(encoding="utf-8")
+    assert MARKER in text
+    assert text.split(MARKER, 1)[1].lstrip("\n") == format.markdown(), (
+        "docs/search.md is out of step with format.py: put format.markdown() after the marker")
+
+
+def _docs(n=40):
+    """Reports of every shape the files have: with and without year, province, topics and
+    headings, and one long enough for text blocks and positions of their own."""
+    return [SearchDocument(url=f"reports/r{i}/", title=f"报告{i}",
+                           body="乡镇卫生院改革。" * (i % 7 + 1) + "长" * 3000 * (i == 3),
+                           year=2000 + i % 5 if i % 3 else None, region="湖南省", province="湖南省" if i % 2 else "",
+                           topics=["医疗卫生"] if i % 4 else [], headings=[(0, 5)] if i % 5 == 0 else [])
+            for i in range(n)]
+
+
+def _template(file: format.IndexFile) -> re.Pattern:
+    return re.compile(re.sub(r"\\\{\w+\\\}", r"[0-9]+", re.escape(file.template)) + r"\Z")
+
+
+@pytest.mark.parametrize("lines_table_max", [256 * 1024, 0], ids=["lines-table", "lines-apart"])
+def test_every_file_written_is_declared_and_compressed_as_declared(lines_table_max):
+    files = build_search_index(_docs(), lines_table_max=lines_table_max)
+    kinds = {file.key: 0 for file in format.FILES}
+    for name, data in files.items():
+        declared = [file for file in format.FILES if _template(file).match(name)]
+        assert len(declared) == 1, f"{name}: declared by {[f.key for f in declared]}"
+        assert data.startswith(b"\x1f\x8b") == declared[0].gzip, name
+        kinds[declared[0].key] += 1
+    # Both kinds of positions, and the lines of the build's choice, were there to check.
+    assert kinds["positions"] and kinds["packedPositions"] and kinds["text"] > len(_docs())
+    assert (kinds["linesTable"] == 1) == bool(lines_table_max) and bool(kinds["line"]) != bool(lines_table_max)
+
+
+def test_the_manifest_reads_as_written():
+    files = build_search_index(_docs())
+    manifest = format.Manifest.from_json(files["manifest.json"])
+    assert manifest.to_json() == files["manifest.json"]
+    assert (manifest.version, manifest.docs, manifest.text_block) == (format.FORMAT_VERSION, 40, format.TEXT_BLOCK)
+    with pytest.raises(ValueError, match="unknownField"):
+        format.Manifest.from_json(json.dumps({**json.loads(files["manifest.json"]), "unknownField": 1}))
+
+
+def test_a_sites_manifest_with_a_delta_reads(tmp_path: Path):
+    docs = _docs(60)
+
+    def build(documents):
+        builder = SearchIndexBuilder()
+        for d in documents:
+            builder.add_text(d.url, d.title, d.body, year=d.year, region=d.region)
+        builder.write(tmp_path / "site", tmp_path / "cache")
+        return format.Manifest.from_json((tmp_path / "site" / "search" / "manifest.json").read_bytes())
+
+    assert build(docs).delta is None
+    edited = [*docs[:59], SearchDocument(url="reports/new/", title="新报告", body="新的乡镇卫生院。")]
+    delta = build(edited).delta
+    assert delta is not None and (delta.dir, delta.docs, len(delta.removed)) == ("delta", 1, 1)
+
+
+@pytest.mark.parametrize("key, kind", [("乡", format.UNIGRAM), ("乡镇", format.BIGRAM), ("\t乡镇", format.SHORT_WORD),
+                                       ("\t卫生院", format.EXACT_WORD), ("\t乡镇卫生院", format.EXACT_WORD),
+                                       ("𠀀", format.UNIGRAM), ("a𠀀", format.BIGRAM)])
+def test_a_key_says_its_kind_of_entry(key, kind):
+    assert format.entry_kind(key) is kind
+
+
+@pytest.mark.parametrize("key", ["", "三个字", "\t", "\t乡"])
+def test_a_key_of_no_kind_is_refused(key):
+    with pytest.raises(ValueError, match="no kind of entry"):
+        format.entry_kind(key)
+
+
+def test_the_worker_gets_the_format_written_in():
+    raw = (REPO / "reform_archive" / "search" / "assets" / "search-worker.js").read_text(encoding="utf-8")
+    assert raw.count(FORMAT_SLOT) == 1
+    script = asset("search-worker.js")
+    assert FORMAT_SLOT not in script
+    line = next(line for line in script.splitlines() if line.startswith("const FORMAT = "))
+    assert json.loads(line.removeprefix("const FORMAT = ").removesuffix(";")) == format.for_worker()
+    page_script = REPO / "reform_archive" / "search" / "assets" / "search-ui.js"
+    assert asset("search-ui.js") == page_script.read_text(encoding="utf-8")
+
+
+def test_docinfo_is_its_declared_columns():
+    docs = _docs()
+    info = gzip.decompress(build_search_index(docs)["docinfo.bin"])
+    assert len(info) == sum(format.COLUMN_BYTES[c.type] for c in format.DOCINFO_COLUMNS) * len(docs)
