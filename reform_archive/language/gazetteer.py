@@ -63,6 +63,12 @@ CLAUSE = re.compile(r"[^，,。；;：:、\s《》（）()]{0,15}")
 # A division name ends in one of these; two characters at least before it (广州市 is not 广州 + 市).
 _LEVEL = re.compile(r".{2,}?(?:特别行政区|自治区|自治州|自治县|自治旗|省|市|州|盟|地区|县|区|旗)")
 SHORT_PROVINCE = re.compile(r"^(.+?)(?:壮族|回族|维吾尔)?(?:自治区|特别行政区|省|市)$")
+# The region of a text about the whole country (a State Council report, a national law): not a
+# place of the gazetteer, but a region of its own on the index pages.
+NATIONAL_REGION = "全国"
+# A city's short name that names history, not the city (`延安精神`, `遵义会议`).
+_STEM_NOT_PLACE = re.compile(r"精神|会议|时期|道路|模式|经验")
+MIN_STEM_MENTIONS = 2
 
 
 @dataclass(frozen=True)
@@ -255,12 +261,18 @@ class Gazetteer:
         pool = in_city or in_province or list(places)
         return pool[0] if len(pool) == 1 else common_parent(pool)
 
-    def resolve(self, text: str) -> str:
-        """Path of the region text is about ("湖南省常德市石门县", "上海市"), or ""."""
+    def resolve(self, text: str, with_city_stems: bool = False) -> str:
+        """Path of the region text is about ("湖南省常德市石门县", "上海市"), or "". With
+        `with_city_stems`, cities named by their short name (`中山`) count as well: for a text
+        that speaks of its city as its own (市委, 我市), which a city's own news does."""
         support: Counter[tuple[str, ...]] = Counter()
         for mention in self.mentions(text):
             for key in support_keys(mention.place):
                 support[key] += 1
+        if with_city_stems:
+            for place, count in self._city_stem_counts(text).items():
+                for key in support_keys(place):
+                    support[key] += count
         chosen: tuple[str, ...] = ()
         for depth in (1, 2, 3):
             options = [k for k in support if len(k) == depth and k[:-1] == chosen]
@@ -273,6 +285,41 @@ class Gazetteer:
                 break  # a city-wide text naming several counties once each is about the city
             chosen = best
         return join_path(chosen)
+
+    @cached_property
+    def _city_stems(self) -> dict[str, Place]:
+        """Short names of prefecture-level cities (`中山` for 中山市) that no other place shares."""
+        stems: dict[str, list[Place]] = defaultdict(list)
+        for name, places in self._places_by_name.items():
+            for place in places:
+                if place.level == "city" and name == place.name and name.endswith("市") and len(name) >= 3:
+                    stems[name[:-1]].append(place)
+        return {stem: places[0] for stem, places in stems.items()
+                if len(places) == 1 and stem not in self._places_by_name}
+
+    def resolve_city_stem(self, text: str, self_named: bool = False) -> str:
+        """The city a text names by its short name only (`为中山经济发展…`), as a last resort when
+        `resolve` finds nothing: one city, named as a word at least MIN_STEM_MENTIONS times, or
+        once in a text that speaks of its city as its own (`self_named`: 市委, 我市)."""
+        counts = self._city_stem_counts(text)
+        if len(counts) != 1:
+            return ""
+        place, count = counts.most_common(1)[0]
+        return place.path if count >= MIN_STEM_MENTIONS or self_named else ""
+
+    def _city_stem_counts(self, text: str) -> Counter[Place]:
+        counts: Counter[Place] = Counter()
+        if not text:
+            return counts
+        words = WordBoundaries(self._tokenizer, self._word_parts, text)
+        for stem, place in self._city_stems.items():
+            start = text.find(stem)
+            while start != -1:
+                end = start + len(stem)
+                if words.is_word(start, end) and not _STEM_NOT_PLACE.match(text, end):
+                    counts[place] += 1
+                start = text.find(stem, end)
+        return counts
 
     @cached_property
     def _counties_by_city(self) -> dict[tuple[str, str], tuple[Place, ...]]:
