@@ -168,8 +168,8 @@ def split_compilation(text: str) -> Compilation:
             tail = lines[heading.index + 1 : stop]
             if following is not None and following.start:
                 tail.append(lines[following.index][: following.start])
-            body = "\n".join([first] + tail)
-        sections.append(Section(heading.label, n + 1, body.strip("\n"), heading.title))
+            body = "\n".join(([first] if first.strip() else []) + tail)
+        sections.append(Section(heading.label, n + 1, body, heading.title))
     return Compilation(page_title, captured, sections, stem, declared)
 
 

@@ -52,7 +52,7 @@ def articles_from_source(path: Path) -> list[Report]:
     layout = find_article(source.text, str(path))
     fields = layout.fields
     fields.published = fields.published or source.html_date[:10]
-    compilation = split_compilation("\n".join(layout.header + layout.body))
+    compilation = split_compilation("\n".join(layout.lines))
     if compilation.is_compilation:
         return [_report(path, paragraphs, context, _compilation_record(path, compilation, section, fields),
                         section.text)
@@ -253,6 +253,12 @@ def _remove_stale_temporaries(out_dir: Path) -> None:
         stale.unlink(missing_ok=True)
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomically(target: Path, content: str | bytes, *, overwrite: bool) -> None:
     """Write to a temporary file beside the target, then link or rename it into place: a reader
     (or a killed import) never sees half a file, and without `overwrite` nothing is replaced."""
@@ -260,6 +266,7 @@ def write_atomically(target: Path, content: str | bytes, *, overwrite: bool) -> 
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX, suffix=".tmp")
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes it 0600; a report is as any file written
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

@@ -90,6 +90,7 @@ class PageFields:
 class PageLayout:
     header: list[str] = field(default_factory=list)  # kept lines above the text, in page order
     body: list[str] = field(default_factory=list)    # the text, first sentence line to closing lines
+    lines: list[str] = field(default_factory=list)   # header and text, page order, blank lines kept
     fields: PageFields = field(default_factory=PageFields)
 
 
@@ -166,9 +167,12 @@ def find_article(text: str, name: str) -> PageLayout:
                            "sentences) / 网页中没有正文，未导入")
     start, end = _article_span(lines, kinds, runs)
     layout = PageLayout()
-    layout.header = _header(lines, kinds, start, layout.fields)
+    layout.header, top = _header(lines, kinds, start, layout.fields)
     layout.body = [line for i, line in enumerate(lines[start : end + 1], start)
                    if kinds[i] is None or not _never_text(kinds[i], line)]
+    # The header and the text as one run of lines, blank lines kept (a compilation's headings
+    # may be in either).
+    layout.lines = [line for i, line in enumerate(lines[top:start], top) if kinds[i] is None] + layout.body
     _read_tail_fields(lines, kinds, end, layout.fields)
     return layout
 
@@ -224,11 +228,12 @@ def _closing_end(lines: list[str], kinds: list, last: int) -> int:
     return end
 
 
-def _header(lines: list[str], kinds: list, start: int, fields: PageFields) -> list[str]:
+def _header(lines: list[str], kinds: list, start: int, fields: PageFields) -> tuple[list[str], int]:
     """The kept lines above the text, in page order; "" where lines were left out (a blank
     line, a date line), so that a title broken over adjacent lines can be told from a title
-    and a subtitle."""
+    and a subtitle. With the index of the line the header starts at."""
     kept: list[str] = []
+    top = start
     for i in range(start - 1, -1, -1):
         line, kind = lines[i], kinds[i]
         if not line.strip():
@@ -237,6 +242,7 @@ def _header(lines: list[str], kinds: list, start: int, fields: PageFields) -> li
             continue
         if kind in HEADER_STOPS or sum(1 for k in kept if k) >= MAX_HEADER_LINES:
             break
+        top = i
         if kind is LineKind.META:
             fields.add(read_fields(line))
         if kind is None:
@@ -245,7 +251,7 @@ def _header(lines: list[str], kinds: list, start: int, fields: PageFields) -> li
             kept.append("")
     while kept and not kept[-1]:
         kept.pop()
-    return kept[::-1]
+    return kept[::-1], top
 
 
 def _read_tail_fields(lines: list[str], kinds: list, end: int, fields: PageFields) -> None:
@@ -276,6 +282,8 @@ _ORGANISATION = re.compile(r"^\S{2,24}(?:局|队|厅|委|委员会|政府|办公
                            r"|支部|总支|协会|联合会|研究会|调查队)$")
 # `关键词：…`, `【摘要】…`: a labelled line of the text, not its title.
 _LABELLED = re.compile(r"^[【\[]?\s*(?:关\s*键\s*词|关键字|主题词|摘\s*要|内容提要|提要|作者|单位|作者单位|题\s*目|引言)\s*[】\]]?\s*[:：]?")
+# How a speech or report's first sentence starts; a title never does.
+_SENTENCE_OPENING = re.compile(r"^(?:现在|我们|我代表|我受|受.{0,10}委托|根据|按照|依据|今年以来|近年来|同志们|各位|据了解|据悉)")
 # `■ 纪检监察`: a site's column name in front of the title.
 _COLUMN_LABEL = re.compile(r"^[■□▪▫◆◇●○►▶★☆]")
 _TEXT_CONTINUES = re.compile(r"^\s*[。，、；：！？”’」』）)》,.;:!?]")
@@ -295,7 +303,7 @@ def is_title_line(line: str) -> bool:
         return False
     if form.endswith((":", "：")) or _SUBTITLE.match(line) or _BYLINE.search(form) or _CAPTION.match(form):
         return False
-    if _LABELLED.match(form) or _COLUMN_LABEL.match(line.strip()):
+    if _LABELLED.match(form) or _COLUMN_LABEL.match(line.strip()) or _SENTENCE_OPENING.match(form):
         return False
     if _DOC_NUMBER.search(form) or heading_level(form) or classify(line) is not None:
         return False
@@ -309,12 +317,17 @@ def split_header(header: list[str], first_text_line: str = "") -> HeaderParts:
     line that does not complete it is a subtitle), and the lead lines below it. Lines above the
     title (a column name, the site's name) are left out."""
     lines = [line.strip() for line in header]
+    continuing: list[str] = []
     if first_text_line and _TEXT_CONTINUES.match(first_text_line):
-        # `…听取了国务院总理所作的` / `政府工作报告` / `。会议…`: the lines above are text.
+        # `…听取了国务院总理所作的` / `政府工作报告` / `。会议…`: the lines just above are text.
         while lines and lines[-1]:
-            lines.pop()
-        lead = [line for line in header[len(lines):] if line.strip()]
-        return HeaderParts(lead=lead)
+            continuing.insert(0, lines.pop())
+    parts = _title_block(lines)
+    parts.lead += continuing
+    return parts
+
+
+def _title_block(lines: list[str]) -> HeaderParts:
     bottom = next((i for i in range(len(lines) - 1, -1, -1) if lines[i] and is_title_line(lines[i])), None)
     if bottom is None:
         return HeaderParts(lead=[line for line in lines if line])
@@ -329,7 +342,9 @@ def split_header(header: list[str], first_text_line: str = "") -> HeaderParts:
         title, subtitle = "".join(block), ""
     else:
         title, subtitle = block[0], " ".join(block[1:])
-    lead = []
+    # Above the title: a site's or column's name goes; an editor's note (`（译自…俄文稿）`) or a
+    # sentence is the text's own.
+    lead = [line for line in lines[:top] if line and (re.fullmatch(r"[（(].+[）)]", line) or "。" in line)]
     for line in lines[bottom + 1 :]:
         if not line or matching_form(line) == matching_form(title):
             continue

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..language.chinese import normalize_chinese
+from ..language.chinese import normalize_chinese, to_simplified
 from ..language.citations import CITATION_LINE, REFERENCES_HEADING
 from ..language.gazetteer import NATIONAL_REGION, gazetteer
 from ..language.segment import segmenter
@@ -17,7 +17,7 @@ from ..topics import classify_topics
 from .clean import heading_level
 from .compilation import read_collection_title
 from .dating import report_year, title_year
-from .page import SpeechHeader
+from .page import SALUTATION, SpeechHeader
 
 _YEAR = re.compile(r"(?<![\d〔【\[（(])((?:19|20)\d{2})\s*年(?!代)")
 _DOC_NUMBER = re.compile(r"[〔【\[（(]\s*(?:19|20)\d{2}\s*[〕】\]）)]")
@@ -86,7 +86,7 @@ def derive_title(paragraphs: list[str], region: str = "", fallback: str = "") ->
     first = body[0]
     if _looks_like_title(first):
         return first
-    text = "".join(body[:3])
+    text = to_simplified("".join(body[:3]))
     for pattern, template in _OPENING_STATEMENTS:
         match = pattern.search(text)
         if match:
@@ -101,7 +101,8 @@ def derive_title(paragraphs: list[str], region: str = "", fallback: str = "") ->
         heading = re.sub(r"^[一二三四五六七八九十]+、|^（[一二三四五六七八九十]+）|^\d+[.、．]", "", content[0])
         place = gazetteer.place_name(region)
         return _trim(place + heading.rstrip("：:") if not heading.startswith(place) else heading)
-    opening = next((p for p in content if not heading_level(p)), content[0] if content else first)
+    opening = next((p for p in content if not heading_level(p) and not SALUTATION.match(p)),
+                   content[0] if content else first)
     subject = subject_title(opening)
     if subject and (_names_a_place(subject) or not fallback):
         return subject
@@ -109,9 +110,14 @@ def derive_title(paragraphs: list[str], region: str = "", fallback: str = "") ->
 
 
 _OPENING_STATEMENTS = (
+    # `第十一届全国人民代表大会第一次会议听取并审议了国务院总理温家宝所作的政府工作报告` → its resolution
+    (re.compile(r"^(第[一二三四五六七八九十]{1,3}届全国人民代表大会(?:常务委员会)?第[一二三四五六七八九十]{1,3}次会议)"
+                r"听取(?:和|并)?审议了[^。]{0,30}?(?:所作|作)的\s*(\S{2,12}?报告)"), "{0}关于{1}的决议"),
     (re.compile(r"现(?:就|将)(?:涉及)?(.{4,40}?)(总结|报告|汇报)如下"), "{0}{1}"),
     (re.compile(r"现(?:就|将|对)(.{4,40}?)(?:的)?(?:相关|有关)?事项?通知如下"), "关于{0}的通知"),
     (re.compile(r"召开(?:了)?(.{4,30}?(?:座谈会|工作会议|会议))"), "在{0}上的讲话"),
+    # `我代表中央委员会作关于上届代表会议以来的工作报告`
+    (re.compile(r"(?:我代表|我受)[^，。]{0,20}?作(关于[^，。]{4,30}?报告)"), "{0}"),
 )
 _ABSTRACT = re.compile(r"^【?摘\s*要】?\s*[:：]\s*(.+)")
 _KEYWORDS_LINE = re.compile(r"^【?关\s*键\s*词】?\s*[:：]")
@@ -137,6 +143,7 @@ def _study_heading(body: list[str], subject: str) -> str:
 def _looks_like_title(line: str) -> bool:
     return (
         len(line) <= MAX_TITLE_CHARS
+        and not re.fullmatch(r"[（(].*[）)]", line)
         and not any(c in line for c in _SENTENCE_END + "，,：:")
         and heading_level(line) is None
     )
@@ -153,32 +160,63 @@ _LIGHT_VERB = re.compile(r"(?:开展|进行|实施|推进|启动|展开)了?(?=\
 _ASPECT = re.compile(r"(?<=举行|召开|举办|公布|发布|印发|出台|成立|完成|通过|组织|开通|建成|签署|签订|审议)了")
 _MODIFIER = re.compile(r"^[^，,。的]{1,6}的(?=\S{4})")
 _LEADING_CLAUSE = re.compile(r"^(?:根据|按照|依据|为了?|为进一步|随着|在)[^，。]*?[，,]")
-_SUBJECT_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,12}?(?:省|自治区|市|自治州|州|盟|地区|县|区|旗|镇|乡|街道|村)"
+_SUBJECT_PLACE = re.compile(r"^(?![我本全该此各])[\u4e00-\u9fff]{1,12}?(?:省|自治区|市|自治州|州|盟|地区|县|区|旗|镇|乡|街道|村)"
                             r"|^[\u4e00-\u9fff]{0,12}?[NＮ*＊+＋]+(?:省|市|县|区|镇|乡)")
 _TRAILING_PREDICATE = re.compile(r"(?:再有|又有|取得|迎来|获得)(?:了)?(?:新|重大|明显|积极|显著)?(?:进展|成效|突破|成果)$")
+
+
+class _Aligned:
+    """A text and its simplified spelling, cut together: the rules read the simplified one
+    (to_simplified maps one character to one), the title keeps the page's own characters."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.simple = text, to_simplified(text)
+
+    def remove(self, pattern: re.Pattern, count: int = 0) -> None:
+        spans = [m.span() for m in pattern.finditer(self.simple)][: count or None]
+        for start, end in reversed(spans):
+            self.text = self.text[:start] + self.text[end:]
+            self.simple = self.simple[:start] + self.simple[end:]
+
+    def cut_at(self, pattern: re.Pattern) -> None:
+        match = pattern.search(self.simple)
+        if match:
+            self.text, self.simple = self.text[: match.start()], self.simple[: match.start()]
+
+    def strip(self, chars: str) -> None:
+        lead = len(self.simple) - len(self.simple.lstrip(chars))
+        tail = len(self.simple.rstrip(chars))
+        self.text, self.simple = self.text[lead:tail], self.simple[lead:tail]
 
 
 def subject_title(sentence: str) -> str:
     """What a news lede or a report's first sentence is about, as a title: the dateline, time
     adverbials, aspect particles and light verbs taken out (`秦州区融媒体中心5月9日讯 5月9日，秦州区
     关子镇举行了机构改革揭牌仪式` → `秦州区关子镇举行机构改革揭牌仪式`; `上海市N区在2007年下半年开展了
-    乡镇机构改革` → `上海市N区乡镇机构改革`). "" when nothing title-like is left."""
-    text = re.split(f"[{_SENTENCE_END}]", _DATELINE.sub("", sentence.strip()), maxsplit=1)[0]
+    乡镇机构改革` → `上海市N区乡镇机构改革`), in the page's own characters. "" when nothing
+    title-like is left."""
+    text = _Aligned(sentence.strip())
+    text.remove(_DATELINE, count=1)
+    text.cut_at(re.compile(f"[{_SENTENCE_END}]"))
     for _ in range(3):
-        text = _LEADING_TIME.sub("", _LEADING_CLAUSE.sub("", text)).strip()
-    clause = re.split(r"[，,；;：:]", text, maxsplit=1)[0]
-    clause = _INNER_TIME.sub("", clause)
-    clause = _ASPECT.sub("", _LIGHT_VERB.sub("", clause))
-    if _MODIFIER.match(clause) and _SUBJECT_PLACE.match(_MODIFIER.sub("", clause)):
-        clause = _MODIFIER.sub("", clause)
-    clause = _TRAILING_PREDICATE.sub("", clause).strip(" ，、")
-    if not 4 <= len(clause) <= MAX_MADE_TITLE:
-        return _trim(clause, MAX_MADE_TITLE) if len(clause) > MAX_MADE_TITLE and _names_a_place(clause) else ""
-    return clause
+        text.remove(_LEADING_CLAUSE, count=1)
+        text.remove(_LEADING_TIME, count=1)
+        text.strip(" ")
+    text.cut_at(re.compile(r"[，,；;：:]"))
+    for pattern in (_INNER_TIME, _LIGHT_VERB, _ASPECT):
+        text.remove(pattern)
+    rest = _MODIFIER.sub("", text.simple)
+    if rest != text.simple and _SUBJECT_PLACE.match(rest):
+        text.remove(_MODIFIER, count=1)
+    text.remove(_TRAILING_PREDICATE)
+    text.strip(" ，、")
+    clause = text.text
+    return clause if 4 <= len(clause) <= MAX_MADE_TITLE else ""
 
 
 def _names_a_place(title: str) -> bool:
-    return bool(_SUBJECT_PLACE.match(title) or gazetteer.mentions(normalize_chinese(title)))
+    simple = normalize_chinese(title)
+    return bool(_SUBJECT_PLACE.match(simple) or gazetteer.mentions(simple))
 
 
 def _first_clause(text: str) -> str:
@@ -292,10 +330,11 @@ def resolve_region(text: str, opening: str, meeting: str = "", title: str = "") 
     if _HOST.search(located):
         located = _VISITORS.sub("□", located)
     located = _COMPANY.sub("□", located)
-    # A city's own text calls it by its short name (`为中山经济发展`): then those count too.
+    # A city's own text calls it by its short name (`为中山经济发展`): then those count too;
+    # failing all else, so does a city the title names by its short name and the text again.
     self_named = bool(_CITY_SELF.search(located))
     return (gazetteer.resolve(located, with_city_stems=self_named)
-            or gazetteer.resolve_city_stem(located, self_named=self_named))
+            or gazetteer.resolve_city_stem(located, self_named=self_named, titled=title))
 
 
 def read_metadata(paragraphs: list[str], *, captured_year: int | None = None,
@@ -327,7 +366,8 @@ def read_metadata(paragraphs: list[str], *, captured_year: int | None = None,
             # page's date (`2018年以来`, a biography's `2001年起任现职`) are background.
             year = context.published_year
     region = resolve_region(normalized, opening, meeting, title_line)
-    title = heading or derive_title(content, region if region != NATIONAL_REGION else "", context.collection)
+    title = (heading or work_report_title(normalized, year, region)
+             or derive_title(content, region if region != NATIONAL_REGION else "", context.collection))
     return ArticleMetadata(
         title=title,
         year=year,
@@ -335,6 +375,19 @@ def read_metadata(paragraphs: list[str], *, captured_year: int | None = None,
         topics=classify_topics(normalized),
         keywords=segmenter.keywords(text),
     )
+
+
+_DELIVERS_WORK_REPORT = re.compile(r"(?:作|报告)(?:政府工作报告|政府工作)")
+
+
+def work_report_title(text: str, year: int | None, region: str) -> str:
+    """`各位代表：现在，我代表国务院，向大会作政府工作报告` → `2015年国务院政府工作报告`."""
+    opening = text.lstrip()[:300]
+    if not (SALUTATION.match(opening.split("\n", 1)[0] + "\n") or opening.startswith("各位代表")) \
+            or not _DELIVERS_WORK_REPORT.search(opening):
+        return ""
+    who = "国务院" if region == NATIONAL_REGION else gazetteer.place_name(region) or ""
+    return f"{year or ''}{'年' if year else ''}{who}政府工作报告"
 
 
 # A news item dates itself by its day: `1月20日，…`, `今天`, `近日`, a dateline.

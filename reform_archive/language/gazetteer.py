@@ -297,15 +297,16 @@ class Gazetteer:
         return {stem: places[0] for stem, places in stems.items()
                 if len(places) == 1 and stem not in self._places_by_name}
 
-    def resolve_city_stem(self, text: str, self_named: bool = False) -> str:
+    def resolve_city_stem(self, text: str, self_named: bool = False, titled: str = "") -> str:
         """The city a text names by its short name only (`为中山经济发展…`), as a last resort when
-        `resolve` finds nothing: one city, named as a word at least MIN_STEM_MENTIONS times, or
-        once in a text that speaks of its city as its own (`self_named`: 市委, 我市)."""
+        `resolve` finds nothing: one city, named as a word, in a text that speaks of its city as
+        its own (`self_named`: 市委, 我市), or in its title (`titled`) and the text again."""
         counts = self._city_stem_counts(text)
         if len(counts) != 1:
             return ""
         place, count = counts.most_common(1)[0]
-        return place.path if count >= MIN_STEM_MENTIONS or self_named else ""
+        in_title = bool(titled) and place in self._city_stem_counts(titled)
+        return place.path if self_named or in_title and count >= MIN_STEM_MENTIONS else ""
 
     def _city_stem_counts(self, text: str) -> Counter[Place]:
         counts: Counter[Place] = Counter()
