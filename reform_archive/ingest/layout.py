@@ -91,6 +91,8 @@ class PageLayout:
     header: list[str] = field(default_factory=list)  # kept lines above the text, in page order
     body: list[str] = field(default_factory=list)    # the text, first sentence line to closing lines
     lines: list[str] = field(default_factory=list)   # header and text, page order, blank lines kept
+    # The site's own addresses (from its chrome): inserted into a sentence, they are a watermark.
+    site_addresses: list[str] = field(default_factory=list)
     fields: PageFields = field(default_factory=PageFields)
 
 
@@ -112,10 +114,15 @@ def _is_data(line: str) -> bool:
     return bool(form) and len(_DATA.findall(form)) >= max(2, len(form) // 4)
 
 
+_KANA = re.compile(r"[\u3040-\u30ff]")
+MAX_KANA_SHARE = 0.1   # Japanese writes kanji among kana; Chinese has none
+
+
 def check_language(text: str, name: str) -> None:
     letters = [c for c in text if c.isalpha()]
     chinese = cjk_count(text)
-    if chinese < MIN_CHINESE_CHARS or chinese < MIN_CHINESE_SHARE * len(letters):
+    kana = len(_KANA.findall(text))
+    if chinese < MIN_CHINESE_CHARS or chinese < MIN_CHINESE_SHARE * len(letters) or kana > MAX_KANA_SHARE * chinese:
         raise NotAnArticle(f"{name}: not a Chinese text ({chinese} Chinese characters of {len(letters)} "
                            "letters); the archive holds Chinese reports / 不是中文文本，未导入")
 
@@ -174,7 +181,23 @@ def find_article(text: str, name: str) -> PageLayout:
     # may be in either).
     layout.lines = [line for i, line in enumerate(lines[top:start], top) if kinds[i] is None] + layout.body
     _read_tail_fields(lines, kinds, end, layout.fields)
+    layout.site_addresses = sorted({m.group(1).lower() for i, line in enumerate(lines) if kinds[i] is not None
+                                    for m in _ADDRESS.finditer(line)})
+    if layout.site_addresses:
+        layout.body = remove_addresses(layout.body, layout.site_addresses)
+        layout.lines = remove_addresses(layout.lines, layout.site_addresses)
     return layout
+
+
+_ADDRESS = re.compile(r"(?:https?://)?((?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|cn|net|org|cc|info|top)(?![a-z]))", re.I)
+
+
+def remove_addresses(lines: list[str], addresses: list[str]) -> list[str]:
+    """The site's address taken out where it sits inside a sentence (`修通了www.xinde123.com一条`):
+    a watermark. Elsewhere (a line of its own) it is left to the chrome rules."""
+    pattern = re.compile(r"(?<=[\u4e00-\u9fff，。、；：])\s*(?:https?://)?(?:" + "|".join(map(re.escape, addresses))
+                         + r")(?:/[\w./?=&%-]*)?\s*(?=[\u4e00-\u9fff，。、；：])", re.I)
+    return [pattern.sub("", line) for line in lines]
 
 
 def _article_span(lines: list[str], kinds: list, runs: list) -> tuple[int, int]:

@@ -16,7 +16,7 @@ from ..language.segment import segmenter
 from ..topics import classify_topics
 from .clean import heading_level
 from .compilation import read_collection_title
-from .dating import report_year, title_year
+from .dating import CPC_CONGRESSES, report_year, title_year
 from .page import SALUTATION, SpeechHeader
 
 _YEAR = re.compile(r"(?<![\d〔【\[（(])((?:19|20)\d{2})\s*年(?!代)")
@@ -112,7 +112,7 @@ def derive_title(paragraphs: list[str], region: str = "", fallback: str = "") ->
 _OPENING_STATEMENTS = (
     # `第十一届全国人民代表大会第一次会议听取并审议了国务院总理温家宝所作的政府工作报告` → its resolution
     (re.compile(r"^(第[一二三四五六七八九十]{1,3}届全国人民代表大会(?:常务委员会)?第[一二三四五六七八九十]{1,3}次会议)"
-                r"听取(?:和|并)?审议了[^。]{0,30}?(?:所作|作)的\s*(\S{2,12}?报告)"), "{0}关于{1}的决议"),
+                r"听取(?:和|并)?(?:审议)?了[^。]{0,30}?(?:所作|作)的\s*(\S{2,12}?报告)"), "{0}关于{1}的决议"),
     (re.compile(r"现(?:就|将)(?:涉及)?(.{4,40}?)(总结|报告|汇报)如下"), "{0}{1}"),
     (re.compile(r"现(?:就|将|对)(.{4,40}?)(?:的)?(?:相关|有关)?事项?通知如下"), "关于{0}的通知"),
     (re.compile(r"召开(?:了)?(.{4,30}?(?:座谈会|工作会议|会议))"), "在{0}上的讲话"),
@@ -285,7 +285,8 @@ _LOCAL_ISSUER = re.compile(
     r")(?:办公厅|办公室)?(?:[\u4e00-\u9fff、]{0,20})?关于")
 # `佛山顺德区…一行八人到众创金融街调研`: where the visitors come from is not where the text is;
 # dropped when the text is the host's (`我区`, `莅临`).
-_VISITORS = re.compile(r"[^。！？\n]*?一行(?:[\d一二三四五六七八九十]+人)?[^。，,！？\n]{0,6}?(?:莅临|到|赴|来到|前往|走进|来|抵达)")
+_VISITORS = re.compile(r"[^。！？\n]*?(?:一行|考察团|代表团|调研组|参观团|学习团|考察组)(?:一行)?(?:[\d一二三四五六七八九十]+人)?"
+                       r"[^。，,！？\n]{0,6}?(?:莅临|到|赴|来到|前往|走进|来|抵达)")
 _HOST = re.compile(r"莅临|[我本](?:省|市|县|区|镇|乡|州)")
 # A place inside a company's name (`北京华夏科技有限公司`) says where it is registered, not
 # what the text is about.
@@ -366,7 +367,9 @@ def read_metadata(paragraphs: list[str], *, captured_year: int | None = None,
             # page's date (`2018年以来`, a biography's `2001年起任现职`) are background.
             year = context.published_year
     region = resolve_region(normalized, opening, meeting, title_line)
-    title = (heading or work_report_title(normalized, year, region)
+    if heading in ("政府工作报告", "工作报告"):
+        heading = speech_title("各位代表\n政府工作报告", year, region) or heading  # a bare heading, made whole
+    title = (heading or speech_title(normalized, year, region)
              or derive_title(content, region if region != NATIONAL_REGION else "", context.collection))
     return ArticleMetadata(
         title=title,
@@ -377,17 +380,31 @@ def read_metadata(paragraphs: list[str], *, captured_year: int | None = None,
     )
 
 
-_DELIVERS_WORK_REPORT = re.compile(r"(?:作|报告)(?:政府工作报告|政府工作)")
+_WORK_REPORT_OPENING = re.compile(r"^\s*各位代表")
+_CONGRESS_REPORT_OPENING = re.compile(r"^\s*同志们")
 
 
-def work_report_title(text: str, year: int | None, region: str) -> str:
-    """`各位代表：现在，我代表国务院，向大会作政府工作报告` → `2015年国务院政府工作报告`."""
-    opening = text.lstrip()[:300]
-    if not (SALUTATION.match(opening.split("\n", 1)[0] + "\n") or opening.startswith("各位代表")) \
-            or not _DELIVERS_WORK_REPORT.search(opening):
-        return ""
-    who = "国务院" if region == NATIONAL_REGION else gazetteer.place_name(region) or ""
-    return f"{year or ''}{'年' if year else ''}{who}政府工作报告"
+def speech_title(text: str, year: int | None, region: str) -> str:
+    """A speech's title when the page gives none: a work report (opening `各位代表`, given by a
+    government) is `2015年国务院政府工作报告`; a report to a party congress (`同志们`, by the
+    central committee) is `在中国共产党第十九次全国代表大会上的报告`."""
+    opening = text.lstrip()[:400]
+    if _WORK_REPORT_OPENING.match(opening) and region and "政府" in opening + "工作报告":
+        who = "国务院" if region == NATIONAL_REGION else gazetteer.place_name(region)
+        return f"{year}年{who}政府工作报告" if year else f"{who}政府工作报告"
+    if _CONGRESS_REPORT_OPENING.match(opening) and region == NATIONAL_REGION and year in _CONGRESS_NUMBER:
+        return f"在中国共产党第{_chinese_number(_CONGRESS_NUMBER[year])}次全国代表大会上的报告"
+    return ""
+
+
+_CONGRESS_NUMBER = {year: number for number, year in CPC_CONGRESSES.items()}
+
+
+def _chinese_number(n: int) -> str:
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    return ("" if n < 20 else digits[n // 10]) + "十" + (digits[n % 10] if n % 10 else "")
 
 
 # A news item dates itself by its day: `1月20日，…`, `今天`, `近日`, a dateline.

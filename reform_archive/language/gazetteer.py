@@ -54,6 +54,8 @@ TOWN_SUFFIXES = ("乡", "镇", "街道")
 # A jieba word may run on past a name by one of these ("石门/县委", "广丰县城", "中共上海市委").
 GENERIC_TAILS = frozenset({"城", "委", "政府", "域", "境", "内", "情", "志", "长"})
 GENERIC_HEADS = frozenset({"中共"})
+# A division's suffix that starts the word of one of its organs (`祁阳` / `市委常委`).
+ORGAN_WORD = re.compile(r"[省市县区州](?:委|政府|人大|政协|长|纪委|人民政府|人民代表大会|常委)")
 # The character runs jieba segments independently (its re_han_default), so cutting one run
 # gives the same words as cutting the whole text.
 JIEBA_BLOCK = re.compile("[\u4e00-\u9fd5a-zA-Z0-9+#&._%-]+")
@@ -400,7 +402,13 @@ class WordBoundaries:
         if not self._is_names_then(before, frozenset()):
             return False
         # A 2-character name (和县) is too easily part of another word (县城) to allow a tail.
-        return self._is_names_then(after, GENERIC_TAILS if end - start >= 3 else frozenset())
+        if self._is_names_then(after, GENERIC_TAILS if end - start >= 3 else frozenset()):
+            return True
+        # `祁阳市委常委` is cut 祁阳 / 市委常委: the name's suffix opens an organ's word.
+        if end - start < 3 or not ORGAN_WORD.match(self._text, end - 1):
+            return False
+        last_start = starts[bisect.bisect_right(starts, end - 1) - 1]
+        return last_start == end - 1 and last_start > start
 
     def _is_names_then(self, rest: str, endings: frozenset[str]) -> bool:
         if not rest or rest in endings:
