@@ -388,8 +388,8 @@ def speech_title(text: str, year: int | None, region: str) -> str:
     """A speech's title when the page gives none: a work report (opening `各位代表`, given by a
     government) is `2015年国务院政府工作报告`; a report to a party congress (`同志们`, by the
     central committee) is `在中国共产党第十九次全国代表大会上的报告`."""
-    opening = text.lstrip()[:400]
-    if _WORK_REPORT_OPENING.match(opening) and region and "政府" in opening + "工作报告":
+    opening = text.lstrip()[:600]
+    if _WORK_REPORT_OPENING.match(opening) and region and ("政府" in opening or "国务院" in opening):
         who = "国务院" if region == NATIONAL_REGION else gazetteer.place_name(region)
         return f"{year}年{who}政府工作报告" if year else f"{who}政府工作报告"
     if _CONGRESS_REPORT_OPENING.match(opening) and region == NATIONAL_REGION and year in _CONGRESS_NUMBER:

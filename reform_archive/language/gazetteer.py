@@ -203,7 +203,9 @@ class Gazetteer:
     @cached_property
     def _tokenizer(self) -> jieba.Tokenizer:
         # Private, so the archive's own dictionary (jieba.dt) never learns place names by accident.
-        tokenizer = jieba.Tokenizer()
+        from .segment import fresh_tokenizer
+
+        tokenizer = fresh_tokenizer()
         for name in self._places_by_name:
             tokenizer.add_word(name)
         return tokenizer
