@@ -44,6 +44,7 @@ _COUNT_WORDS = r"通用|精选|优选|精品|汇总|合集|实用|推荐|优秀|
 COLLECTION_TITLE = re.compile(
     rf"^(?P<stem>.{{2,40}}?)\s*(?:[(（【\[]\s*(?:{_COUNT_WORDS})?\s*(?P<n1>{_N})\s*篇\s*[)）】\]]"
     rf"|(?:{_COUNT_WORDS})?(?P<n2>{_N})\s*篇(?:范文|模板|合集|汇总|精选|大全)?)")
+_SAMPLE_WORDS = re.compile(r"(?:范文|模板|例文|大全|精选|汇编|合集)+$")
 COLLECTION_WORDS = re.compile(r"(?:范文|汇编|合集|文集|精选)(?:大全)?\s*$")
 
 # Article-heading markers; `num` is the article's number, `title` its own title (may be empty).
@@ -83,7 +84,9 @@ class Compilation:
 
     @property
     def is_compilation(self) -> bool:
-        return bool(self.stem or len(self.sections) > 1 or self.sections and self.sections[0].label)
+        """Whether article headings were found (a page that says it is a collection but shows
+        no heading is one article)."""
+        return bool(len(self.sections) > 1 or self.sections and self.sections[0].label)
 
 
 @dataclass
@@ -128,7 +131,7 @@ def read_collection_title(line: str) -> tuple[str, int] | None:
     form = matching_form(remove_watermarks(line))
     match = COLLECTION_TITLE.match(form)
     if match:
-        stem = match.group("stem").strip(" -—:：")
+        stem = _SAMPLE_WORDS.sub("", match.group("stem").strip(" -—:："))
         count = number_value(match.group("n1") or match.group("n2")) or 0
         if count >= 2 and not _NOT_HEADING.search(stem):
             return _original_prefix(line, stem), count
@@ -150,7 +153,9 @@ def split_compilation(text: str) -> Compilation:
     lines = text.split("\n")
     preamble_limit = _preamble_limit(lines)
     stem, declared, title_line = _declared_collection(lines[:preamble_limit + 1])
-    headings = _choose_family(lines, stem, declared, preamble_limit)
+    headings, prefix = _choose_family(lines, stem, declared, preamble_limit)
+    if prefix:
+        stem = prefix  # `春节乡镇工作总结1`, `乡镇年终工作总结 篇1`: the headings' common title
     preamble_end = headings[0].index if headings else len(lines)
     page_title, captured = _read_preamble(lines[:preamble_end])
     if title_line:
@@ -281,7 +286,7 @@ def _is_sequence(headings: list[_Heading]) -> bool:
     return [h.number for h in headings] == list(range(1, len(headings) + 1))
 
 
-def _choose_family(lines: list[str], stem: str, declared: int, preamble_limit: int) -> list[_Heading]:
+def _choose_family(lines: list[str], stem: str, declared: int, preamble_limit: int) -> tuple[list[_Heading], str]:
     families = _headings(lines, stem)
     candidates = []
     for key, family in families.items():
@@ -294,10 +299,13 @@ def _choose_family(lines: list[str], stem: str, declared: int, preamble_limit: i
             continue
         if not family.strong and not _outline_headings_are_articles(lines, headings, declared):
             continue
-        candidates.append((family.strong, len(headings), -headings[0].index, headings))
+        prefix = key[1] if key[0] == "bare" or key[0] in STRONG_MARKERS and not headings[0].title else ""
+        candidates.append((family.strong, len(headings), -headings[0].index, headings, _original_prefix(
+            lines[headings[0].index], prefix) if prefix else ""))
     if not candidates:
-        return []
-    return max(candidates, key=lambda c: c[:3])[3]
+        return [], ""
+    best = max(candidates, key=lambda c: c[:3])
+    return best[3], best[4]
 
 
 def _text_before(lines: list[str], first: _Heading) -> bool:
@@ -313,10 +321,27 @@ def _text_before(lines: list[str], first: _Heading) -> bool:
 
 def _single_heading_is_article(key: tuple, family: _Family, stem: str, declared: int) -> bool:
     """One heading alone: the page shows the first article of a collection (`…十篇` with only
-    `篇1`, or `篇一` alone)."""
+    `篇1`, `篇一` alone, `乡镇年终工作总结 篇1` under `关于乡镇年终工作总结范文合集五篇`, or
+    `春节乡镇工作总结1` over the text, a document's title numbered as the first of several)."""
     if key[0] == "stem":
         return bool(declared or stem)
-    return key[0] in STRONG_MARKERS and not key[1]
+    prefix = key[1]
+    if key[0] in STRONG_MARKERS:
+        return not prefix or bool(stem) and same_subject(prefix, stem)
+    return key[0] == "bare" and (bool(stem) and same_subject(prefix, stem)
+                                 or bool(DOCUMENT_ENDING.search(prefix)))
+
+
+def names_a_document(stem: str) -> bool:
+    """`酒店前台接待岗位说明书`, `代理记账公司绩效考核方案`: a document's title, not a category
+    (`乡镇办公室科员工作`)."""
+    return bool(stem) and bool(DOCUMENT_ENDING.search(matching_form(stem)))
+
+
+def same_subject(prefix: str, stem: str) -> bool:
+    """`乡镇年终工作总结` and `关于乡镇年终工作总结范文`: one collection's subject, spelt twice."""
+    a, b = matching_form(prefix), matching_form(stem)
+    return min(len(a), len(b)) >= 4 and (a in b or b in a)
 
 
 def _outline_headings_are_articles(lines: list[str], headings: list[_Heading], declared: int) -> bool:
@@ -340,5 +365,5 @@ def _read_preamble(lines: list[str]) -> tuple[str, str]:
     return title, captured
 
 
-__all__ = ["COLLECTION_TITLE", "Compilation", "Section", "number_value", "read_collection_title",
+__all__ = ["COLLECTION_TITLE", "Compilation", "Section", "names_a_document", "number_value", "read_collection_title",
            "split_compilation"]

@@ -22,7 +22,7 @@ from ..report import Report, read_report
 from ..slug import slugify
 from .chrome import cjk_count
 from .clean import clean_paragraphs, to_markdown
-from .compilation import Compilation, Section, read_collection_title, split_compilation
+from .compilation import Compilation, Section, names_a_document, read_collection_title, split_compilation
 from .formats import SourceError, read_source_text
 from .layout import NotAnArticle, PageFields, find_article, is_title_line, split_header, trim_article
 from .metadata import ArticleContext, read_metadata
@@ -93,6 +93,8 @@ def _compilation_article(compilation: Compilation, section: Section,
     if not title and len(paragraphs) > 1 and is_title_line(paragraphs[0]) \
             and not read_collection_title(paragraphs[0]):
         title, paragraphs = paragraphs[0], paragraphs[1:]  # `【篇一】` over its own title line
+    if not title and names_a_document(compilation.stem):
+        title = compilation.stem  # `酒店前台接待岗位说明书篇1`: the collection of one document's versions
     return paragraphs, ArticleContext(title=title, collection=compilation.stem,
                                       published=compilation.captured or fields.published,
                                       in_compilation=True)

@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 
 from .chrome import LineFields, LineKind, classify, cjk_count, is_label_only, matching_form, read_fields
-from .clean import heading_level, remove_watermarks
+from .clean import heading_level, normalize_punctuation, remove_watermarks
 from .formats import SourceError
 
 MIN_SENTENCE_CJK = 10         # a sentence line holds at least this many Chinese characters
@@ -239,13 +239,14 @@ def _closing_end(lines: list[str], kinds: list, last: int) -> int:
     """The last line of the article: its last sentence line, or a closing line after it."""
     end, seen = last, 0
     for i in range(last + 1, len(lines)):
-        if not lines[i].strip():
+        line = remove_watermarks(lines[i]).strip()
+        if not line:
             continue
         seen += 1
         if seen > MAX_CLOSING_LINES or kinds[i] is not None:
             break
-        form = matching_form(lines[i])
-        if not (_CLOSING.search(form) or heading_level(form)):  # an outline heading: the page was cut
+        # An outline heading: the page was cut after it (`（二）目录`, `3.正文`).
+        if not (_CLOSING.search(matching_form(line)) or heading_level(normalize_punctuation(line))):
             break
         end = i
     return end

@@ -291,6 +291,7 @@ _HOST = re.compile(r"莅临|[我本](?:省|市|县|区|镇|乡|州)")
 # A place inside a company's name (`北京华夏科技有限公司`) says where it is registered, not
 # what the text is about.
 _COMPANY = re.compile(r"[\u4e00-\u9fff]{2,14}?(?:股份有限公司|有限责任公司|有限公司|集团公司|集团有限公司|公司)")
+_EXAMPLE_DOCUMENT = re.compile(r"(?:例如|比如|譬如|诸如|如)\s*[:：]?\s*《[^《》\n]{1,60}》")
 _CITY_SELF = re.compile(r"市委|市政府|我市|全市|本市|市民")
 
 
@@ -331,6 +332,9 @@ def resolve_region(text: str, opening: str, meeting: str = "", title: str = "") 
     if _HOST.search(located):
         located = _VISITORS.sub("□", located)
     located = _COMPANY.sub("□", located)
+    # A document given as an example (`如《关于哈尔滨市家电市场调查报告》`) is not the subject (one
+    # the text follows, `根据《山东省乡镇分类办法》`, says where it is).
+    located = _EXAMPLE_DOCUMENT.sub("□", located)
     # A city's own text calls it by its short name (`为中山经济发展`): then those count too;
     # failing all else, so does a city the title names by its short name and the text again.
     self_named = bool(_CITY_SELF.search(located))
