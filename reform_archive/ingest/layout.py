@@ -302,8 +302,9 @@ _BYLINE = re.compile(r"(?:^|\s)(?:本报|本网|本台|新华社|新华网)?(?:�
 _DOC_NUMBER = re.compile(r"[〔\[【(（]\s*(?:19|20)\d{2}\s*[〕\]】)）]\s*第?\s*\d+\s*号\s*$")
 _CAPTION = re.compile(r"^(?:图为|图\d*\s*[:：]|▲|△|（图|\(图)")
 _COLUMN_PREFIX = re.compile(r"^[^|｜:：]{2,8}[|｜]\s*")
-_ORGANISATION = re.compile(r"^\S{2,24}(?:局|队|厅|委|委员会|政府|办公室|办公厅|部|院|会|中心|所|站|公司|集团|大学|学院|党委|党组"
-                           r"|支部|总支|协会|联合会|研究会|调查队)$")
+_ORGANISATION = re.compile(
+    r"^\S{2,24}(?:局|队|厅|委|委员会|人民政府|政府|办公室|办公厅|组织部|宣传部|统战部|人民法院|检察院|研究院|医院|学院|大学"
+    r"|中心|所|站|公司|集团|党委|党组|支部|总支|协会|联合会|研究会|学会|商会|调查队)$")
 # `关键词：…`, `【摘要】…`: a labelled line of the text, not its title.
 _LABELLED = re.compile(r"^[【\[]?\s*(?:关\s*键\s*词|关键字|主题词|摘\s*要|内容提要|提要|作者|单位|作者单位|题\s*目|引言)\s*[】\]]?\s*[:：]?")
 # How a speech or report's first sentence starts; a title never does.
