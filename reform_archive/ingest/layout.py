@@ -240,8 +240,8 @@ def _closing_end(lines: list[str], kinds: list, last: int) -> int:
     end, seen = last, 0
     for i in range(last + 1, len(lines)):
         line = remove_watermarks(lines[i]).strip()
-        if not line:
-            continue
+        if not line or len(line) <= 3 and not cjk_count(line):
+            continue  # a footnote's `↑`, a `*`: between the text and its notes
         seen += 1
         if seen > MAX_CLOSING_LINES or kinds[i] is not None:
             break
