@@ -93,12 +93,14 @@ def _progress_bar(total: int):
 
 def cmd_check(args: argparse.Namespace) -> int:
     from .archive import load_archive
+    from .ingest.review import title_problems
 
     archive = load_archive(Path(args.dir))
-    for problem in archive.problems:
+    problems = archive.problems + title_problems(archive, Path(args.dir))
+    for problem in problems:
         print(problem, file=sys.stderr if problem.is_error else sys.stdout)
     errors = len(archive.errors)
-    warnings = len(archive.problems) - errors
+    warnings = len(problems) - errors
     print(f"{len(archive.reports)} reports OK, {len(archive.shown)} shown after merging duplicates; "
           f"{errors} error(s), {warnings} warning(s)")
     return EXIT_PROBLEMS if errors else EXIT_OK

@@ -78,14 +78,29 @@ class SignatureStore:
         store_file(self.path, marshal.dumps(data))
 
 
-_tables: tuple[np.ndarray, np.ndarray] | None = None  # this process's code-point tables
+_tables: tuple[np.ndarray, np.ndarray] | None = None  # this process's code-point tables, whole
+# Until the whole tables are needed (a build stores them), only the code points met so far are
+# looked up: an import compares a few reports, and the whole tables take a second or two to make.
+_partial: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+TABLE_SIZE = 0x30000
 
 
-def _code_point_tables() -> tuple[np.ndarray, np.ndarray]:
-    global _tables
-    if _tables is None:
+def _code_point_tables(points: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The tables, whole, or filled at least for `points`."""
+    global _tables, _partial
+    if _tables is not None:
+        return _tables
+    if points is None:
         _tables = _build_code_point_tables()
-    return _tables
+        return _tables
+    if _partial is None:
+        _partial = (np.arange(TABLE_SIZE, dtype=np.uint32), np.zeros(TABLE_SIZE, dtype=bool),
+                    np.zeros(TABLE_SIZE, dtype=bool))
+    mapping, is_word, known = _partial
+    unknown = np.unique(points[~known[points]])
+    _fill_tables(mapping, is_word, unknown.tolist())
+    known[unknown] = True
+    return mapping, is_word
 
 
 def _share_tables(store: SignatureStore) -> None:
@@ -95,7 +110,8 @@ def _share_tables(store: SignatureStore) -> None:
     if _tables is None and store.tables is not None:
         _tables = (np.frombuffer(store.tables[0], dtype=np.uint32).copy(),
                    np.frombuffer(store.tables[1], dtype=bool).copy())
-    elif _tables is not None and store.tables is None:
+    elif store.tables is None and (_tables is not None or _partial is not None):
+        _code_point_tables()
         store.tables, store.changed = (_tables[0].tobytes(), _tables[1].tobytes()), True
 
 
@@ -103,25 +119,28 @@ def _build_code_point_tables() -> tuple[np.ndarray, np.ndarray]:
     """Per code point: its comparison form (NFKC, then simplified), and whether it is a word
     character (what `\\W` removes is not). Built once; normalising a text is then two numpy
     lookups instead of three passes of Python string functions over every report."""
-    size = 0x30000
-    mapping = np.arange(size, dtype=np.uint32)
-    is_word = np.zeros(size, dtype=bool)
-    for code in range(size):
-        char = chr(code)
-        if 0xD800 <= code <= 0xDFFF:
-            continue
-        folded = unicodedata.normalize("NFKC", char)
-        if len(folded) == 1 and ord(to_simplified(folded)) < size:
-            mapping[code] = ord(to_simplified(folded))
-        is_word[code] = not _NOISE.fullmatch(chr(mapping[code]))
+    mapping = np.arange(TABLE_SIZE, dtype=np.uint32)
+    is_word = np.zeros(TABLE_SIZE, dtype=bool)
+    _fill_tables(mapping, is_word, range(TABLE_SIZE))
     return mapping, is_word
 
 
+def _fill_tables(mapping: np.ndarray, is_word: np.ndarray, codes) -> None:
+    for code in codes:
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        folded = unicodedata.normalize("NFKC", chr(code))
+        if len(folded) == 1 and ord(to_simplified(folded)) < TABLE_SIZE:
+            mapping[code] = ord(to_simplified(folded))
+        is_word[code] = not _NOISE.fullmatch(chr(mapping[code]))
+
+
 def _comparison_points(text: str) -> np.ndarray:
-    mapping, is_word = _code_point_tables()
     points = np.frombuffer(text.replace("版权所有", "").encode("utf-32-le"), dtype="<u4")
-    points = points[points < len(mapping)]  # planes 3+ hold no Chinese text
+    points = points[points < TABLE_SIZE]  # planes 3+ hold no Chinese text
+    mapping, is_word = _code_point_tables(points)
     points = mapping[points]
+    _code_point_tables(points)  # `is_word` is read at the folded code points
     return points[is_word[points]]
 
 

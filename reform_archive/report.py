@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from .problems import Problem, error, warning
-from .language.gazetteer import gazetteer
+from .language.gazetteer import NATIONAL_REGION, gazetteer
 from .regular_file import FileTooLarge, NotRegularFile, read_regular_file
 from .topics import TOPIC_NAMES
 
@@ -285,10 +285,11 @@ def _validate(data: dict, lines: dict[str, int], body: str, name: str, path: Pat
     if not isinstance(region, str):
         problems.append(error(name, "`region` must be text such as 湖南省常德市石门县 / 地区须为文字", at("region")))
         region = ""
-    elif region.strip() and not gazetteer.is_known_path(region.strip()):
+    elif region.strip() and region.strip() != NATIONAL_REGION and not gazetteer.is_known_path(region.strip()):
         problems.append(warning(
             name, f"region '{region.strip()}' is not a full path of the gazetteer such as "
-            "湖南省常德市石门县; built anyway / 地区不在地名表中", at("region")))
+            f"湖南省常德市石门县, nor {NATIONAL_REGION} (the whole country); built anyway / 地区不在地名表中",
+            at("region")))
     if len(title) > LONG_TITLE_CHARS:
         problems.append(warning(
             name, f"title is {len(title)} characters long; over {LONG_TITLE_CHARS} is hard to read "

@@ -149,3 +149,20 @@ def test_a_signature_store_gives_the_same_clusters_and_survives_damage(seed_repo
     assert SignatureStore(path, "v2").signatures == {}
     path.write_bytes(b"\x00 not marshal")
     assert find_duplicate_clusters(texts, SignatureStore(path, "v1")) == plain
+
+
+def test_code_points_looked_up_as_met_compare_as_the_whole_tables():
+    """An import fills the comparison tables only for the code points its texts hold (the whole
+    tables take a second or two to make); what it compares must be what a build compares."""
+    import reform_archive.dedup as dedup
+
+    texts = ["全國人民代表大會，①②  ½ ﬁ Ｆｕｌｌ１２３", "乡镇机构改革版权所有!工作总结。", "石門縣鄉鎮衛生院"]
+    saved = dedup._tables, dedup._partial
+    try:
+        dedup._tables, dedup._partial = None, None
+        met = [dedup.normalize_for_comparison(t) for t in texts]
+        assert dedup._tables is None and dedup._partial is not None
+        dedup._tables = dedup._build_code_point_tables()
+        assert [dedup.normalize_for_comparison(t) for t in texts] == met
+    finally:
+        dedup._tables, dedup._partial = saved

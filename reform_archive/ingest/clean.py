@@ -44,10 +44,24 @@ OUTLINE_LEVELS = (
 MAX_HEADING_CHARS = 30
 
 
+# Forum software's anti-copy "jammer" (Discuz): a run of one- or two-character ASCII tokens,
+# with punctuation among them, at the start of a line (`3 V" z ]5 Q9 q0 w; p调研文章…`) or as a
+# line of its own (`/ ]& ]9 B) y) v' S`).
+_JAMMER = re.compile(r"(?m)^(?:[!-~]{1,2} ){3,}[!-~]{1,2}(?= ?(?:[\u3400-\u9fff]|$))")
+_JAMMER_MIN_PUNCTUATION = 2
+
+
+def _jammer(match: re.Match) -> str:
+    tokens = match.group().split()
+    punctuation = sum(1 for t in tokens for c in t if not c.isalnum())
+    return "" if punctuation >= _JAMMER_MIN_PUNCTUATION and any(c.isalpha() for t in tokens for c in t) \
+        else match.group()
+
+
 def remove_watermarks(text: str) -> str:
     for pattern in WATERMARKS:
         text = pattern.sub("", text)
-    return text
+    return _JAMMER.sub(_jammer, text)
 
 
 def is_boilerplate(line: str) -> bool:

@@ -188,6 +188,28 @@ def work_report_year(text: str) -> int | None:
     return year + 1
 
 
+# A year in a title, unless it is a target (`到2035年`, `2035年远景目标`) or a starting point.
+_TITLE_YEARS = re.compile(r"(?<![\d〔【\[（(到至迈向面向展望])((?:19|20)\d{2})\s*年(?!代|以来|起|远景|愿景|目标)")
+# `（2007年6月29日第十届全国人民代表大会常务委员会第二十八次会议通过）`, `2018年3月20日…表决通过`.
+_ADOPTED = re.compile(r"((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日[^。；\n]{0,60}?(?:审议通过|表决通过|通过|公布|发布|印发)")
+
+
+def title_year(title: str) -> int | None:
+    """The one year a title names (`万载县2022年国民经济和社会发展统计公报`, `…调整2007年末国债余额
+    限额的决议`); None when it names none or several (`2021—2025年规划`)."""
+    years = {int(y) for y in _TITLE_YEARS.findall(_DOC_NUMBER_IN_TITLE.sub(" ", title))}
+    return years.pop() if len(years) == 1 else None
+
+
+_DOC_NUMBER_IN_TITLE = re.compile(r"[〔【\[（(]\s*(?:19|20)\d{2}\s*[〕】\]）)]")
+
+
+def adoption_year(opening: str) -> int | None:
+    """The year a law or resolution was adopted, as its opening dates it."""
+    match = _ADOPTED.search(opening)
+    return int(match.group(1)) if match else None
+
+
 def report_year(text: str, *, header_year: int | None = None, title: str = "",
                 meeting: str = "") -> int | None:
     """The year by rules 1–6 above, or None (then the caller falls back to rule 7).
@@ -200,11 +222,11 @@ def report_year(text: str, *, header_year: int | None = None, title: str = "",
     opening = text.lstrip()[:OPENING_CHARS]
     for year in (npc_session_year(meeting) if meeting else None, npc_session_year(title),
                  npc_session_year(opening), party_congress_year(opening),
-                 congress_looked_back_on_year(text, opening), relative_meeting_year(text),
+                 congress_looked_back_on_year(text, opening), adoption_year(opening), relative_meeting_year(text),
                  review_or_plan_year(text), work_report_year(text)):
         if year:
             return year
     return None
 
 
-__all__ = ["CPC_CONGRESSES", "NPC_TERMS", "report_year"]
+__all__ = ["CPC_CONGRESSES", "NPC_TERMS", "adoption_year", "report_year", "title_year"]

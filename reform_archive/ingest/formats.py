@@ -29,6 +29,10 @@ class SourceText:
     text: str
     encoding: str
     raw: bytes = field(default=b"", repr=False)  # the file as read, for the copy in _sources/
+    # What a saved .html page says of itself outside the text (its <title>, date, canonical URL).
+    html_title: str = ""
+    html_date: str = ""
+    html_url: str = ""
 
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
@@ -54,10 +58,19 @@ def read_source_text(path: Path) -> SourceText:
     text, encoding = decode_bytes(raw, str(path))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if suffix in HTML_SUFFIXES:
-        text = html_main_text(text, str(path))
-    elif suffix == ".md":
+        return SourceText(path, html_main_text(text, str(path)), encoding, *html_metadata(text))
+    if suffix == ".md":
         text = _strip_front_matter(text)
     return SourceText(path, _CONTROL.sub("", text), encoding, raw)
+
+
+# A table row holding paragraphs of text (a cell of over 300 characters with sentences).
+_LAYOUT_TABLE_ROW = re.compile(r"^\|[^\n]*[。！？][^\n]{300,}$", re.M)
+LAYOUT_TABLE_KEEP = 0.9
+
+
+def _chinese(text: str) -> int:
+    return sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
 
 
 def html_main_text(html: str, name: str) -> str:
@@ -69,12 +82,32 @@ def html_main_text(html: str, name: str) -> str:
     try:
         text = trafilatura.extract(html, include_comments=False, include_tables=True,
                                    favor_recall=True, deduplicate=False)
+        if text and _LAYOUT_TABLE_ROW.search(text):
+            # A page laid out in a table: its whole article is one table cell, flattened into a
+            # row of `| … |`. Read without tables, the article keeps its paragraphs.
+            plain = trafilatura.extract(html, include_comments=False, include_tables=False,
+                                        favor_recall=True, deduplicate=False)
+            if plain and _chinese(plain) >= LAYOUT_TABLE_KEEP * _chinese(_LAYOUT_TABLE_ROW.sub("", text)):
+                text = plain
     except Exception as exc:  # noqa: BLE001 - a hostile page must give a message, whatever fails
         raise SourceError(f"{name}: the page cannot be read as HTML ({_one_line(exc)}) "
                           "/ 无法解析网页") from exc
     if not text or not text.strip():
         raise SourceError(f"{name}: no article text found in the page / 网页中未找到正文")
     return text
+
+
+def html_metadata(html: str) -> tuple[str, str, str]:
+    """(title, YYYY-MM-DD date, URL) that trafilatura reads from a page's head; empty when absent."""
+    import trafilatura
+
+    try:
+        meta = trafilatura.extract_metadata(html)
+    except Exception:  # noqa: BLE001 - an unparsable head (hostile or broken): the text is still read
+        return "", "", ""
+    if meta is None:
+        return "", "", ""
+    return meta.title or "", meta.date or "", meta.url or ""
 
 
 def docx_text(raw: bytes, name: str) -> str:

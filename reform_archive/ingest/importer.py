@@ -27,11 +27,13 @@ from typing import Callable
 from ..dedup import find_duplicate_clusters
 from ..report import Report, read_report, report_files
 from ..slug import slugify
+from .chrome import cjk_count
 from .clean import clean_paragraphs, to_markdown
-from .compilation import Compilation, Section, split_compilation
+from .compilation import Compilation, Section, names_a_document, read_collection_title, split_compilation
 from .formats import SourceError, SourceText, read_source_text
-from .metadata import MAX_TITLE_CHARS, read_metadata
-from .page import SALUTATION, SpeechHeader, read_speech_page
+from .layout import NotAnArticle, PageFields, find_article, is_title_line, split_header, trim_article
+from .metadata import ArticleContext, read_metadata
+from .page import read_speech_page
 
 SOURCES_DIR = "_sources"
 TEMP_PREFIX = ".import-"
@@ -51,70 +53,95 @@ class ImportResult:
 
 
 def articles_from_source(path: Path) -> list[Report]:
-    """The reports one source file holds, not yet written anywhere."""
+    """The reports one source file holds, not yet written anywhere. A page that holds no
+    article (a link list, a template, another language) raises `NotAnArticle` (a SourceError)."""
     return articles_from_text(read_source_text(path))
 
 
 def articles_from_text(source: SourceText) -> list[Report]:
     """The reports a source file's text holds, not yet written anywhere."""
     path = source.path
-    compilation = split_compilation(source.text)
-    is_compilation = len(compilation.sections) > 1
-    speech = None if is_compilation else read_speech_page(source.text)
-    header = speech.header if speech else SpeechHeader()
+    layout = find_article(source.text, str(path))
+    fields = layout.fields
+    fields.published = fields.published or source.html_date[:10]
+    compilation = split_compilation("\n".join(layout.lines))
+    if compilation.is_compilation:
+        return [_report(path, paragraphs, context, _compilation_record(path, compilation, section, fields),
+                        section.text)
+                for section in compilation.sections
+                for paragraphs, context in [_compilation_article(compilation, section, fields)]
+                if paragraphs]
+    speech = read_speech_page(source.text)
     if speech is not None:
-        # A speech page is one article: its preamble (toolbar, outlet, caption) is not text.
-        compilation = Compilation(header.title or compilation.page_title,
-                                  header.published or compilation.captured,
-                                  [Section(header.title, 1, speech.body)])
-    captured_year = int(compilation.captured[:4]) if compilation.captured else None
-    if not is_compilation and not _is_title_line(compilation.page_title):
-        # A page that opens with its text (`各位代表，现在，我代表国务院…`) has no title line:
-        # its first paragraph is text, kept, and the title is drawn from the text.
-        compilation = Compilation("", compilation.captured, compilation.sections)
-    reports = []
-    for section in compilation.sections:
-        paragraphs = clean_paragraphs(section.text)
-        if not is_compilation and paragraphs and paragraphs[0] == compilation.page_title:
-            paragraphs = paragraphs[1:]  # a single article: the page title is its title
-        if not paragraphs:
-            continue
-        meta = read_metadata(paragraphs, captured_year=captured_year, header=header,
-                             page_title=compilation.page_title if not is_compilation else "")
-        title = meta.title
-        if not is_compilation and compilation.page_title:
-            title = compilation.page_title
-        reports.append(Report(
-            title=title or section.label,
-            body=to_markdown(paragraphs),
-            year=meta.year,
-            region=meta.region,
-            topics=meta.topics,
-            keywords=meta.keywords,
-            date=header.date,
-            source=_source_record(path, compilation.page_title, compilation.captured, section,
-                                  is_compilation, header),
-        ))
-    return reports
+        header = speech.header
+        paragraphs = clean_paragraphs("\n".join(trim_article(speech.body.split("\n"))))
+        context = ArticleContext(title=header.title, published=header.published or fields.published,
+                                 header=header)
+        record = _source_record(path, header.title, header.published or fields.published,
+                                meeting=header.meeting, outlet=header.outlet or fields.outlet,
+                                url=source.html_url)
+        return [_report(path, paragraphs, context, record, speech.body)] if paragraphs else []
+    first_text = next((line for line in layout.body if line.strip()), "")
+    parts = split_header(layout.header, first_text)
+    title = fields.stated_title or parts.title or _html_title(source.html_title)
+    collection = read_collection_title(title) if title else None
+    if collection:
+        # A collection's title above one article: the article is on its subject, not the collection.
+        title = ""
+    paragraphs = clean_paragraphs("\n".join(parts.lead + layout.body))
+    if not paragraphs:
+        raise NotAnArticle(f"{path}: no article text under the page's title / 网页中没有正文，未导入")
+    context = ArticleContext(title=title, collection=collection[0] if collection else "",
+                             published=fields.published)
+    record = _source_record(path, parts.title or title, fields.published, subtitle=parts.subtitle,
+                            outlet=fields.outlet, url=source.html_url)
+    return [_report(path, paragraphs, context, record, "\n".join(layout.body))]
 
 
-def _is_title_line(line: str) -> bool:
-    return (bool(line) and len(line) <= MAX_TITLE_CHARS and not re.search(r"[。；！？]", line)
-            and not SALUTATION.match(line))
+def _compilation_article(compilation: Compilation, section: Section,
+                         fields: PageFields) -> tuple[list[str], ArticleContext]:
+    paragraphs = clean_paragraphs(section.text)
+    title = section.title
+    if not title and len(paragraphs) > 1 and is_title_line(paragraphs[0]) \
+            and not read_collection_title(paragraphs[0]):
+        title, paragraphs = paragraphs[0], paragraphs[1:]  # `【篇一】` over its own title line
+    if not title and names_a_document(compilation.stem):
+        title = compilation.stem  # `酒店前台接待岗位说明书篇1`: the collection of one document's versions
+    return paragraphs, ArticleContext(title=title, collection=compilation.stem,
+                                      published=compilation.captured or fields.published,
+                                      in_compilation=True)
 
 
-def _source_record(path: Path, page_title: str, captured: str, section: Section,
-                   is_compilation: bool, header: SpeechHeader) -> dict:
+def _report(path: Path, paragraphs: list[str], context: ArticleContext, record: dict, raw: str) -> Report:
+    meta = read_metadata(paragraphs, context=context)
+    record["sha256"] = hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
+    return Report(title=meta.title or record.get("section", "") or path.stem, body=to_markdown(paragraphs),
+                  year=meta.year, region=meta.region, topics=meta.topics, keywords=meta.keywords,
+                  date=context.header.date, source=record)
+
+
+def _html_title(title: str) -> str:
+    """A page's <title> without the site's name after it (`中华人民共和国监察法-纪检`)."""
+    main = re.split(r"\s*[-_|｜—]+\s*", title.strip())[0] if title else ""
+    return main if cjk_count(main) >= 4 else ""
+
+
+def _source_record(path: Path, page_title: str, captured: str, *, section: str = "", meeting: str = "",
+                   subtitle: str = "", outlet: str = "", url: str = "") -> dict:
+    """Where a report comes from: the page's (or collection's) title and date, the section of a
+    compilation, what else the page states, the file; `sha256` of the text is added after."""
     record = {"page_title": page_title, "captured": captured}
-    if header.meeting:
-        record["meeting"] = header.meeting
-    if header.outlet:
-        record["outlet"] = header.outlet
-    if is_compilation:
-        record["section"] = section.label
+    for key, value in (("meeting", meeting), ("subtitle", subtitle), ("outlet", outlet), ("url", url),
+                       ("section", section)):
+        if value:
+            record[key] = value
     record["file"] = path.name
-    record["sha256"] = hashlib.sha256(section.text.encode("utf-8")).hexdigest()[:16]
     return record
+
+
+def _compilation_record(path: Path, compilation: Compilation, section: Section, fields: PageFields) -> dict:
+    return _source_record(path, compilation.page_title, compilation.captured or fields.published,
+                          section=section.label or compilation.page_title, outlet=fields.outlet)
 
 
 def _identity(source: dict) -> str:
@@ -281,6 +308,12 @@ def _remove_stale_temporaries(out_dir: Path) -> None:
         stale.unlink(missing_ok=True)
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomically(target: Path, content: str | bytes, *, overwrite: bool) -> None:
     """Write to a temporary file beside the target, then link or rename it into place: a reader
     (or a killed import) never sees half a file, and without `overwrite` nothing is replaced."""
@@ -288,6 +321,7 @@ def write_atomically(target: Path, content: str | bytes, *, overwrite: bool) -> 
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX, suffix=".tmp")
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes it 0600; a report is as any file written
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -305,5 +339,5 @@ def write_atomically(target: Path, content: str | bytes, *, overwrite: bool) -> 
         raise
 
 
-__all__ = ["ImportConflict", "ImportResult", "articles_from_source", "import_sources",
+__all__ = ["ImportConflict", "ImportResult", "NotAnArticle", "articles_from_source", "import_sources",
            "write_atomically"]

@@ -100,7 +100,7 @@ def read_header(preamble: list[str]) -> SpeechHeader:
 
 def _title(lines: list[str]) -> str:
     """The longest short line naming the report (`2026年湖南省政府工作报告` beats `政府工作报告`)."""
-    candidates = [line for line in lines
+    candidates = [line.lstrip("—-－― ") for line in lines
                   if len(line) <= 40 and re.search(r"(工作报告|报告)$", line) and "。" not in line]
     return max(candidates, key=len) if candidates else ""
 

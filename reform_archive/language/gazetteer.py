@@ -54,6 +54,8 @@ TOWN_SUFFIXES = ("乡", "镇", "街道")
 # A jieba word may run on past a name by one of these ("石门/县委", "广丰县城", "中共上海市委").
 GENERIC_TAILS = frozenset({"城", "委", "政府", "域", "境", "内", "情", "志", "长"})
 GENERIC_HEADS = frozenset({"中共"})
+# A division's suffix that starts the word of one of its organs (`祁阳` / `市委常委`).
+ORGAN_WORD = re.compile(r"[省市县区州](?:委|政府|人大|政协|长|纪委|人民政府|人民代表大会|常委)")
 # The character runs jieba segments independently (its re_han_default), so cutting one run
 # gives the same words as cutting the whole text.
 JIEBA_BLOCK = re.compile("[\u4e00-\u9fd5a-zA-Z0-9+#&._%-]+")
@@ -63,6 +65,12 @@ CLAUSE = re.compile(r"[^，,。；;：:、\s《》（）()]{0,15}")
 # A division name ends in one of these; two characters at least before it (广州市 is not 广州 + 市).
 _LEVEL = re.compile(r".{2,}?(?:特别行政区|自治区|自治州|自治县|自治旗|省|市|州|盟|地区|县|区|旗)")
 SHORT_PROVINCE = re.compile(r"^(.+?)(?:壮族|回族|维吾尔)?(?:自治区|特别行政区|省|市)$")
+# The region of a text about the whole country (a State Council report, a national law): not a
+# place of the gazetteer, but a region of its own on the index pages.
+NATIONAL_REGION = "全国"
+# A city's short name that names history, not the city (`延安精神`, `遵义会议`).
+_STEM_NOT_PLACE = re.compile(r"精神|会议|时期|道路|模式|经验")
+MIN_STEM_MENTIONS = 2
 
 
 @dataclass(frozen=True)
@@ -195,7 +203,9 @@ class Gazetteer:
     @cached_property
     def _tokenizer(self) -> jieba.Tokenizer:
         # Private, so the archive's own dictionary (jieba.dt) never learns place names by accident.
-        tokenizer = jieba.Tokenizer()
+        from .segment import fresh_tokenizer
+
+        tokenizer = fresh_tokenizer()
         for name in self._places_by_name:
             tokenizer.add_word(name)
         return tokenizer
@@ -255,12 +265,18 @@ class Gazetteer:
         pool = in_city or in_province or list(places)
         return pool[0] if len(pool) == 1 else common_parent(pool)
 
-    def resolve(self, text: str) -> str:
-        """Path of the region text is about ("湖南省常德市石门县", "上海市"), or ""."""
+    def resolve(self, text: str, with_city_stems: bool = False) -> str:
+        """Path of the region text is about ("湖南省常德市石门县", "上海市"), or "". With
+        `with_city_stems`, cities named by their short name (`中山`) count as well: for a text
+        that speaks of its city as its own (市委, 我市), which a city's own news does."""
         support: Counter[tuple[str, ...]] = Counter()
         for mention in self.mentions(text):
             for key in support_keys(mention.place):
                 support[key] += 1
+        if with_city_stems:
+            for place, count in self._city_stem_counts(text).items():
+                for key in support_keys(place):
+                    support[key] += count
         chosen: tuple[str, ...] = ()
         for depth in (1, 2, 3):
             options = [k for k in support if len(k) == depth and k[:-1] == chosen]
@@ -273,6 +289,42 @@ class Gazetteer:
                 break  # a city-wide text naming several counties once each is about the city
             chosen = best
         return join_path(chosen)
+
+    @cached_property
+    def _city_stems(self) -> dict[str, Place]:
+        """Short names of prefecture-level cities (`中山` for 中山市) that no other place shares."""
+        stems: dict[str, list[Place]] = defaultdict(list)
+        for name, places in self._places_by_name.items():
+            for place in places:
+                if place.level == "city" and name == place.name and name.endswith("市") and len(name) >= 3:
+                    stems[name[:-1]].append(place)
+        return {stem: places[0] for stem, places in stems.items()
+                if len(places) == 1 and stem not in self._places_by_name}
+
+    def resolve_city_stem(self, text: str, self_named: bool = False, titled: str = "") -> str:
+        """The city a text names by its short name only (`为中山经济发展…`), as a last resort when
+        `resolve` finds nothing: one city, named as a word, in a text that speaks of its city as
+        its own (`self_named`: 市委, 我市), or in its title (`titled`) and the text again."""
+        counts = self._city_stem_counts(text)
+        if len(counts) != 1:
+            return ""
+        place, count = counts.most_common(1)[0]
+        in_title = bool(titled) and place in self._city_stem_counts(titled)
+        return place.path if self_named or in_title and count >= MIN_STEM_MENTIONS else ""
+
+    def _city_stem_counts(self, text: str) -> Counter[Place]:
+        counts: Counter[Place] = Counter()
+        if not text:
+            return counts
+        words = WordBoundaries(self._tokenizer, self._word_parts, text)
+        for stem, place in self._city_stems.items():
+            start = text.find(stem)
+            while start != -1:
+                end = start + len(stem)
+                if words.is_word(start, end) and not _STEM_NOT_PLACE.match(text, end):
+                    counts[place] += 1
+                start = text.find(stem, end)
+        return counts
 
     @cached_property
     def _counties_by_city(self) -> dict[tuple[str, str], tuple[Place, ...]]:
@@ -352,7 +404,13 @@ class WordBoundaries:
         if not self._is_names_then(before, frozenset()):
             return False
         # A 2-character name (和县) is too easily part of another word (县城) to allow a tail.
-        return self._is_names_then(after, GENERIC_TAILS if end - start >= 3 else frozenset())
+        if self._is_names_then(after, GENERIC_TAILS if end - start >= 3 else frozenset()):
+            return True
+        # `祁阳市委常委` is cut 祁阳 / 市委常委: the name's suffix opens an organ's word.
+        if end - start < 3 or not ORGAN_WORD.match(self._text, end - 1):
+            return False
+        last_start = starts[bisect.bisect_right(starts, end - 1) - 1]
+        return last_start == end - 1 and last_start > start
 
     def _is_names_then(self, rest: str, endings: frozenset[str]) -> bool:
         if not rest or rest in endings:

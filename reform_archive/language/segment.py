@@ -55,9 +55,7 @@ class ArchiveSegmenter:
     def tokenizer(self) -> jieba.Tokenizer:
         with self._lock:
             if self._tokenizer is None:
-                jieba.default_logger.setLevel(logging.WARNING)
-                tokenizer = jieba.Tokenizer()
-                tokenizer.initialize()
+                tokenizer = fresh_tokenizer()
                 for word, freq, tag in self.user_dictionary():
                     tokenizer.add_word(word, freq, tag)
                 self._tokenizer = tokenizer
@@ -76,18 +74,61 @@ class ArchiveSegmenter:
     def keywords(self, text: str, count: int = 8) -> list[str]:
         """The text's most characteristic words (jieba TF-IDF over nouns and verbs)."""
         if self._tfidf is None:
-            # Imported here: they take a third of a second, which the index's word counting
-            # processes (`PlainCutter` only) need not spend.
-            import jieba.analyse
-            import jieba.posseg
-
-            tfidf = jieba.analyse.TFIDF()
-            tfidf.tokenizer = self.tokenizer
-            tfidf.postokenizer = jieba.posseg.POSTokenizer(self.tokenizer)
-            self._tfidf = tfidf
+            self._tfidf = _keyword_extractor(self.tokenizer)
         words = self._tfidf.extract_tags(
             text, topK=count * 2, allowPOS=("n", "nr", "ns", "nt", "nz", "vn", "v", "l", "eng"))
         return [w for w in words if len(w) > 1 and not _KEYWORD_JUNK.match(w)][:count]
+
+
+def _base_dictionary() -> jieba.Tokenizer:
+    """jieba's own dictionary, loaded once per process (from jieba's cache file when it has
+    one): every tokenizer of the archive starts from a copy of it instead of loading it again."""
+    global _BASE
+    with _BASE_LOCK:
+        if _BASE is None:
+            jieba.default_logger.setLevel(logging.WARNING)
+            base = jieba.Tokenizer()
+            base.initialize()
+            _BASE = base
+        return _BASE
+
+
+_BASE: jieba.Tokenizer | None = None
+_BASE_LOCK = threading.Lock()
+
+
+def fresh_tokenizer() -> jieba.Tokenizer:
+    """A jieba tokenizer of its own (words added to it stay in it) on jieba's dictionary,
+    copied from the one loaded (a dictionary copy takes milliseconds, a load a second or more)."""
+    base = _base_dictionary()
+    tokenizer = jieba.Tokenizer()
+    tokenizer.FREQ, tokenizer.total = dict(base.FREQ), base.total
+    tokenizer.initialized = True
+    return tokenizer
+
+
+def _keyword_extractor(tokenizer: jieba.Tokenizer):
+    """jieba's TF-IDF extractor on our tokenizer. jieba.analyse loads its IDF table and
+    jieba.posseg its word tags when imported; the extractor shares those tables instead of
+    reading both files a second time (a second each). Imported here: the index's word
+    counting processes (`PlainCutter` only) need not load them at all."""
+    import jieba.analyse
+    import jieba.posseg
+
+    class ArchivePOSTokenizer(jieba.posseg.POSTokenizer):
+        def __init__(self, tokenizer: jieba.Tokenizer, word_tags: dict) -> None:
+            self.tokenizer = tokenizer
+            self.word_tag_tab = dict(word_tags)
+
+    class ArchiveTFIDF(jieba.analyse.TFIDF):
+        def __init__(self, tokenizer: jieba.Tokenizer, loaded: jieba.analyse.TFIDF) -> None:
+            self.tokenizer = tokenizer
+            self.postokenizer = ArchivePOSTokenizer(tokenizer, jieba.posseg.dt.word_tag_tab)
+            self.stop_words = loaded.stop_words.copy()
+            self.idf_loader = loaded.idf_loader
+            self.idf_freq, self.median_idf = loaded.idf_freq, loaded.median_idf
+
+    return ArchiveTFIDF(tokenizer, jieba.analyse.default_tfidf)
 
 
 # jieba-rs (0.9) takes these characters into its Chinese runs, jieba (0.42) does not: jieba cuts

@@ -10,13 +10,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from ..archive import UNKNOWN_REGION, Archive, ArchivedReport
-from ..language.gazetteer import region_levels
+from ..language.gazetteer import NATIONAL_REGION, region_levels
 from ..report import UNKNOWN_YEAR
 from ..slug import slugify
 from ..theme import BUTTON_CLASS
 from ..topics import VOCABULARY
 from .html import esc, front_matter, href, link, md_text
 
+NATIONAL_NOTE = "全国性文件：国务院、全国人大、党中央、国家部委"
 LATEST_ON_HOME = 10
 PAGE_SIZE = 500  # reports per index page: a topic of 3,000 reports is 6 pages, none of them megabytes
 
@@ -163,10 +164,11 @@ def region_pages(archive: Archive) -> dict[str, str]:
         levels = region_levels(r.report.region)
         by_province[levels[0] if levels else UNKNOWN_REGION].append(r)
     pages, rows = {}, []
-    for province in sorted(by_province, key=lambda p: (p == UNKNOWN_REGION, p)):
+    # The whole country first, as an entry of its own; then the provinces; unlabelled last.
+    for province in sorted(by_province, key=lambda p: (p != NATIONAL_REGION, p == UNKNOWN_REGION, p)):
         page = region_page(province)
         reports = by_province[province]
-        rows.append((page, len(reports), ""))
+        rows.append((page, len(reports), NATIONAL_NOTE if province == NATIONAL_REGION else ""))
         pages.update(paginated(
             page, f"# {md_text(province)}\n\n共 {len(reports)} 篇报告。\n\n",
             _by_finer_region(province, reports),
@@ -198,7 +200,10 @@ def _finer_regions(page_url: str, province: str, reports: list[ArchivedReport]) 
         groups.setdefault(_finer_region(province, r), []).append(r)
     out = []
     for region, members in groups.items():
-        label = "全省（市、区）" if region == province else region.removeprefix(province)
+        if province == NATIONAL_REGION:
+            label = NATIONAL_NOTE
+        else:
+            label = "全省（市、区）" if region == province else region.removeprefix(province)
         out.append(f"## {md_text(label)}（{len(members)}）\n\n" + report_list(page_url, members, presorted=True))
     return "\n".join(out)
 
@@ -232,7 +237,8 @@ def home_page(archive: Archive) -> str:
     hidden = len(archive.reports) - len(shown)
     years = Counter(r.report.year_label for r in shown)
     known = sorted(int(y) for y in years if y != UNKNOWN_YEAR)
-    provinces = {region_levels(r.report.region)[0] for r in shown if r.report.region}
+    provinces = {region_levels(r.report.region)[0] for r in shown
+                 if r.report.region and r.report.region != NATIONAL_REGION}
     topics = {t for r in shown for t in r.report.topics}
     span = f"{known[0]}–{known[-1]} 年" if known else "—"
     stats = [

@@ -170,3 +170,14 @@ def test_wikisource_licence_box_is_dropped():
             "Public domain\nPublic domain\nfalse\nfalse\n")
     assert clean_paragraphs(text) == ["同志们，北京共产主义组织仅仅是在十个月以前才产生的。",
                                       "这次成立大会应当具体地解决任务。"]
+
+
+def test_forum_jammer_is_removed_and_text_that_looks_alike_is_not():
+    """A Discuz forum's anti-copy jammer (benchmarks/wild/29): random ASCII tokens on a line of
+    their own or run into the start of a line of text."""
+    from reform_archive.ingest.clean import remove_watermarks
+
+    text = "/ ]& ]9 B) y) v' S\n3 V\" z ]5 Q9 q0 w; p调研文章又叫调查研究报告。\n; I' j- v, a L% y\" h- G7 ]一、写法"
+    assert remove_watermarks(text) == "\n调研文章又叫调查研究报告。\n一、写法"
+    for kept in ("1 2 3 4 5 6", "A B C D 组", "5 . 3 % 增长", "GDP 2 . 3 万亿"):
+        assert remove_watermarks(kept) == kept

@@ -47,9 +47,10 @@ def test_a_target_year_is_not_the_report_year():
     "第十四届全国人民代表大会第三次会议听取和审议了政府工作报告。",
     "同志们：\n现在，我代表第十九届中央委员会向大会作报告。北京、上海、广州等地。",
 ])
-def test_national_documents_get_no_region(text):
-    """Before: 48 national work reports were placed in 香港特别行政区 and similar."""
-    assert meta(text).region == ""
+def test_national_documents_are_about_the_whole_country(text):
+    """Before: 48 national work reports were placed in 香港特别行政区 and similar; then they got
+    no region; now their region is the whole country, 全国 (issue 12)."""
+    assert meta(text).region == "全国"
 
 
 def test_normalisation_for_extraction():
@@ -90,13 +91,13 @@ def test_no_year_when_the_text_does_not_say(text):
     assert meta(text).year is None
 
 
-def test_a_work_report_speaking_for_the_country_gets_no_region():
+def test_a_work_report_speaking_for_the_country_is_national():
     """Before: the 1985 report, whose opening does not say who speaks, was placed in 大城县 (by
     `大城市`) and, without that, in 香港 (`解决了香港问题`)."""
     text = ("各位代表：\n刚刚过去的1984年，是我国各族人民取得伟大成就的一年。经过同英国政府的平等协商，"
             "终于圆满地解决了香港问题。" + "全国经济发展，我国国际地位提高。" * 5
             + "\n国务院决定：今年的改革要继续把经济搞活。")
-    assert meta(text).region == ""
+    assert meta(text).region == "全国"
 
 
 def test_a_local_work_report_keeps_its_region():

@@ -267,3 +267,64 @@ def test_a_hidden_file_is_no_report_for_the_importer_either(tmp_path):
     result = import_sources([FIXTURE_PAGE], out)
     assert len(result.written) == 1 and not result.skipped
     assert sorted(p.name for p in out.glob("*.md")) == sorted([".draft.md", written[0].name])
+
+
+
+
+WILD = Path(__file__).resolve().parents[1] / "fixtures" / "wild"
+CONSTRUCTED = Path(__file__).resolve().parents[1] / "fixtures" / "constructed"
+
+
+def test_cli_import_refuses_what_is_not_an_article_and_imports_the_rest(tmp_path):
+    """A link list and a Japanese page among real pages: each refused with a message naming
+    it, the others imported, and the command exits 1 (before: a report titled 热门文章)."""
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for source in (CONSTRUCTED / "c21_refuse_link_list.txt", CONSTRUCTED / "c22_refuse_japanese.txt",
+                   WILD / "03_prov_dept_deqing_investment.txt", CONSTRUCTED / "c03_fanwen_intro.txt"):
+        (pages / source.name).write_bytes(source.read_bytes())
+    out = tmp_path / "reports"
+    run = subprocess.run([sys.executable, "-m", "reform_archive", "import", str(pages), "--out", str(out)],
+                         capture_output=True, text=True)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "Traceback" not in run.stderr
+    assert "c21_refuse_link_list.txt: no article text" in run.stderr
+    assert "c22_refuse_japanese.txt: not a Chinese text" in run.stderr
+    assert "4 imported" in run.stdout and "2 failed" in run.stdout
+    titles = sorted(read_report(p).report.title for p in out.glob("*.md"))
+    assert titles == sorted(["1-10月德清县固定资产投资结构趋稳趋优", "清河镇2021年政府工作报告",
+                             "关于乡镇财政管理体制改革的报告", "镇人民代表大会工作总结"])
+    check = subprocess.run([sys.executable, "-m", "reform_archive", "check", str(out)],
+                           capture_output=True, text=True)
+    assert check.returncode == 0 and "title '" not in check.stdout  # no title looks like chrome
+
+
+def test_check_warns_about_titles_that_look_like_chrome_or_a_sentence(tmp_path):
+    """What the importer used to write (`登录`, a breadcrumb, a first sentence) is flagged with
+    the file and the line of its title; a good title is not."""
+    cases = {
+        "a.md": "现在位置： 首页 >> 东区新闻 >> 正文",
+        "b.md": "登录",
+        "c.md": "上海市N区在2007年下半年开展了乡镇机构改革，取得了很大的成效，政府职能得到了调整，机构设置得到了规范。",
+        "d.md": "| 2023年10月11日 星期三",
+        "e.md": "close",
+        "ok.md": "农机专家李金泽：为农机行业搭建现代化信息平台",
+    }
+    for name, title in cases.items():
+        (tmp_path / name).write_text(f"---\ntitle: '{title}'\n---\n\n正文。\n", encoding="utf-8")
+    check = subprocess.run([sys.executable, "-m", "reform_archive", "check", str(tmp_path)],
+                           capture_output=True, text=True)
+    warned = {line.split(":")[0].rsplit("/", 1)[-1] for line in check.stdout.splitlines() if ": warning: title '" in line}
+    assert warned == {"a.md", "b.md", "c.md", "d.md", "e.md"}, check.stdout
+    assert f"{tmp_path / 'b.md'}:2: warning:" in check.stdout
+
+
+def test_written_files_follow_the_umask(tmp_path):
+    """Before: every report and raw page was 0600, whatever the umask (mkstemp's mode)."""
+    code = ("import os, sys\nfrom pathlib import Path\nos.umask(0o027)\n"
+            "from reform_archive.ingest.importer import import_sources\n"
+            "import_sources([Path(sys.argv[1])], Path(sys.argv[2]))\n")
+    out = tmp_path / "out"
+    subprocess.run([sys.executable, "-c", code, str(SEED), str(out)], check=True, capture_output=True)
+    modes = {oct(p.stat().st_mode & 0o777) for p in out.rglob("*") if p.is_file()}
+    assert modes == {"0o640"}

@@ -98,3 +98,19 @@ def test_a_generated_pages_front_matter_reads_back_whatever_the_title_holds(titl
     meta = yaml.safe_load(front_matter(title).split("---")[1])
     expected = esc("".join(c for c in title if not (ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f)))
     assert meta["title"] == expected
+
+
+def test_national_documents_are_an_entry_of_their_own_on_the_region_index(tmp_path):
+    """Issue 12: national documents get region 全国; it is accepted by check, listed first on the
+    region index with what it means, and not counted as a province on the home page."""
+    for name, region in (("a.md", "全国"), ("b.md", "湖南省常德市石门县"), ("c.md", "")):
+        (tmp_path / name).write_text(f"---\ntitle: 报告{name[0]}\nregion: '{region}'\n---\n\n正文{name}。\n",
+                                     encoding="utf-8")
+    archive = load_archive(tmp_path)
+    assert not archive.problems
+    pages = {f.src_uri: f.content for f in generate_site(archive)}
+    index = pages["regions/index.md"]
+    assert index.index("全国") < index.index("湖南省") < index.index("未标注地区")
+    assert "全国性文件" in index
+    assert "报告a" in pages["regions/全国.md"]
+    assert '<span class="ra-stat-value">1</span><span class="ra-stat-label">省级地区</span>' in pages["index.md"]
