@@ -237,16 +237,12 @@ def _plan_files(reports: list[Report], out_dir: Path, existing: dict, force: boo
                 result: ImportResult) -> list[tuple[Report, Path]]:
     planned: list[tuple[Report, Path]] = []
     taken: set[Path] = set()
-    seen: set[str] = set()
     for report in reports:
         identity = _identity(report.source)
         known = existing.get(identity)
         if known is not None and not force:
             result.skipped.append((known.path, "already imported / 已导入"))
             continue
-        if identity in seen:  # the same text twice on one page
-            continue
-        seen.add(identity)
         if known is not None:
             target = known.path
         else:

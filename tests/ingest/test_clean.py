@@ -155,9 +155,10 @@ def test_parentheses_are_converted_as_before(text):
 def test_nul_and_control_characters_never_become_parentheses(tmp_path):
     assert normalize_punctuation("a\x00b\x01c") == "a\x00b\x01c"
     page = tmp_path / "page.txt"
-    page.write_text("某县工作总结\n工作\x00总结\x01如下(见附件)，A\x01B\x00C。\n", encoding="utf-8")
+    page.write_text("某县工作总结\n全县乡镇机构改革工作\x00总结\x01如下(见附件)，A\x01B\x00C，各项工作进展顺利。\n",
+                    encoding="utf-8")
     report, = articles_from_source(page)
-    assert report.body == "工作总结如下（见附件），ABC。\n"
+    assert report.body == "全县乡镇机构改革工作总结如下（见附件），ABC，各项工作进展顺利。\n"
 
 
 def test_wikisource_licence_box_is_dropped():
