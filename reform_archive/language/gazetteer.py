@@ -203,7 +203,7 @@ class Gazetteer:
     @cached_property
     def _tokenizer(self) -> jieba.Tokenizer:
         # Private, so the archive's own dictionary (jieba.dt) never learns place names by accident.
-        from .segment import fresh_tokenizer
+        from .jieba_dictionary import fresh_tokenizer
 
         tokenizer = fresh_tokenizer()
         for name in self._places_by_name:

@@ -20,6 +20,8 @@ from importlib.resources import files
 
 import jieba
 
+from .jieba_dictionary import fresh_tokenizer
+
 # Terms of the archive's domain that jieba would otherwise split.
 ARCHIVE_TERMS = (
     "乡镇机构改革", "镇级机构改革", "机构改革", "农村税费改革", "税费改革", "事业站所", "乡镇卫生院",
@@ -78,33 +80,6 @@ class ArchiveSegmenter:
         words = self._tfidf.extract_tags(
             text, topK=count * 2, allowPOS=("n", "nr", "ns", "nt", "nz", "vn", "v", "l", "eng"))
         return [w for w in words if len(w) > 1 and not _KEYWORD_JUNK.match(w)][:count]
-
-
-def _base_dictionary() -> jieba.Tokenizer:
-    """jieba's own dictionary, loaded once per process (from jieba's cache file when it has
-    one): every tokenizer of the archive starts from a copy of it instead of loading it again."""
-    global _BASE
-    with _BASE_LOCK:
-        if _BASE is None:
-            jieba.default_logger.setLevel(logging.WARNING)
-            base = jieba.Tokenizer()
-            base.initialize()
-            _BASE = base
-        return _BASE
-
-
-_BASE: jieba.Tokenizer | None = None
-_BASE_LOCK = threading.Lock()
-
-
-def fresh_tokenizer() -> jieba.Tokenizer:
-    """A jieba tokenizer of its own (words added to it stay in it) on jieba's dictionary,
-    copied from the one loaded (a dictionary copy takes milliseconds, a load a second or more)."""
-    base = _base_dictionary()
-    tokenizer = jieba.Tokenizer()
-    tokenizer.FREQ, tokenizer.total = dict(base.FREQ), base.total
-    tokenizer.initialized = True
-    return tokenizer
 
 
 def _keyword_extractor(tokenizer: jieba.Tokenizer):
