@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache_file import damage_problem
 from .code_graph import code_version
 from .dedup import DuplicateCluster, SignatureStore, find_duplicate_clusters
 from .language.gazetteer import region_levels
@@ -93,8 +94,9 @@ def load_archive(reports_dir: Path, *, label_root: Path | None = None,
     problems.extend(collisions)
     colliding = {p.file for p in collisions}
     reports = [r for r in reports if label_of(reports_dir / r.key) not in colliding]
-    store = SignatureStore(cache_dir / "dedup-signatures.marshal" if cache_dir else None,
-                           code_version(*DEDUP_CODE))
+    store = SignatureStore(cache_dir / "dedup-signatures.sealed" if cache_dir else None,
+                           code_version(*DEDUP_CODE),
+                           on_damage=lambda path: problems.append(damage_problem(path, label_root or Path.cwd())))
     clusters = find_duplicate_clusters({r.key: r.report.body for r in reports}, store)
     by_key = {r.key: r for r in reports}
     for cluster in clusters:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from .archive import Archive, ArchivedReport, load_archive
 from .cache import ContentCache
+from .cache_file import damage_problem
 from .code_graph import code_version
 from .language.gazetteer import region_levels
 from .problems import ArchiveError
@@ -87,8 +88,9 @@ class ArchiveBuild:
     summary: BuildSummary = field(default_factory=BuildSummary)
 
     def __post_init__(self) -> None:
-        self.search = SearchIndexBuilder(self.options.lines_table_max)
-        self.page_cache = ContentCache(self.options.cache_dir, "pages", code_version(*PAGE_CODE))
+        self.search = SearchIndexBuilder(self.options.lines_table_max, on_damage=self.cache_damaged)
+        self.page_cache = ContentCache(self.options.cache_dir, "pages", code_version(*PAGE_CODE),
+                                       on_damage=self.cache_damaged)
         self.rendered = RenderedPages(None, "")
 
     def read_archive(self) -> Archive:
@@ -123,10 +125,11 @@ class ArchiveBuild:
             key = rendered.key(page.src_uri, digest)
             archived = reports.get(page.src_uri) if page.is_report else None
             identity = rendered.identity(page.src_uri, digest) if archived else ""
-            if rendered.has(key):
+            warnings = rendered.reusable(key)
+            if warnings is not None:
                 self.reused[place.dest_uri] = key
                 if archived is not None:
-                    self._warn_external(archived, rendered.warnings(key))
+                    self._warn_external(archived, warnings)
                     self._add_to_search(place.url, archived, identity, lambda key=key: rendered.search_entry(key))
                 continue
             to_render.append(place)
@@ -138,6 +141,11 @@ class ArchiveBuild:
                 self.identities[page.src_uri] = identity
         self.summary.reused, self.summary.rendered = len(self.reused), len(self.pending)
         return to_render
+
+    def cache_damaged(self, path: Path) -> None:
+        """A damaged cache file was found (and left unused: what it held is made again and
+        written over it): one warning line names it."""
+        self.options.warn(str(damage_problem(path, self.options.project_dir)))
 
     def is_report(self, src_uri: str) -> bool:
         return src_uri in self.reports

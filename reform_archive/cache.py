@@ -5,8 +5,9 @@ the *code version* (`code_graph.code_version`): a hash of the source of the modu
 it, found from their imports, and of the versions of the packages they use. Editing a report
 changes its key; editing the code changes every key; either way a stale entry is never read, only left behind (delete `.cache/` at any time).
 
-Entries are `marshal`-ed (strings, tuples: fast to read) in one file each, under two levels
-of the key's hex digits, written atomically so that an interrupted build leaves no half file.
+Entries are `marshal`-ed (strings, tuples: fast to read) in one sealed file each
+(`cache_file.py`: a damaged one reads as a miss, and is written again), under two levels of the
+key's hex digits, written atomically so that an interrupted build leaves no half file.
 The folder is `.cache/reform-archive/` beside mkdocs.yml (ignored by git).
 """
 
@@ -16,32 +17,45 @@ import hashlib
 import marshal
 import os
 import shutil
-import tempfile
 from pathlib import Path
+
+from .cache_file import MAGIC, OnDamage, ignore_damage, read_sealed, write_file, write_sealed
+
+# Kept under its old name for the stores that write plain files.
+store_file = write_file
 
 class ContentCache:
     """Entries of one kind (`namespace`) derived by code of one version."""
 
-    def __init__(self, folder: Path | None, namespace: str, version: str) -> None:
+    def __init__(self, folder: Path | None, namespace: str, version: str,
+                 on_damage: OnDamage = ignore_damage) -> None:
         self.folder = folder / namespace if folder is not None else None
         self.version = version
+        self.on_damage = on_damage
+        # Entries of another file format are other keys, not damaged files.
+        self._salt = MAGIC + version.encode() + b"\0"
         self.hits = self.misses = 0
 
     def key(self, content: str | bytes) -> str:
         data = content.encode("utf-8") if isinstance(content, str) else content
-        return hashlib.sha256(self.version.encode() + b"\0" + data).hexdigest()
+        return hashlib.sha256(self._salt + data).hexdigest()
 
     def _path(self, key: str) -> Path:
         assert self.folder is not None
         return self.folder / key[:2] / f"{key[2:]}.marshal"
 
     def get(self, key: str):
-        """The entry, or None when there is none (or it cannot be read: then it is rebuilt)."""
+        """The entry, or None when there is none (or it is damaged: then it is rebuilt)."""
         if self.folder is None:
             return None
+        path = self._path(key)
+        payload = read_sealed(path, self.on_damage)
         try:
-            value = marshal.loads(self._path(key).read_bytes())
-        except (OSError, EOFError, ValueError, TypeError):
+            value = marshal.loads(payload) if payload is not None else None
+        except (EOFError, ValueError, TypeError):  # sealed by hand around bad bytes
+            self.on_damage(path)
+            value = None
+        if value is None:
             self.misses += 1
             return None
         self.hits += 1
@@ -49,22 +63,7 @@ class ContentCache:
 
     def put(self, key: str, value) -> None:
         if self.folder is not None:
-            store_file(self._path(key), marshal.dumps(value))
-
-
-def store_file(path: Path, data: bytes) -> bool:
-    """Write a cache file atomically (a temporary file renamed into place), so an interrupted
-    build leaves no half file. False when it could not be written: a read-only or full disk
-    makes the next build slower, never wrong."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except OSError:
-        return False
-    return True
+            write_sealed(self._path(key), marshal.dumps(value))
 
 
 def link_or_copy(source: Path, dest: Path, made: set[Path] | None = None) -> None:

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .cache import store_file
+from .cache_file import OnDamage, ignore_damage, read_sealed, write_sealed
 from .language.chinese import to_simplified
 
 SHINGLE_CHARS = 5
@@ -54,20 +54,22 @@ class DuplicateCluster:
 
 class SignatureStore:
     """Signatures of texts seen in earlier builds, and the code-point tables, in one file.
-    `path` None keeps them for this process only. A damaged or outdated file is ignored."""
+    `path` None keeps them for this process only. An outdated file is ignored, a damaged one
+    too (`on_damage` is told); either is written anew by `save`."""
 
-    def __init__(self, path: Path | None, version: str = "") -> None:
+    def __init__(self, path: Path | None, version: str = "", on_damage: OnDamage = ignore_damage) -> None:
         self.path, self.version = path, version
         self.signatures: dict[bytes, bytes] = {}
         self.tables: tuple[bytes, bytes] | None = None
         self.changed = False
-        if path is not None:
+        payload = read_sealed(path, on_damage) if path is not None else None
+        if payload is not None:
             try:
-                data = marshal.loads(path.read_bytes())
+                data = marshal.loads(payload)
                 if data["version"] == version:
                     self.signatures, self.tables = data["signatures"], data["tables"]
-            except (OSError, EOFError, ValueError, TypeError, KeyError):
-                pass
+            except (EOFError, ValueError, TypeError, KeyError):  # another version's layout
+                self.changed = True
 
     def save(self, keep: set[bytes]) -> None:
         """Write the store, keeping only the signatures of `keep` (the texts of this build)."""
@@ -75,7 +77,7 @@ class SignatureStore:
             return
         data = {"version": self.version, "tables": self.tables,
                 "signatures": {d: s for d, s in self.signatures.items() if d in keep}}
-        store_file(self.path, marshal.dumps(data))
+        write_sealed(self.path, marshal.dumps(data))
 
 
 _tables: tuple[np.ndarray, np.ndarray] | None = None  # this process's code-point tables, whole

@@ -8,9 +8,11 @@ cache key hashes all of these (`site_signature` + the page), so any change to th
 pages again; a hit means the page would come out the same, byte for byte (a test checks it).
 
 Entries live in `.cache/reform-archive/rendered/<signature>/`: `<key>.html` (the finished page)
-and `<key>.search` (its text and heading ranges for the search index, marshalled). They are
-written once, atomically, and never changed in place, so the site may hard-link them instead of
-copying. After a build, `prune`
+and `<key>.search`, a sealed file (`cache_file.py`) holding the page's SHA-256, its text and
+heading ranges for the search index and its warnings, marshalled. They are written once,
+atomically, and never changed in place, so the site may hard-link them instead of copying. An
+entry is reused only when both files are whole (the page's hash matches): a damaged one is a
+miss, rendered again and written over, with a warning. After a build, `prune`
 drops the entries that build did not use (old versions of edited pages) and keeps one other
 signature's folder besides the current one (`mkdocs serve` and `mkdocs build` differ in
 `site_url`, and alternating between them must not render everything each time).
@@ -24,15 +26,18 @@ import os
 import shutil
 from pathlib import Path
 
-from .cache import link_or_copy, store_file
+from .cache import link_or_copy
+from .cache_file import CacheChanged, OnDamage, digest, ignore_damage, matches, read_sealed, write_file, write_sealed
 
 
 class RenderedPages:
     """Finished pages by key; `folder` None switches the cache off (every lookup misses)."""
 
-    def __init__(self, folder: Path | None, signature: str, content: str = "") -> None:
+    def __init__(self, folder: Path | None, signature: str, content: str = "",
+                 on_damage: OnDamage = ignore_damage) -> None:
         self.folder = folder / "rendered" / signature[:16] if folder is not None else None
         self.signature, self.content = signature, content
+        self.on_damage = on_damage
 
     @staticmethod
     def digest(markdown: str) -> bytes:
@@ -51,33 +56,56 @@ class RenderedPages:
         assert self.folder is not None
         return self.folder / key[:2] / f"{key[2:]}{suffix}"
 
-    def has(self, key: str) -> bool:
-        return (self.folder is not None and self._path(key, ".html").is_file()
-                and self._path(key, ".search").is_file())
+    def _entry(self, key: str, on_damage: OnDamage) -> tuple[str, str, list, list[str]] | None:
+        """(page hash, text, headings, warnings) as stored, or None (missing, or damaged)."""
+        path = self._path(key, ".search")
+        payload = read_sealed(path, on_damage)
+        if payload is None:
+            return None
+        try:
+            page_hash, text, headings, warnings = marshal.loads(payload)
+        except (EOFError, ValueError, TypeError):  # an entry of an older layout
+            return None
+        return page_hash, text, headings, warnings
+
+    def reusable(self, key: str) -> list[str] | None:
+        """The warnings of a whole entry (the external images its report showed as links, see
+        site/sanitize.py: a build reusing the page still warns of them); None when there is no
+        whole entry. Reads and hashes the page: a damaged one is never put in a site."""
+        if self.folder is None:
+            return None
+        entry = self._entry(key, self.on_damage)
+        if entry is None:
+            return None
+        page = self._path(key, ".html")
+        if not matches(page, entry[0]):
+            if page.exists():
+                self.on_damage(page)
+            return None
+        return list(entry[3])
 
     def search_entry(self, key: str) -> tuple[str, list[tuple[int, int]]]:
-        """(text, heading ranges) of a page, as stored with it."""
-        text, headings = marshal.loads(self._path(key, ".search").read_bytes())
-        return text, [tuple(h) for h in headings]
+        """(text, heading ranges) of a page found `reusable` earlier in this build."""
+        path = self._path(key, ".search")
 
-    def warnings(self, key: str) -> list[str]:
-        """The external images a page's report showed as links (see site/sanitize.py), stored
-        beside it so that a build reusing the page still warns of them."""
-        try:
-            return marshal.loads(self._path(key, ".warn").read_bytes())
-        except (OSError, EOFError, ValueError, TypeError):
-            return []
+        def changed(path: Path) -> None:
+            raise CacheChanged(path)
+
+        entry = self._entry(key, changed)
+        if entry is None:
+            raise CacheChanged(path)
+        return entry[1], [tuple(h) for h in entry[2]]
 
     def store(self, key: str, html: str, search: tuple[str, list[tuple[int, int]]],
               warnings: list[str] | None = None) -> None:
         if self.folder is None:
             return
         text, headings = search
-        if warnings and not store_file(self._path(key, ".warn"), marshal.dumps(list(warnings))):
-            return
-        # The .html last: it is what marks a whole entry.
-        if store_file(self._path(key, ".search"), marshal.dumps((text, [tuple(h) for h in headings]))):
-            store_file(self._path(key, ".html"), html.encode("utf-8", errors="xmlcharrefreplace"))
+        page = html.encode("utf-8", errors="xmlcharrefreplace")
+        entry = (digest(page), text, [tuple(h) for h in headings], list(warnings or []))
+        # The .html last: an entry without it is a miss, never a page without its text.
+        if write_sealed(self._path(key, ".search"), marshal.dumps(entry)):
+            write_file(self._path(key, ".html"), page)
 
     def prune(self, used: set[str]) -> int:
         """Remove the entries not in `used` and the folders of older signatures but the newest

@@ -31,6 +31,7 @@ from mkdocs.structure.pages import Page
 
 from ..build import CACHE_DIR, ArchiveBuild, BuildOptions, PagePlace
 from ..build_lock import LOCK_NAME, BuildLock
+from ..cache_file import CacheChanged
 from ..output_folder import output_folder_problem
 from ..problems import ArchiveError
 from ..rendered import RenderedPages
@@ -114,7 +115,7 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
         later = _add_generated(files, config, self.build.generated(config.site_url or "/"))
         # What every page shows besides itself is known now: reuse the pages it did not change.
         rendered = RenderedPages(self.build.options.cache_dir, site_signature(config, _nav_entries(files)),
-                                 content_signature(config))
+                                 content_signature(config), on_damage=self.build.cache_damaged)
         places = [PagePlace(page, file.dest_uri, file.url) for page, file in later]
         files_of = {id(page): file for page, file in later}
         for place in self.build.reuse(places, rendered, Path(config.site_dir)):
@@ -150,6 +151,8 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
             return
         try:
             summary = self.build.finish(Path(config.site_dir))
+        except CacheChanged as exc:  # written by another program during the build
+            raise PluginError(str(exc)) from None
         except OSError as exc:  # a full or read-only disk: a message naming the file, no traceback
             where = getattr(exc, "filename2", None) or exc.filename or config.site_dir  # a copy's destination
             raise PluginError(f"{where}: cannot write / 无法写入: {exc.strerror or exc}") from exc

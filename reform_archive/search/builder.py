@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..cache import link_or_copy
+from ..cache_file import OnDamage, digest, ignore_damage, matches, read_sealed, write_sealed
 from ..code_graph import code_version
 from ..theme import empty_search_index, use_worker
 from .format import FILES
@@ -64,8 +65,9 @@ class _Entry:
 
 
 class SearchIndexBuilder:
-    def __init__(self, lines_table_max: int = LINES_TABLE_MAX_BYTES) -> None:
+    def __init__(self, lines_table_max: int = LINES_TABLE_MAX_BYTES, on_damage: OnDamage = ignore_damage) -> None:
         self.entries: list[_Entry] = []
+        self.on_damage = on_damage  # told of a damaged file of the base in the cache
         self.lines_table_max = lines_table_max
         self.words = WholeWordCounter()   # counts whole words in the background as pages come
         self.delta_docs = 0       # what the last write did, for the build log and tests
@@ -101,10 +103,11 @@ class SearchIndexBuilder:
         empty_search_index(site_dir)
         if cache_dir is None:
             return _write_files(out, self._index(entries))
-        store = _BaseStore(cache_dir / "search-base", f"{code_version(*INDEX_CODE)}-{self.lines_table_max}")
+        store = _BaseStore(cache_dir / "search-base", f"{code_version(*INDEX_CODE)}-{self.lines_table_max}",
+                           self.on_damage)
         base = store.current()
         if base is not None:
-            folder, identities = base
+            folder, identities, contents = base
             known = {ident: i for i, ident in enumerate(identities)}
             wanted = {e.identity for e in entries}
             removed = [i for i, ident in enumerate(identities) if ident not in wanted]
@@ -112,7 +115,7 @@ class SearchIndexBuilder:
             if len(added) + len(removed) <= delta_limit(len(identities)):
                 delta = self._index(added) if added else {}
                 try:
-                    size = _write_with_delta(out, folder, removed, delta)
+                    size = _write_with_delta(out, folder, contents, removed, delta, self.on_damage)
                 except _IncompleteBase:
                     pass  # then built afresh, below
                 else:
@@ -124,7 +127,7 @@ class SearchIndexBuilder:
             folder = store.save([e.identity for e in entries], index_files)
         except OSError:  # a read-only or full cache: the site gets its index all the same
             return _write_files(out, index_files)
-        return _write_with_delta(out, folder, [], {})
+        return _write_with_delta(out, folder, store.contents(index_files), [], {})
 
     def _index(self, entries: list[_Entry]) -> dict[str, bytes]:
         docs = [e.document() for e in entries]
@@ -145,32 +148,35 @@ def _write_files(out: Path, index_files: dict[str, bytes]) -> int:
 
 class _IncompleteBase(Exception):
     """A base index in the cache lacks some of its files (removed by hand, or by another
-    program): it is not used, and a new one is built."""
+    program) or has a damaged one: it is not used, and a new one is built."""
 
 
-def _write_with_delta(out: Path, base: Path, removed: list[int], added: dict[str, bytes]) -> int:
+def _write_with_delta(out: Path, base: Path, contents: dict[str, str], removed: list[int],
+                      added: dict[str, bytes], on_damage: OnDamage = ignore_damage) -> int:
     """The base's files, linked (less the text and result line of removed reports), the files
-    of a delta index (`added`) under delta/, and a manifest that names both."""
+    of a delta index (`added`) under delta/, and a manifest that names both. `contents`: the
+    SHA-256 of each of the base's index files; one that does not match is never linked."""
     hidden = tuple(prefix for i in removed for prefix in doc_file_prefixes(i))
     total = 0
     made: set[Path] = set()
+    for name, expected in contents.items():
+        path = base / name
+        if name == MANIFEST or name.startswith(hidden or "\0"):
+            continue
+        if not matches(path, expected):
+            if path.exists():
+                on_damage(path)
+            raise _IncompleteBase(base)
+        link_or_copy(path, out / name, made)
+        total += path.stat().st_size
     try:
-        expected = int((base / _BaseStore.COMPLETE).read_text(encoding="utf-8"))
-        found = 0
-        for path in base.rglob("*"):
-            name = path.relative_to(base).as_posix()
-            if not path.is_file() or name in _BaseStore.OWN_FILES:
-                continue
-            found += 1
-            if name.startswith(hidden or "\0"):
-                continue
-            link_or_copy(path, out / name, made)
-            total += path.stat().st_size
-        manifest = json.loads((base / MANIFEST).read_text(encoding="utf-8"))
+        manifest_bytes = (base / MANIFEST).read_bytes()
+        if digest(manifest_bytes) != contents.get(MANIFEST):
+            on_damage(base / MANIFEST)
+            raise _IncompleteBase(base)
+        manifest = json.loads(manifest_bytes)
     except (FileNotFoundError, ValueError) as exc:
         raise _IncompleteBase(base) from exc
-    if found != expected:
-        raise _IncompleteBase(base)
     if added or removed:
         total += _write_files(out / DELTA_DIR, added)
         delta = json.loads(added[MANIFEST]) if added else {"docs": 0}
@@ -181,33 +187,52 @@ def _write_with_delta(out: Path, base: Path, removed: list[int], added: dict[str
 
 
 class _BaseStore:
-    """Base indexes in the cache: one folder per base, named by what it holds; `CURRENT` names
-    the latest. Folders are complete before `CURRENT` points at them, and say how many index
-    files they hold (`COMPLETE`), so a base that lost some is never linked into a site.
+    """Base indexes in the cache: one folder per base, named by what it holds; the sealed
+    pointer `POINTER` (cache_file.py) names the latest. Folders are complete before the pointer
+    names them, and list the SHA-256 of every file they hold in a sealed `CONTENTS`, so that a
+    base that lost a file, or has a damaged one, is never linked into a site.
 
     Builds of a project run one at a time (build_lock.py); even so, a base being written (in a
     `.tmp-` folder) is never removed by another, unless it is a day old (left by a killed one)."""
 
     IDENTITIES = "identities.json"
-    COMPLETE = "COMPLETE"
-    OWN_FILES = (MANIFEST, IDENTITIES, COMPLETE)
+    CONTENTS = "CONTENTS"
+    POINTER = "current"
+    OWN_FILES = (IDENTITIES, CONTENTS)
     STALE_SECONDS = 24 * 3600
 
-    def __init__(self, folder: Path, version: str) -> None:
-        self.folder, self.version = folder, version
+    def __init__(self, folder: Path, version: str, on_damage: OnDamage = ignore_damage) -> None:
+        self.folder, self.version, self.on_damage = folder, version, on_damage
 
-    def current(self) -> tuple[Path, list[str]] | None:
+    def current(self) -> tuple[Path, list[str], dict[str, str]] | None:
+        """(folder, identities, SHA-256 of each index file) of the latest base, or None when
+        there is none of this version or it is damaged (`on_damage` is told which file)."""
+        pointer = read_sealed(self.folder / self.POINTER, self.on_damage)
+        if pointer is None:
+            return None
         try:
-            version, name = (self.folder / "CURRENT").read_text(encoding="utf-8").split()
-            if version != self.version:
-                return None
-            folder = self.folder / name
-            identities = json.loads((folder / self.IDENTITIES).read_text(encoding="utf-8"))
-            if not (folder / self.COMPLETE).is_file():
-                return None
-            return folder, identities
+            version, name = pointer.decode("utf-8").split()
+        except ValueError:
+            return None
+        if version != self.version:
+            return None
+        folder = self.folder / name
+        listing = read_sealed(folder / self.CONTENTS, self.on_damage)
+        if listing is None:
+            return None
+        try:
+            contents = json.loads(listing)
+            identities_bytes = (folder / self.IDENTITIES).read_bytes()
         except (OSError, ValueError):
             return None
+        if digest(identities_bytes) != contents.pop(self.IDENTITIES, None):
+            self.on_damage(folder / self.IDENTITIES)
+            return None
+        return folder, json.loads(identities_bytes), contents
+
+    @classmethod
+    def contents(cls, index_files: dict[str, bytes]) -> dict[str, str]:
+        return {name: digest(data) for name, data in sorted(index_files.items())}
 
     def save(self, identities: list[str], index_files: dict[str, bytes]) -> Path:
         name = hashlib.sha256("\n".join([self.version, *identities]).encode()).hexdigest()[:16]
@@ -215,17 +240,19 @@ class _BaseStore:
         work = Path(tempfile.mkdtemp(dir=self.folder, prefix=".tmp-"))
         try:
             _write_files(work, index_files)
-            (work / self.IDENTITIES).write_text(json.dumps(identities), encoding="utf-8")
-            count = sum(1 for file_name in index_files if file_name not in self.OWN_FILES)
-            (work / self.COMPLETE).write_text(str(count), encoding="utf-8")
+            identities_bytes = json.dumps(identities).encode("utf-8")
+            (work / self.IDENTITIES).write_bytes(identities_bytes)
+            contents = {**self.contents(index_files), self.IDENTITIES: digest(identities_bytes)}
+            if not write_sealed(work / self.CONTENTS, json.dumps(contents).encode("utf-8")):
+                raise OSError(f"cannot write {work / self.CONTENTS}")
             final = self.folder / name
             shutil.rmtree(final, ignore_errors=True)
             os.replace(work, final)
         finally:
             shutil.rmtree(work, ignore_errors=True)  # gone already unless something failed
-        pointer = Path(tempfile.mkstemp(dir=self.folder, prefix=".tmp-CURRENT-")[1])
-        pointer.write_text(f"{self.version} {name}\n", encoding="utf-8")
-        os.replace(pointer, self.folder / "CURRENT")
+        if not write_sealed(self.folder / self.POINTER, f"{self.version} {name}\n".encode("utf-8")):
+            raise OSError(f"cannot write {self.folder / self.POINTER}")
+        (self.folder / "CURRENT").unlink(missing_ok=True)  # the unsealed pointer of older versions
         # Older bases are not needed any more (the site's links keep their files alive); the
         # temporary folder of a base being written is not ours to remove.
         now = time.time()

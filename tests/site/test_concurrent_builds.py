@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from reform_archive.cache_file import unseal
 from reform_archive.search.builder import _BaseStore
 
 from ..conftest import REPO
@@ -112,7 +113,7 @@ def test_a_base_missing_files_is_not_linked_into_a_site(tmp_path):
     assert run.returncode == 0, run.stderr
     expected = _tree(project / "site")
     base_root = project / ".cache" / "reform-archive" / "search-base"
-    name = (base_root / "CURRENT").read_text(encoding="utf-8").split()[1]
+    name = unseal((base_root / _BaseStore.POINTER).read_bytes()).decode("utf-8").split()[1]
     grams = sorted((base_root / name / "g").glob("*"))
     assert len(grams) > 2
     for gram in grams[::2]:
