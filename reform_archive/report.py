@@ -18,6 +18,7 @@ import yaml
 from .problems import Problem, error, warning
 from .language.gazetteer import NATIONAL_REGION, gazetteer
 from .regular_file import FileTooLarge, NotRegularFile, read_regular_file
+from .render_cost import costly_markdown
 from .topics import TOPIC_NAMES
 
 KNOWN_FIELDS = ("title", "year", "region", "topic", "keywords", "source", "date", "summary")
@@ -185,6 +186,7 @@ def parse_report(text: str, name: str, path: Path | None = None) -> ParsedReport
         return ParsedReport(None, [error(name, "front matter must be a mapping of `key: value` lines / 头信息必须是键值对", 2)])
     lines = _key_lines(node)
     parsed = _validate(data, lines, body, name, path)
+    parsed.problems.extend(costly_markdown(body, name, text.count("\n", 0, len(text) - len(body)) + 1))
     parsed.problems[:0] = _duplicate_keys(node, name)
     return parsed
 
