@@ -117,5 +117,5 @@ class CacheChanged(Exception):
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        super().__init__(f"{path}: cache file changed during the build; build again "
+        super().__init__(f"{os.path.relpath(path)}: cache file changed during the build; build again "
                          "/ 缓存文件在构建中被改动，请重新构建")

@@ -33,9 +33,9 @@ _TOKEN = re.compile(r"\n[ \t]*\n|\\[\[\]()<>]|[\[\]()<>]")
 def markdown_cost(body: str, limit: int = MAX_SCAN_STEPS) -> tuple[int, int]:
     """(steps, offset of the paragraph where the count passed `limit`, or 0); counting stops
     there, so the pass costs no more than the limit allows however many brackets there are."""
-    # Few brackets in a body: even scanned to its end each, they are cheap (most reports).
-    openers = body.count("[") + body.count("(") + body.count("<")
-    if SQUARE_WEIGHT * openers * len(body) <= limit:
+    # Few openers in a body: even scanned to its end each, they are cheap (most reports).
+    openers = SQUARE_WEIGHT * body.count("[") + body.count("](") + body.count("<")
+    if openers * len(body) <= limit:
         return 0, 0
     done = 0           # steps of the brackets closed, and of the paragraphs ended
     start = 0          # the current paragraph's offset

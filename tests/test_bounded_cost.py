@@ -93,3 +93,51 @@ def test_bracket_conversion_takes_linear_time():
             "assert normalize_punctuation(text) == '中（' + '(' * 65535 + ')' * 65535 + '）'\n")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
+
+
+def _report(title: str, body: str) -> str:
+    return f"---\ntitle: {title}\nyear: 2006\nregion: 湖南省\n---\n\n开头一段。\n\n{body}\n"
+
+
+# Python-Markdown's link and image parsing is quadratic on these: 36 s and 47 s to render.
+LINKS = _report("链接", "[a](" * 40_000)
+IMAGES = _report("图片", "![" * 20_000)
+COSTLY = "error: too costly to render: the brackets left open in the paragraph from line 9"
+
+
+def test_bodies_that_make_link_parsing_quadratic_are_refused_before_rendering(tmp_path):
+    project = _project(tmp_path, "links.md", LINKS)
+    (project / "reports" / "images.md").write_text(IMAGES, encoding="utf-8")
+    run = _run(project, "build")
+    _assert_message(run, f"reports/links.md:9: {COSTLY}")
+    assert f"reports/images.md:9: {COSTLY}" in run.stderr
+    checked = _run(project, "check", "reports")
+    _assert_message(checked, f"reports/links.md:9: {COSTLY}")
+
+
+def test_with_keep_going_a_costly_report_is_left_out_and_the_rest_builds(tmp_path):
+    project = _project(tmp_path, "links.md", LINKS)
+    (project / "reports" / "images.md").write_text(IMAGES, encoding="utf-8")
+    run = _run(project, "build", "--keep-going")
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "Traceback" not in run.stderr
+    assert "left out of the site because of errors / 以下报告因错误未收录: reports/images.md, reports/links.md" in run.stderr
+    pages = {p.parent.name for p in (project / "site" / "reports").rglob("index.html")}
+    assert "links" not in pages and "images" not in pages
+    assert len(pages) >= 7, pages  # the repository's reports (less a merged duplicate)
+
+
+def test_the_cost_check_takes_linear_time_and_passes_ordinary_markdown():
+    """10 MB of `[` is counted as fast as it is read; many closed links, escaped brackets and
+    the repository's reports cost nothing to speak of."""
+    code = ("from pathlib import Path\n"
+            "from reform_archive.render_cost import MAX_SCAN_STEPS, markdown_cost\n"
+            "assert markdown_cost('[' * 10_000_000)[0] > MAX_SCAN_STEPS\n"
+            "assert markdown_cost('(' * 5_000_000 + ')' * 5_000_000)[0] == 0\n"
+            "assert markdown_cost('[a](b) ' * 40_000)[0] < MAX_SCAN_STEPS / 10\n"
+            "assert markdown_cost(''.join(f'- [第{i}条](https://e.org/{i})\\n' for i in range(5000)))[0] < MAX_SCAN_STEPS / 10\n"
+            "assert markdown_cost('\\\\[a\\\\](' * 40_000)[0] == 0\n"
+            "for p in Path('reports').glob('*.md'):\n"
+            "    assert markdown_cost(p.read_text(encoding='utf-8'))[0] == 0, p\n")
+    run = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
