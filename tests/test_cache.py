@@ -8,6 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from reform_archive.cache import ContentCache
 from reform_archive.code_graph import code_version
 
@@ -149,3 +153,55 @@ def test_link_or_copy_replaces_a_file_without_writing_through_it(tmp_path):
     link_or_copy(entry_b, dest, made)
     assert dest.read_text(encoding="utf-8") == "页面乙"
     assert entry_a.read_text(encoding="utf-8") == "页面甲"
+
+
+def test_a_sealed_file_reads_back_and_any_damage_is_named_once(tmp_path):
+    from reform_archive.cache_file import read_sealed, write_sealed
+
+    path = tmp_path / "x" / "entry"
+    assert write_sealed(path, "石门县".encode())
+    damaged: list[Path] = []
+    assert read_sealed(path, damaged.append) == "石门县".encode() and damaged == []
+    assert read_sealed(tmp_path / "missing", damaged.append) is None and damaged == []  # a miss, no damage
+    whole = path.read_bytes()
+    for bad in (whole[:-1], whole[: len(whole) // 2], bytes(len(whole)), whole[:-1] + b"X", b""):
+        path.write_bytes(bad)
+        assert read_sealed(path, damaged.append) is None
+    assert damaged == [path] * 5
+    assert [p.name for p in path.parent.iterdir()] == ["entry"]  # no temporary file left
+
+
+@given(st.binary(max_size=200), st.binary(max_size=200), st.integers(min_value=0))
+def test_unseal_takes_only_what_seal_made(payload, other, where):
+    from reform_archive.cache_file import seal, unseal
+
+    sealed = seal(payload)
+    assert unseal(sealed) == payload
+    assert unseal(other) is None
+    at = where % len(sealed)
+    changed = sealed[:at] + bytes([sealed[at] ^ 0x01]) + sealed[at + 1:]
+    assert unseal(changed) is None
+    assert unseal(sealed[:at]) is None
+
+
+def test_a_page_entry_damaged_after_it_was_found_whole_stops_the_build_with_one_line(tmp_path):
+    """The text of a reused page is read only when the search index needs it, at the end of
+    the build: a file damaged in between (by another program) is named, never used."""
+    from reform_archive.cache_file import CacheChanged
+    from reform_archive.rendered import RenderedPages
+
+    damaged: list[Path] = []
+    pages = RenderedPages(tmp_path, "s" * 64, "c", on_damage=damaged.append)
+    key = pages.key("reports/x.md", pages.digest("# x"))
+    pages.store(key, "<p>页面</p>", ("页面", [(0, 2)]), ["https://e.org/a.png"])
+    assert pages.reusable(key) == ["https://e.org/a.png"]
+    assert pages.search_entry(key) == ("页面", [(0, 2)])
+    search = next(tmp_path.rglob("*.search"))
+    search.write_bytes(bytes(search.stat().st_size))
+    with pytest.raises(CacheChanged, match="cache file changed during the build"):
+        pages.search_entry(key)
+    assert pages.reusable(key) is None and damaged == [search]
+    html = next(tmp_path.rglob("*.html"))
+    pages.store(key, "<p>页面</p>", ("页面", [(0, 2)]))
+    html.write_bytes(b"<p>\xe9\xa1")  # truncated: the site would serve half a page
+    assert pages.reusable(key) is None and damaged == [search, html]
