@@ -33,6 +33,7 @@ from .search.scripts import asset
 from .search.index import LINES_TABLE_MAX_BYTES
 from .search.text import page_text_and_headings
 from .site.generate import GeneratedFile, generate_site
+from .site.indexes import keyword_groups
 from .site.pages import report_header, report_versions
 from .site.sanitize import sanitize_report_page
 
@@ -85,6 +86,7 @@ class ArchiveBuild:
     texts: dict[str, tuple] = field(default_factory=dict)   # src_uri → (text, headings), until kept
     warnings: dict[str, list[str]] = field(default_factory=dict)  # src_uri → external images, until kept
     summary: BuildSummary = field(default_factory=BuildSummary)
+    keyword_pages: frozenset[str] = frozenset()   # the keywords that have a page of their own
 
     def __post_init__(self) -> None:
         self.search = SearchIndexBuilder(self.options.lines_table_max)
@@ -99,6 +101,7 @@ class ArchiveBuild:
         if archive.errors and not self.options.keep_going:
             raise ArchiveError(archive.problems)
         self.archive = archive
+        self.keyword_pages = frozenset(keyword_groups(archive))
         self.summary.shown = len(archive.shown)
         self.summary.merged = len(archive.reports) - len(archive.shown)
         return archive
@@ -151,7 +154,7 @@ class ArchiveBuild:
         archived = self.reports.get(src_uri)
         if archived is None:
             return None
-        head, tail = report_header(archived), report_versions(archived)
+        head, tail = report_header(archived, self.keyword_pages), report_versions(archived)
         key = self.page_cache.key("\0".join((html, head, tail)))
         cached = self.page_cache.get(key)
         if cached is None or len(cached) != 4:
