@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 
 from ..archive import Archive
-from ..theme import PRIMARY_BUTTON_CLASS
+from ..theme import FILE_ORIGIN_SCRIPT, PRIMARY_BUTTON_CLASS
 from .catalogue import CATALOGUE_CSV, CATALOGUE_JSON, catalogue_csv, catalogue_json, catalogue_records
 from .html import front_matter
 from .indexes import home_page, keyword_groups, keyword_pages, region_pages, topic_pages, year_pages
@@ -67,6 +67,7 @@ def generate_site(archive: Archive, base_url: str = "/") -> list[GeneratedFile]:
     records = catalogue_records(archive, base_url)
     out.append(GeneratedFile(CATALOGUE_JSON, catalogue_json(records)))
     out.append(GeneratedFile(CATALOGUE_CSV, catalogue_csv(records)))
-    css = files("reform_archive.site").joinpath("reform-archive.css").read_text(encoding="utf-8")
-    out.append(GeneratedFile(STYLESHEET, css))
+    here = files("reform_archive.site")
+    out.append(GeneratedFile(STYLESHEET, here.joinpath("reform-archive.css").read_text(encoding="utf-8")))
+    out.append(GeneratedFile(FILE_ORIGIN_SCRIPT, here.joinpath("file-origin.js").read_text(encoding="utf-8")))
     return out
