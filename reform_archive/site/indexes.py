@@ -77,10 +77,10 @@ def keyword_groups(archive: Archive) -> dict[str, list[ArchivedReport]]:
 def keyword_link(page_url: str, name: str, pages: frozenset[str]) -> str:
     """A keyword on a report's page: its page, or (a keyword of one report) a search for it."""
     if name in pages:
-        return link(page_url, keyword_page(name).url, name, "ra-keyword")
+        return link(page_url, keyword_page(name).url, name)
     # Chinese stays readable in the address, as in `href`; the rest is percent-encoded.
     target = href(page_url, "find/") + "?query=" + "".join(c if ord(c) > 127 else quote(c, safe="") for c in name)
-    return f'<a href="{esc(target)}" class="ra-keyword">{esc(name)}</a>'
+    return f'<a href="{esc(target)}">{esc(name)}</a>'
 
 
 def keyword_pages(archive: Archive) -> dict[str, str]:

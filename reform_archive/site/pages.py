@@ -35,7 +35,7 @@ def source_line(source: dict) -> str:
         return esc(label)
     title = source.get("page_title") or url
     rest = label.removeprefix(str(source.get("page_title") or "")).lstrip(" ·")
-    anchor = f'<a href="{esc(url)}" rel="noopener noreferrer" class="ra-source-link">{esc(title)}</a>'
+    anchor = f'<a href="{esc(url)}" rel="noopener noreferrer">{esc(title)}</a>'
     return anchor + (f" · {esc(rest)}" if rest else "") + f' <span class="ra-list-meta">{esc(url)}</span>'
 
 
