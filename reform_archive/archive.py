@@ -14,6 +14,7 @@ from pathlib import Path
 from .cache_file import damage_problem
 from .code_graph import code_version
 from .dedup import DuplicateCluster, SignatureStore, find_duplicate_clusters
+from .ingest.chrome import classify
 from .language.gazetteer import region_levels
 from .problems import Problem, error
 from .report import Report, read_report, report_files
@@ -43,8 +44,14 @@ class ArchivedReport:
 
     @property
     def url(self) -> str:
-        """Site-relative URL of the report's page (directory URLs)."""
+        """Site-relative URL of the report's page (directory URLs). It depends on this file
+        alone (its year and name): a hidden version keeps it, as a page that leads to the
+        version shown (see `shown_rank`)."""
         return f"{REPORTS_URL}/{self.report.year_label}/{self.slug}/"
+
+    @property
+    def shown_version(self) -> ArchivedReport:
+        return self.duplicate_of or self
 
     @property
     def shown(self) -> bool:
@@ -97,14 +104,29 @@ def load_archive(reports_dir: Path, *, label_root: Path | None = None,
     store = SignatureStore(cache_dir / "dedup-signatures.sealed" if cache_dir else None,
                            code_version(*DEDUP_CODE),
                            on_damage=lambda path: problems.append(damage_problem(path, label_root or Path.cwd())))
-    clusters = find_duplicate_clusters({r.key: r.report.body for r in reports}, store)
     by_key = {r.key: r for r in reports}
+    clusters = find_duplicate_clusters({r.key: r.report.body for r in reports}, store,
+                                       prefer=lambda key: shown_rank(by_key[key].report))
     for cluster in clusters:
         kept = by_key[cluster.kept]
         for other in cluster.others:
             by_key[other].duplicate_of = kept
             kept.versions.append((by_key[other], cluster.similarity[other]))
     return Archive(reports, problems, clusters)
+
+
+def chrome_lines(body: str) -> int:
+    """Lines of a report's text that are a web site's chrome (menus, share bars, 发布日期 lines,
+    footers, 范文-site prompts), as the importer tells them (ingest/chrome.py, which knows only
+    the language layer)."""
+    return sum(1 for line in body.splitlines() if line.strip() and classify(line) is not None)
+
+
+def shown_rank(report: Report) -> tuple[int, int]:
+    """Which of a group of near-duplicates is shown (docs/duplicates.md): the cleanest copy
+    (fewest chrome lines), then the earliest year (unknown last); `find_duplicate_clusters`
+    breaks ties by file name. Every other version's URL leads to the one shown."""
+    return chrome_lines(report.body), report.year or 10_000
 
 
 def _labeller(reports_dir: Path, root: Path) -> Callable[[Path], str]:

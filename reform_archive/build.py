@@ -29,13 +29,16 @@ from .code_graph import code_version
 from .language.gazetteer import region_levels
 from .problems import ArchiveError
 from .rendered import RenderedPages
-from .search.builder import UI_SCRIPT, WORKER, SearchIndexBuilder, use_our_worker
+from .search.builder import INDEX_DIR, UI_SCRIPT, WORKER, SearchIndexBuilder, use_our_worker
 from .search.scripts import asset
 from .search.index import LINES_TABLE_MAX_BYTES
 from .search.text import page_text_and_headings
+from .site.disk import disk_links, write_script_copies
 from .site.generate import GeneratedFile, generate_site
+from .site.indexes import keyword_groups
 from .site.pages import report_header, report_versions
 from .site.sanitize import sanitize_report_page
+from .theme import search_index_script
 
 CACHE_DIR = ".cache/reform-archive"   # beside mkdocs.yml
 # What a report page's cache entry is derived by: sanitising its HTML, extracting its text.
@@ -50,6 +53,7 @@ class BuildOptions:
     keep_going: bool = False       # build despite errors, leaving those reports out
     lines_table_max: int = LINES_TABLE_MAX_BYTES
     warn: Callable[[str], None] = print   # where warnings about a report go (the build log)
+    for_disk: bool = False         # to be opened from file:// (site/disk.py)
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,7 @@ class ArchiveBuild:
     texts: dict[str, tuple] = field(default_factory=dict)   # src_uri → (text, headings), until kept
     warnings: dict[str, list[str]] = field(default_factory=dict)  # src_uri → external images, until kept
     summary: BuildSummary = field(default_factory=BuildSummary)
+    keyword_pages: frozenset[str] = frozenset()   # the keywords that have a page of their own
 
     def __post_init__(self) -> None:
         self.search = SearchIndexBuilder(self.options.lines_table_max, on_damage=self.cache_damaged)
@@ -101,6 +106,7 @@ class ArchiveBuild:
         if archive.errors and not self.options.keep_going:
             raise ArchiveError(archive.problems)
         self.archive = archive
+        self.keyword_pages = frozenset(keyword_groups(archive))
         self.summary.shown = len(archive.shown)
         self.summary.merged = len(archive.reports) - len(archive.shown)
         return archive
@@ -110,7 +116,11 @@ class ArchiveBuild:
         assert self.archive is not None, "read_archive first"
         assets = [GeneratedFile(path, asset(name)) for name, path in
                   (("search-worker.js", WORKER), ("search-ui.js", UI_SCRIPT))]
-        return assets + generate_site(self.archive, base_url)
+        files = assets + generate_site(self.archive, base_url)
+        if self.options.for_disk:  # the redirect pages are written as they are, not by the theme
+            files = [GeneratedFile(f.src_uri, disk_links(f.content), f.is_report)
+                     if f.src_uri.endswith(".html") else f for f in files]
+        return files
 
     def reuse(self, places: list[PagePlace], rendered: RenderedPages, site_dir: Path) -> list[PagePlace]:
         """The pages of `places` to render: those the cache of finished pages has are taken from
@@ -159,7 +169,7 @@ class ArchiveBuild:
         archived = self.reports.get(src_uri)
         if archived is None:
             return None
-        head, tail = report_header(archived), report_versions(archived)
+        head, tail = report_header(archived, self.keyword_pages), report_versions(archived)
         key = self.page_cache.key("\0".join((html, head, tail)))
         cached = self.page_cache.get(key)
         if cached is None or len(cached) != 4:
@@ -184,6 +194,8 @@ class ArchiveBuild:
         """A finished page (any page of the site): its header search uses our worker, and a page
         rendered from the archive is kept for the next build."""
         output = use_our_worker(output)
+        if self.options.for_disk:
+            output = disk_links(output)
         key = self.pending.get(src_uri)
         if key is not None:
             self.rendered.store(key, output, self.texts.pop(src_uri, ("", [])), self.warnings.pop(src_uri, []))
@@ -195,6 +207,9 @@ class ArchiveBuild:
             self.rendered.place(key, site_dir / dest, made)
         self.rendered.prune(set(self.reused.values()) | set(self.pending.values()))
         self.summary.index_bytes = self.search.write(site_dir, self.options.cache_dir)
+        if self.options.for_disk:  # what the search reads, as scripts a file:// page may load
+            search_index_script(site_dir)
+            write_script_copies(site_dir, [INDEX_DIR, WORKER])
         self.summary.indexed = len(self.search.entries)
         self.summary.index_how = (
             "built in full" if self.search.rebuilt_base else

@@ -158,7 +158,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     _show_build_log()
 
     try:
-        overrides = _overrides(args, keep_going=True if args.keep_going else None)
+        overrides = _overrides(args, keep_going=True if args.keep_going else None,
+                               for_disk=True if args.for_disk else None)
         if args.out:
             overrides["site_dir"] = str(Path(args.out).resolve())
         config = load_config(args.config, **overrides)
@@ -235,6 +236,8 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--out", help="site folder (default: site)")
             p.add_argument("--keep-going", action="store_true",
                            help="build despite errors, leaving out (and listing) the broken reports")
+            p.add_argument("--for-disk", action="store_true",
+                           help="a site to open from disk (file://): links name index.html, search works there")
         else:
             p.add_argument("--dev-addr", default="127.0.0.1:8000")
         p.set_defaults(func=func)

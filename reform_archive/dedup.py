@@ -27,6 +27,7 @@ import hashlib
 import marshal
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -224,10 +225,12 @@ class _LazyHashes(dict):
         return value
 
 
-def find_duplicate_clusters(texts: dict[str, str], store: SignatureStore | None = None) -> list[DuplicateCluster]:
+def find_duplicate_clusters(texts: dict[str, str], store: SignatureStore | None = None,
+                            prefer: Callable[[str], tuple] | None = None) -> list[DuplicateCluster]:
     """Groups of near-identical texts. `texts` maps a stable key (the report's path) to its
-    body. The kept version of a group is the most complete copy (see below). With a `store`,
-    signatures of texts seen before are read from it, and only candidates are shingled."""
+    body. The kept version of a group is the member with the smallest `prefer(key)`, ties
+    going to the first by name. With a `store`, signatures of texts seen before are read from
+    it, and only candidates are shingled."""
     if store is not None:
         _share_tables(store)
     keys = sorted(texts)
@@ -277,12 +280,9 @@ def find_duplicate_clusters(texts: dict[str, str], store: SignatureStore | None 
     for members in groups.values():
         if len(members) < 2:
             continue
-        # Keep the most complete copy; copies within 1% of it in length differ by edits, not
-        # content, and then the first by name wins (x.md before x-2.md), whatever the reading order.
-        members.sort(key=lambda k: k.rsplit(".", 1)[0])
-        lengths = {k: len(normalize_for_comparison(texts[k])) for k in members}
-        longest = max(lengths.values())
-        kept = next(k for k in members if lengths[k] >= 0.99 * longest)
+        # Which copy is shown is the caller's rule (archive.py: the cleanest, then the earliest);
+        # by default the first by name (x.md before x-2.md), whatever the reading order.
+        kept = min(members, key=lambda k: (prefer(k) if prefer else (), k.rsplit(".", 1)[0], k))
         others = [k for k in members if k != kept]
         clusters.append(DuplicateCluster(
             kept, others, {o: round(_exact_jaccard(hashes[kept], hashes[o]), 3) for o in others}))

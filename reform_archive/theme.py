@@ -10,7 +10,26 @@ from __future__ import annotations
 
 import json
 import re
+from importlib.resources import files
 from pathlib import Path
+
+# Our overrides of Material's templates (its own `custom_dir` mechanism): the 404 page and the
+# footer in Chinese, and the script that makes the site work from file:// (site/disk.py).
+OVERRIDES_DIR = Path(str(files("reform_archive").joinpath("overrides")))
+FILE_ORIGIN_SCRIPT = "assets/reform-archive/file-origin.js"
+# Material opened from file:// loads its search index as a script that sets `__index`.
+SEARCH_INDEX_SCRIPT = "search/search_index.js"
+
+
+def theme_dirs_with_overrides(dirs: list[str], custom_dir: str | None) -> list[str]:
+    """The theme's template folders with ours inserted: after a project's own `custom_dir`
+    (which MkDocs puts first), before Material's."""
+    ours = str(OVERRIDES_DIR)
+    if ours in dirs:
+        return dirs
+    at = 1 if custom_dir else 0
+    return dirs[:at] + [ours] + dirs[at:]
+
 
 # Generated pages' links that look like buttons (the home page's ways in, the search form's).
 BUTTON_CLASS = "md-button"
@@ -47,6 +66,14 @@ def empty_search_index(site_dir: Path) -> None:
         index = json.loads(path.read_text(encoding="utf-8"))
         index["docs"] = []
         path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def search_index_script(site_dir: Path) -> None:
+    """Material's search index as the script it loads from file:// (fetch cannot read files)."""
+    path = site_dir / SEARCH_INDEX_FILE
+    if path.is_file():
+        (site_dir / SEARCH_INDEX_SCRIPT).write_text("var __index = " + path.read_text(encoding="utf-8"),
+                                                   encoding="utf-8")
 
 
 def page_content(html: str) -> str | None:

@@ -27,6 +27,11 @@ class ReformArchiveConfig(base.Config):
     `.cache/reform-archive/` beside mkdocs.yml, keyed by content hash and code version, so that
     a rebuild only redoes the reports that changed. Safe to delete at any time."""
 
+    for_disk = c.Type(bool, default=False)
+    """Build a site to be opened from disk (file://, no web server): links to folders name
+    their index.html, and the search's files get script copies it can read from there.
+    `reform-archive build --for-disk` turns it on."""
+
     search_lines_table_kb = c.Type(int, default=256)
     """The search's result lines (url, title, year, region of every report) go into one file
     that the first search loads, while that file is at most this many KB (gzip; about 200 KB

@@ -38,6 +38,7 @@ from ..rendered import RenderedPages
 from ..search.builder import UI_SCRIPT
 from ..site.generate import NAV_PAGES, STYLESHEET, GeneratedFile
 from ..site.sanitize import report_anchor
+from ..theme import theme_dirs_with_overrides
 from .config import ReformArchiveConfig
 from .signatures import content_signature, site_signature
 
@@ -79,6 +80,7 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
                               f"{exc.strerror or exc}") from exc
         if self.config.segment_search:
             _share_dictionary_with_search()
+        config.theme.dirs[:] = theme_dirs_with_overrides(config.theme.dirs, config.theme.custom_dir)
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
         if UI_SCRIPT not in config.extra_javascript:
@@ -92,7 +94,7 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
         self.build = ArchiveBuild(BuildOptions(
             reports_dir=project / self.config.reports_dir, project_dir=project,
             cache_dir=project / CACHE_DIR if self.config.cache else None,
-            keep_going=self.config.keep_going,
+            keep_going=self.config.keep_going, for_disk=self.config.for_disk,
             lines_table_max=self.config.search_lines_table_kb * 1024, warn=log.warning))
 
     # After other plugins have added their files, so generated pages cannot be shadowed.

@@ -8,11 +8,11 @@ import io
 import json
 
 from ..archive import Archive, ArchivedReport
-from .pages import source_label
+from .pages import source_label, source_url
 
 CATALOGUE_JSON = "data/reports.json"
 CATALOGUE_CSV = "data/reports.csv"
-FIELDS = ("title", "year", "region", "topic", "url", "source", "duplicate_of")
+FIELDS = ("title", "year", "region", "topic", "keywords", "url", "source", "source_url", "duplicate_of")
 
 
 def catalogue_records(archive: Archive, base_url: str = "/") -> list[dict]:
@@ -26,8 +26,10 @@ def catalogue_records(archive: Archive, base_url: str = "/") -> list[dict]:
             "year": r.report.year,
             "region": r.report.region,
             "topic": list(r.report.topics),
-            "url": url(r.duplicate_of or r),
+            "keywords": list(dict.fromkeys(r.report.keywords)),
+            "url": url(r),   # its own, stable: a hidden version's page leads to the one shown
             "source": source_label(r.report.source),
+            "source_url": source_url(r.report.source),
             "duplicate_of": url(r.duplicate_of) if r.duplicate_of else None,
             "file": r.key,
         })
@@ -44,8 +46,9 @@ def catalogue_csv(records: list[dict]) -> str:
     writer.writerow(FIELDS + ("file",))
     for rec in records:
         writer.writerow([_cell(v) for v in (
-            rec["title"], rec["year"] or "", rec["region"], ";".join(rec["topic"]), rec["url"],
-            rec["source"], rec["duplicate_of"] or "", rec["file"],
+            rec["title"], rec["year"] or "", rec["region"], ";".join(rec["topic"]),
+            ";".join(rec["keywords"]), rec["url"], rec["source"], rec["source_url"],
+            rec["duplicate_of"] or "", rec["file"],
         )])
     # A BOM so that Excel opens the UTF-8 file with Chinese intact.
     return "\ufeff" + buffer.getvalue()

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from importlib.resources import files
 
 from ..archive import Archive
-from ..theme import PRIMARY_BUTTON_CLASS
+from ..theme import FILE_ORIGIN_SCRIPT, PRIMARY_BUTTON_CLASS
 from .catalogue import CATALOGUE_CSV, CATALOGUE_JSON, catalogue_csv, catalogue_json, catalogue_records
 from .html import front_matter
-from .indexes import home_page, region_pages, topic_pages, year_pages
+from .indexes import home_page, keyword_groups, keyword_pages, region_pages, topic_pages, year_pages
 from .pages import report_page
+from .redirects import redirect_page, redirect_path
 
 STYLESHEET = "assets/reform-archive.css"
 
@@ -33,7 +34,8 @@ FIND_PAGE = front_matter("搜索", hide_toc=True) + f"""# 搜索
 
 # Generated pages in the sidebar; reports and index sub-pages stay out of it (the index pages
 # lead to them): a navigation of thousands of entries would be copied into every page.
-NAV_PAGES = ("index.md", "topics/index.md", "years/index.md", "regions/index.md", "find.md")
+NAV_PAGES = ("index.md", "topics/index.md", "years/index.md", "regions/index.md", "keywords/index.md",
+             "find.md")
 
 
 @dataclass(frozen=True)
@@ -52,15 +54,20 @@ class GeneratedFile:
 
 
 def generate_site(archive: Archive, base_url: str = "/") -> list[GeneratedFile]:
-    out = [GeneratedFile(r.src_uri, report_page(r), True) for r in archive.shown]
+    paged = frozenset(keyword_groups(archive))
+    out = [GeneratedFile(r.src_uri, report_page(r, paged), True) for r in archive.shown]
+    # A hidden version's URL leads to the version shown (site/redirects.py).
+    out += [GeneratedFile(redirect_path(r), redirect_page(r)) for r in archive.reports if not r.shown]
     pages = {"index.md": home_page(archive), "find.md": FIND_PAGE}
     pages.update(topic_pages(archive))
     pages.update(year_pages(archive))
     pages.update(region_pages(archive))
+    pages.update(keyword_pages(archive))
     out += [GeneratedFile(uri, content) for uri, content in pages.items()]
     records = catalogue_records(archive, base_url)
     out.append(GeneratedFile(CATALOGUE_JSON, catalogue_json(records)))
     out.append(GeneratedFile(CATALOGUE_CSV, catalogue_csv(records)))
-    css = files("reform_archive.site").joinpath("reform-archive.css").read_text(encoding="utf-8")
-    out.append(GeneratedFile(STYLESHEET, css))
+    here = files("reform_archive.site")
+    out.append(GeneratedFile(STYLESHEET, here.joinpath("reform-archive.css").read_text(encoding="utf-8")))
+    out.append(GeneratedFile(FILE_ORIGIN_SCRIPT, here.joinpath("file-origin.js").read_text(encoding="utf-8")))
     return out

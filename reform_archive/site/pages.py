@@ -8,14 +8,35 @@ import re
 from ..archive import ArchivedReport
 from .html import esc, front_matter, link
 from ..language.gazetteer import region_levels
-from .indexes import region_page, topic_page, year_page
+from .indexes import keyword_link, region_page, topic_page, year_page
 
 
 def source_label(source: dict) -> str:
-    parts = [source.get("page_title"), source.get("section"), source.get("file"), source.get("note")]
+    """Where a report comes from, as text: the page's title, outlet, section and note, and when
+    it was captured. Not the raw page's file name (the report file is named apart)."""
+    title = source.get("page_title")
+    parts = [title, source.get("outlet"), source.get("section") if source.get("section") != title else None,
+             source.get("note")]
     captured = source.get("captured")
     label = " · ".join(str(p) for p in parts if p)
     return f"{label}（采集于 {captured}）" if captured else label
+
+
+def source_url(source: dict) -> str:
+    """The original page's address, when the importer or the author gave one (http/https only)."""
+    url = str(source.get("url") or "").strip()
+    return url if url.startswith(("http://", "https://")) else ""
+
+
+def source_line(source: dict) -> str:
+    """The 来源 row (raw HTML): the original page's title linked to its address when known."""
+    url, label = source_url(source), source_label(source)
+    if not url:
+        return esc(label)
+    title = source.get("page_title") or url
+    rest = label.removeprefix(str(source.get("page_title") or "")).lstrip(" ·")
+    anchor = f'<a href="{esc(url)}" rel="noopener noreferrer">{esc(title)}</a>'
+    return anchor + (f" · {esc(rest)}" if rest else "") + f' <span class="ra-list-meta">{esc(url)}</span>'
 
 
 MAX_DIFF_BLOCKS = 200  # a diff longer than this is cut, with a note: the page stays readable
@@ -63,8 +84,9 @@ def version_diff(kept: str, other: str) -> str:
             + "\n".join(blocks) + note + "\n</details>")
 
 
-def report_header(r: ArchivedReport) -> str:
-    """The metadata block above a report's text (raw HTML; every value escaped)."""
+def report_header(r: ArchivedReport, keyword_pages: frozenset[str] = frozenset()) -> str:
+    """The metadata block above a report's text (raw HTML; every value escaped). Keywords link
+    to their pages (`keyword_pages`: the keywords that have one), else to a search for them."""
     report, url = r.report, r.url
     rows = [("年份", link(url, year_page(report.year_label).url, year_page(report.year_label).title))]
     levels = region_levels(report.region)
@@ -72,11 +94,16 @@ def report_header(r: ArchivedReport) -> str:
     if report.topics:
         rows.append(("主题", "、".join(link(url, topic_page(t).url, t) for t in report.topics)))
     if report.keywords:
-        rows.append(("关键词", esc("、".join(report.keywords))))
+        rows.append(("关键词", "、".join(keyword_link(url, k, keyword_pages)
+                                         for k in dict.fromkeys(report.keywords) if k.strip())))
     if report.date:
         rows.append(("日期", esc(report.date)))
-    if report.source:
-        rows.append(("来源", esc(source_label(report.source))))
+    if report.source and (source_label(report.source) or source_url(report.source)):
+        rows.append(("来源", source_line(report.source)))
+    if r.versions:
+        rows.append(("其他版本", "、".join(
+            f'<a href="#version-{n}">{esc(v.key)}</a>（相似度 {similarity:.0%}）'
+            for n, (v, similarity) in enumerate(r.versions, 1))))
     meta = "\n".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in rows)
     return f'<dl class="ra-report-meta">\n{meta}\n</dl>\n\n'
 
@@ -86,16 +113,17 @@ def report_versions(r: ArchivedReport) -> str:
     if not r.versions:
         return ""
     items = "\n".join(
-        f"<li>{esc(v.report.title)} <span class=\"ra-list-meta\">{esc(source_label(v.report.source) or v.key)}"
+        f"<li id=\"version-{n}\">{esc(v.report.title)} <span class=\"ra-list-meta\">{esc(source_label(v.report.source) or v.key)}"
         f" · 文件 {esc(v.key)} · 相似度 {similarity:.0%}</span>\n{version_diff(r.report.body, v.report.body)}</li>"
-        for v, similarity in r.versions)
+        for n, (v, similarity) in enumerate(r.versions, 1))
     return ('\n\n<div class="ra-versions" markdown="0">\n<h2 id="other-versions">其他版本</h2>\n'
-            f"<p>以下 {len(r.versions)} 个近似重复的版本合并显示为本页，未单独成页，也不参与检索；源文件均保留。</p>\n"
+            f"<p>以下 {len(r.versions)} 个近似重复的版本合并显示为本页，不参与检索；源文件均保留，"
+            "其原有网址转到本页。</p>\n"
             f"<ul>\n{items}\n</ul>\n</div>\n")
 
 
-def report_page(r: ArchivedReport) -> str:
+def report_page(r: ArchivedReport, keyword_pages: frozenset[str] = frozenset()) -> str:
     """The page's Markdown: our metadata block, the report's own text, the other versions.
     The plugin cleans the text apart from the two blocks (site/sanitize.py)."""
-    return (front_matter(r.report.title) + report_header(r)
+    return (front_matter(r.report.title) + report_header(r, keyword_pages)
             + r.report.body.strip() + "\n" + report_versions(r))

@@ -46,13 +46,13 @@ def copy_project(dest: Path) -> Path:
     return dest
 
 
-def build_site(project: Path) -> Path:
-    """`reform-archive build` run in `project`, as a user would run it; what it printed is
-    kept in `project/build.log`."""
-    out = project / "site"
+def build_site(project: Path, *options: str, out: Path | None = None) -> Path:
+    """`reform-archive build [options]` run in `project`, as a user would run it; what it
+    printed is kept in `project/build.log`."""
+    out = out or project / "site"
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     result = subprocess.run(
-        [sys.executable, "-m", "reform_archive", "build", "--out", str(out)],
+        [sys.executable, "-m", "reform_archive", "build", "--out", str(out), *options],
         cwd=project, env=env, capture_output=True, text=True, timeout=300)
     (project / "build.log").write_text(result.stdout + result.stderr, encoding="utf-8")
     assert result.returncode == 0, (

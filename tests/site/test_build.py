@@ -36,8 +36,11 @@ def built(tmp_path_factory):
 
 def test_every_shown_report_has_its_page(built):
     pages = sorted(p.parent.relative_to(built).as_posix() for p in (built / "reports").rglob("index.html"))
-    assert len(pages) == 7
+    # 7 reports shown, and the hidden copy's own URL, a page that leads to the one shown
+    assert len(pages) == 8
     assert all(re.fullmatch(r"reports/(\d{4}|未知)/[^/]+", p) for p in pages)
+    redirect = (built / "reports/2006/编办的改革试点工作总结-2/index.html").read_text(encoding="utf-8")
+    assert 'http-equiv="refresh" content="0; url=../编办的改革试点工作总结/"' in redirect
 
 
 def test_index_pages_exist(built):
@@ -49,7 +52,8 @@ def test_index_pages_exist(built):
 def test_catalogue_export(built):
     records = json.loads((built / "data" / "reports.json").read_text(encoding="utf-8"))
     assert len(records) == 8
-    assert set(records[0]) >= {"title", "year", "region", "topic", "url", "source", "duplicate_of"}
+    assert set(records[0]) >= {"title", "year", "region", "topic", "keywords", "url", "source",
+                               "source_url", "duplicate_of"}
     duplicates = [r for r in records if r["duplicate_of"]]
     assert len(duplicates) == 1
     kept_urls = {r["url"] for r in records if not r["duplicate_of"]}
