@@ -33,7 +33,7 @@ from .search.scripts import asset
 from .search.index import LINES_TABLE_MAX_BYTES
 from .search.text import page_text_and_headings
 from .site.generate import GeneratedFile, generate_site
-from .site.pages import report_header, report_versions
+from .site.pages import report_header, report_versions, source_label
 from .site.sanitize import sanitize_report_page
 
 CACHE_DIR = ".cache/reform-archive"   # beside mkdocs.yml
@@ -199,5 +199,5 @@ class ArchiveBuild:
         report = archived.report
         levels = region_levels(report.region)
         self.search.add_text(url, report.title, content, identity=identity, year=report.year,
-                             region=report.region, province=levels[0] if levels else "",
-                             topics=report.topics)
+                             region=report.region, regions=levels, topics=report.topics,
+                             keywords=report.keywords, source=source_label(report.source) if report.source else "")
