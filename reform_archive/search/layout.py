@@ -52,7 +52,9 @@ class _Joined:
 
 def join_breaks(text: str) -> _Joined:
     """`text` with the breaks inside a sentence left out (`matched`), and marked (`shown`)."""
-    spans = left_out_breaks(normalize_text(text))
+    # Normalised, but with its line breaks (normalisation makes every white space a space).
+    flat = "".join("\n" if o == "\n" else n for o, n in zip(text, normalize_text(text)))
+    spans = left_out_breaks(flat)
     if not spans:
         return _Joined(text, text, [], [0])
     matched, shown, removed, before, at, total = [], [], [], [0], 0, 0

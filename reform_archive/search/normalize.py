@@ -80,7 +80,7 @@ _BREAKS = _break_pattern()
 
 
 def left_out_breaks(normalized: str) -> list[tuple[int, int]]:
-    """The runs of white space in a normalised text that matching leaves out, as [start, end):
+    """The runs of white space in a normalised text (its line breaks kept) that matching leaves out, as [start, end):
     between two CJK characters, between a CJK character and a digit or Latin letter, and a line
     break between a Latin letter and a digit (`PM` / `2.5`: a subscript set on a line of its own).
     A space between two Latin words, or after a comma, stays."""
