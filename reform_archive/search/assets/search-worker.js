@@ -188,7 +188,7 @@ function setup() {
 }
 
 /* The index: { manifest (the base's, with counts over both segments), docinfo (per global doc,
- * a column per FORMAT.docinfo column), segments (the base, then the delta if there is one),
+ * a column per FORMAT.docinfo column), bodyStart (per global doc, where its body starts), segments (the base, then the delta if there is one),
  * removed (global ids of base documents no longer in the archive) }. */
 async function loadIndex() {
   const m = await manifestOf("");
@@ -204,13 +204,13 @@ async function loadIndex() {
     for (const name in columns) docinfo[name].set(columns[name], s.offset);
   });
   // Where each report's body starts: after its title and metadata lines.
-  docinfo.bodyStart = new Int32Array(total);
+  const bodyStart = new Int32Array(total);
   for (const name of FORMAT.textLines)
-    for (let doc = 0; doc < total; doc++) docinfo.bodyStart[doc] += docinfo[`${name}Length`][doc];
+    for (let doc = 0; doc < total; doc++) bodyStart[doc] += docinfo[`${name}Length`][doc];
   let live = 0, characters = 0;
   for (let doc = 0; doc < total; doc++) if (!removed.has(doc)) { live++; characters += docinfo.length[doc]; }
   // Ranking counts the reports that are in the archive now, over both segments.
-  return { manifest: { ...m, docs: live, avgLength: live ? characters / live : 0 }, docinfo, segments, removed };
+  return { manifest: { ...m, docs: live, avgLength: live ? characters / live : 0 }, docinfo, bodyStart, segments, removed };
 }
 
 async function manifestOf(path) {
@@ -600,7 +600,7 @@ function rank(index, matches, limit = 0) {
       if (where & IN_HEADING) score += HEADING_BOOST * idf[i];
       const firstAfterTitle = Math.floor(where / 2 ** FIRST_SHIFT) - 1;
       first[i] = firstAfterTitle;
-      if (firstAfterTitle >= 0 && firstAfterTitle < docinfo.bodyStart[doc])
+      if (firstAfterTitle >= 0 && firstAfterTitle < index.bodyStart[doc])
         score += (FIELD_BOOST[lineAt(docinfo, doc, firstAfterTitle)] || 0) * idf[i];
     }
     scores[c] = score;
@@ -800,7 +800,7 @@ const BEFORE = 30, AFTER = 70;   // a window's characters before and after its p
  * only) are highlighted where they fall, and a result with no window gets the body's start. */
 async function snippet(index, doc, firsts, parts) {
   const { docinfo } = index;
-  const body = docinfo.bodyStart[doc];
+  const body = index.bodyStart[doc];
   const fields = new Map(), starts = [];
   firsts.forEach(p => {
     if (p < 0) return;
@@ -836,7 +836,7 @@ async function snippet(index, doc, firsts, parts) {
 }
 /* The text blocks a result's snippet reads (to know whether they are here already). */
 function snippetBlocks(index, doc, firsts) {
-  const body = index.docinfo.bodyStart[doc];
+  const body = index.bodyStart[doc];
   const keys = textBlocks(index, doc, 0, body + BEFORE + AFTER).keys;
   for (const p of firsts) if (p >= body) keys.push(...textBlocks(index, doc, Math.max(body, p - BEFORE), p + AFTER).keys);
   return keys;
