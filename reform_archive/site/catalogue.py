@@ -26,6 +26,7 @@ def catalogue_records(archive: Archive, base_url: str = "/") -> list[dict]:
             "year": r.report.year,
             "region": r.report.region,
             "topic": list(r.report.topics),
+            "keywords": list(r.report.keywords),   # JSON only: `reform-archive index SITE` searches them
             "url": url(r.duplicate_of or r),
             "source": source_label(r.report.source),
             "duplicate_of": url(r.duplicate_of) if r.duplicate_of else None,
