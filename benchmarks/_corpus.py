@@ -254,3 +254,88 @@ def synthetic_documents(count: int, pool: list[str], regions: list[str], *, seed
 def corpus_regions(docs: list[Document]) -> list[str]:
     regions = sorted({d.region for d in docs if d.region})
     return regions or ["全国"]
+
+
+# --- ground truth from the pages as a reader sees them (issue 13) ------------------------------
+#
+# What a reader sees of a report on our site: its title, the values of its metadata block
+# (地区 region, 主题 topics, 关键词 keywords, 来源 source) and its body, read from the built page
+# with lxml (not with the archive's own text extraction, and never from its index). A match
+# never spans two of these pieces. The query syntax, as docs/search.md states it: parts split on
+# white space; ASCII "…" around a whole part is a phrase; every other quotation mark is a
+# character, the forms of a kind alike (“” 「」 "" ＂＂; ‘’ 『』 ''; 〈〉 《》). A break inside a
+# sentence is no break: white space between two Chinese characters (or CJK punctuation), or a
+# Chinese character and a digit or Latin letter, and a line break between a Latin letter and a
+# digit, are ignored, in the text and in a phrase alike.
+
+_META_SEARCHED = ("地区", "主题", "关键词", "来源")
+_BLOCK_TAGS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "br", "dd", "dt",
+               "blockquote", "pre", "table", "ul", "ol", "section", "article"}
+_QUOTE_FORMS = {**dict.fromkeys("“”„‟「」〝〞〟＂\"", '"'), **dict.fromkeys("‘’‛『』＇'", "'"),
+                "〈": "《", "〉": "》"}
+_CJK = "[\u2e80-\u2fff\u3001-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+_SENTENCE_BREAK = re.compile(rf"(?<={_CJK})[ \n]+(?={_CJK}|[0-9a-z])|(?<=[0-9a-z])[ \n]+(?={_CJK})"
+                             rf"|(?<=[a-z]) *\n[ \n]*(?=[0-9])|(?<=[0-9]) *\n[ \n]*(?=[a-z])")
+
+
+def reader_pieces(page_html: str) -> list[str]:
+    """A report page's title, searched metadata values and body, as the reader sees them."""
+    import lxml.html
+
+    root = lxml.html.fromstring(page_html)
+    article = root.find(".//article")
+    if article is None:
+        raise ValueError("no <article> in the page")
+    for el in article.xpath('.//*[contains(concat(" ", normalize-space(@class), " "), " headerlink ")]'
+                            ' | .//*[contains(concat(" ", normalize-space(@class), " "), " ra-versions ")]'
+                            ' | .//script | .//style'):
+        el.drop_tree()
+    pieces = []
+    title = article.find(".//h1")
+    if title is not None:
+        pieces.append(title.text_content())
+        title.drop_tree()
+    for meta in article.xpath('.//*[contains(concat(" ", normalize-space(@class), " "), " ra-report-meta ")]'):
+        for dt in meta.iter("dt"):
+            dd = dt.getnext()
+            if dt.text_content().strip() in _META_SEARCHED and dd is not None:
+                pieces.append(dd.text_content())
+        meta.drop_tree()
+    for el in article.iter():
+        if isinstance(el.tag, str) and el.tag in _BLOCK_TAGS:
+            el.text = "\n" + (el.text or "")
+            el.tail = "\n" + (el.tail or "")
+    pieces.append(article.text_content())
+    return pieces
+
+
+def _reader_normalize(text: str) -> str:
+    """NFKC, traditional → simplified, lower case, quotation marks of a kind alike, white space
+    as one space or one line break; then the breaks inside a sentence left out."""
+    text = "".join(_QUOTE_FORMS.get(c, c) for c in text)
+    text = normalize(text)
+    text = "".join(_QUOTE_FORMS.get(c, c) for c in text)
+    text = re.sub(r"\s+", lambda m: "\n" if "\n" in m.group(0) else " ", text)
+    return _SENTENCE_BREAK.sub("", text)
+
+
+def reader_query_parts(query: str) -> list[str]:
+    parts = []
+    for m in re.finditer(r'(?<!\S)"([^"]*)"(?!\S)|(\S+)', query):
+        part = _reader_normalize(m.group(1) if m.group(1) is not None else m.group(2)).strip()
+        if part:
+            parts.append(part)
+    return parts
+
+
+class ReaderTruth:
+    """The ground truth over the pieces of each report a reader sees (`reader_pieces`)."""
+
+    def __init__(self, pieces: dict[str, list[str]]):
+        self.pieces = {key: [_reader_normalize(p) for p in ps] for key, ps in pieces.items()}
+
+    def matching(self, query: str) -> set[str]:
+        parts = reader_query_parts(query)
+        if not parts:
+            return set()
+        return {key for key, ps in self.pieces.items() if all(any(p in piece for piece in ps) for p in parts)}

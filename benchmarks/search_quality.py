@@ -2,9 +2,14 @@
 
 What is measured
     For every query in benchmarks/queries.txt, the set (and order) of report pages each engine
-    lists, against the ground truth computed from the report texts: a report matches iff every
-    space-separated part of the query, quotes removed, occurs as a substring of its title +
-    body after NFKC, lower-casing and traditional → simplified (OpenCC t2s). See _corpus.py.
+    lists, against the ground truth computed by brute force from each report's page as a reader
+    sees it (`_corpus.ReaderTruth`): its title, the values of its metadata block (region,
+    topics, keywords, source) and its body, read from our built page with lxml — never from an
+    engine's index. A report matches iff every part of the query occurs in one of those pieces,
+    by the query syntax docs/search.md states (ASCII "…" around a whole part is a phrase; other
+    quotation marks are characters, their forms alike; NFKC, lower case, traditional →
+    simplified with OpenCC t2s; a break inside a sentence is no break). A report that has no
+    page of its own on our site (a near-duplicate) is judged on its title, region and text.
 
 Engines (_engines.py), each built from the same reports and served from its own folder on
 127.0.0.1 by Python's http.server:
@@ -49,7 +54,7 @@ from urllib.parse import unquote, urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _browser import chromium, new_context, runner_for  # noqa: E402
-from _corpus import GroundTruth, Query, load_documents, load_queries, write_reports  # noqa: E402
+from _corpus import ReaderTruth, Query, load_documents, load_queries, reader_pieces, write_reports  # noqa: E402
 from _engines import (BuildError, Engine, build_material, build_ours, build_pagefind,  # noqa: E402
                       human_bytes, log, stop_all, url_path)
 
@@ -178,6 +183,21 @@ def ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}"
 
 
+def reader_truth(ours: Engine, docs, queries: list[Query]) -> dict[str, set[str]]:
+    """Per query, the reports whose page, as a reader sees it, matches (`ReaderTruth`)."""
+    pieces = {}
+    for path, key in ours.pages.items():
+        pieces[key] = reader_pieces((ours.site / path.lstrip("/") / "index.html").read_text(encoding="utf-8"))
+    for d in docs:   # no page of its own on our site: its title, region and text
+        pieces.setdefault(d.key, [d.title, d.region, d.searchable_text])
+    gt = ReaderTruth(pieces)
+    truth = {q.text: gt.matching(q.text) for q in queries}
+    wrong_absent = [q.text for q in queries if q.category == "absent" and truth[q.text]]
+    if wrong_absent:
+        log(f"warning: 'absent' queries that do occur in the reports: {wrong_absent}")
+    return truth
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seed-only", action="store_true", help="leave ../shared/corpus out")
@@ -194,23 +214,22 @@ def main(argv: list[str] | None = None) -> int:
     docs, loaded = load_documents(with_corpus=not args.seed_only)
     log(f"reports: {loaded}")
     queries = load_queries(args.queries)
-    gt = GroundTruth(docs)
-    truth = {q.text: gt.matching(q.text) for q in queries}
-    wrong_absent = [q.text for q in queries if q.category == "absent" and truth[q.text]]
-    if wrong_absent:
-        log(f"warning: 'absent' queries that do occur in the reports: {wrong_absent}")
 
     workdir = Path(tempfile.mkdtemp(prefix="search-quality-"))
     log(f"working in {workdir}")
     engines: dict[str, Engine] = {}
     try:
         reports_dir = write_reports(docs, workdir / "reports")
+        # Our site is built in any case: its pages are what the reader sees, the ground truth.
+        log("building ours (reform-archive build) …")
+        try:
+            ours = build_ours(workdir, reports_dir, docs)
+        except BuildError as exc:
+            print(f"ours: BUILD FAILED — {exc}")
+            return 1
         if "ours" in wanted:
-            log("building ours (reform-archive build) …")
-            try:
-                engines["ours"] = build_ours(workdir, reports_dir, docs)
-            except BuildError as exc:
-                print(f"ours: BUILD FAILED — {exc}")
+            engines["ours"] = ours
+        truth = reader_truth(ours, docs, queries)
         if "material" in wanted or "pagefind" in wanted:
             log("building stock Material …")
             material = build_material(workdir, docs, nav=True)

@@ -36,7 +36,7 @@ from .search.text import page_text_and_headings
 from .site.disk import disk_links, write_script_copies
 from .site.generate import GeneratedFile, generate_site
 from .site.indexes import keyword_groups
-from .site.pages import report_header, report_versions
+from .site.pages import report_header, report_versions, source_label
 from .site.sanitize import sanitize_report_page
 from .theme import search_index_script
 
@@ -222,5 +222,5 @@ class ArchiveBuild:
         report = archived.report
         levels = region_levels(report.region)
         self.search.add_text(url, report.title, content, identity=identity, year=report.year,
-                             region=report.region, province=levels[0] if levels else "",
-                             topics=report.topics)
+                             region=report.region, regions=levels, topics=report.topics,
+                             keywords=list(dict.fromkeys(report.keywords)), source=source_label(report.source) if report.source else "")

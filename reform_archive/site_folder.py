@@ -53,8 +53,8 @@ def index_site_folder(site_dir: Path, lines_table_max: int = LINES_TABLE_MAX_BYT
         text, headings = page_text_and_headings(content)
         levels = region_levels(record["region"] or "")
         builder.add_text(url, record["title"], text, headings=headings, year=record["year"],
-                         region=record["region"] or "", province=levels[0] if levels else "",
-                         topics=record["topic"])
+                         region=record["region"] or "", regions=levels, topics=record["topic"],
+                         keywords=record.get("keywords") or [], source=record.get("source") or "")
     return IndexedSite(len(shown), builder.write(site_dir))
 
 

@@ -76,13 +76,18 @@ class SearchIndexBuilder:
 
     def add_text(self, url: str, title: str, text: str | tuple | Callable[[], tuple], *,
                  identity: str | None = None, year: int | None = None, region: str = "",
-                 province: str = "", topics: list[str] | None = None,
+                 regions: list[str] | None = None, topics: list[str] | None = None,
+                 keywords: list[str] | None = None, source: str = "",
                  headings: list[tuple[int, int]] | None = None) -> None:
         """A report page, by its text and heading ranges as `search.text.page_text_and_headings`
         gives them: `text` and `headings`, or `text` = (text, headings), or a function that
         returns them when the index needs them. `identity` names exactly what the entry is made
-        of (the plugin hashes the page's Markdown); without one it is hashed from the entry."""
-        meta = {"year": year, "region": region, "province": province, "topics": list(topics or [])}
+        of (the plugin hashes the page's Markdown); without one it is hashed from the entry.
+        `region` is the whole path, `regions` its levels' paths (province first), `source` as
+        the page's metadata block shows it: title, region, topics, keywords and source are
+        searched as fields of their own."""
+        meta = {"year": year, "region": region, "regions": list(regions or []), "topics": list(topics or []),
+                "keywords": list(keywords or []), "source": source}
         content = (text, list(headings or [])) if isinstance(text, str) else text
         if identity is None:
             content = content() if callable(content) else content

@@ -4,9 +4,12 @@ text as arrays (`Corpus`), computed once per build for the grams and the word en
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
+from .format import TEXT_LINES
+from .layout import TextLayout, lay_out
 from .normalize import normalize_char
 
 
@@ -16,15 +19,28 @@ class SearchDocument:
     title: str
     body: str                       # plain text as shown on the page
     year: int | None = None
-    region: str = ""
-    province: str = ""
+    region: str = ""                # the whole path, as the page shows it
+    regions: list[str] = field(default_factory=list)   # its levels' paths, province first (facets)
     topics: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    source: str = ""                # as the page's metadata block shows it
     headings: list[tuple[int, int]] = field(default_factory=list)  # [start, end) in body
 
     @property
+    def province(self) -> str:
+        return self.regions[0] if self.regions else ""
+
+    @cached_property
+    def layout(self) -> TextLayout:
+        """The text as the index lays it out (`layout.py`, `format.TEXT_LINES`)."""
+        fields = {"title": self.title, "region": self.region, "topics": "、".join(self.topics),
+                  "keywords": "、".join(self.keywords), "source": self.source}
+        return lay_out([fields[f.name] for f in TEXT_LINES], self.body, self.headings)
+
+    @property
     def text(self) -> str:
-        """What is searched and shown in snippets: the title, a line break, the body."""
-        return f"{self.title}\n{self.body}"
+        """What is searched, positions count in: the title and metadata lines, then the body."""
+        return self.layout.matched
 
 
 @dataclass
@@ -51,9 +67,9 @@ class Corpus:
         cps, starts = _code_points(docs)
         rank, cps_of_rank = _dense_ranks(cps)
         del cps
-        title_len = np.fromiter((len(d.title) + 1 for d in docs), dtype=np.int64, count=len(docs))
+        title_len = np.fromiter((d.layout.line_lengths[0] for d in docs), dtype=np.int64, count=len(docs))
         doc_of = np.repeat(np.arange(starts.size - 1, dtype=np.int32), np.diff(starts))
-        return cls(rank, cps_of_rank, starts, doc_of, title_len, _in_heading(docs, starts, title_len))
+        return cls(rank, cps_of_rank, starts, doc_of, title_len, _in_heading(docs, starts))
 
 
 def _code_points(docs: list[SearchDocument]) -> tuple[np.ndarray, np.ndarray]:
@@ -89,13 +105,13 @@ def _dense_ranks(cps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rank, cps_of_rank
 
 
-def _in_heading(docs: list[SearchDocument], starts: np.ndarray, title_len: np.ndarray) -> np.ndarray:
-    """Which characters are in a heading line (body ranges, shifted past the title's line)."""
+def _in_heading(docs: list[SearchDocument], starts: np.ndarray) -> np.ndarray:
+    """Which characters are in a heading line (the layout's heading ranges)."""
     n = int(starts[-1])
     edges = np.zeros(n + 1, dtype=np.int8)   # heading lines never overlap: values stay in -1..1
     for i, doc in enumerate(docs):
-        for a, b in doc.headings:
-            lo, hi = int(starts[i] + title_len[i] + a), int(starts[i] + title_len[i] + b)
+        for a, b in doc.layout.headings:
+            lo, hi = int(starts[i] + a), int(starts[i] + b)
             edges[min(lo, n)] += 1
             edges[min(hi, n)] -= 1
     return np.cumsum(edges[:-1], dtype=np.int8) > 0

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .corpus import SearchDocument
-from .format import (DOCINFO, DOCINFO_COLUMNS, FACETS, LINE, LINE_FIELDS, LINES_CHUNK, LINES_TABLE, MANIFEST,
-                     META_CHUNK, T2S, TEXT, TEXT_BLOCK, Manifest)
+from .format import (BREAK_MARK, DOCINFO, DOCINFO_COLUMNS, FACETS, LINE, LINE_FIELDS, LINES_CHUNK, LINES_TABLE,
+                     MANIFEST, META_CHUNK, T2S, TEXT, TEXT_BLOCK, TEXT_LINES, Manifest)
 from .normalize import traditional_to_simplified
 
 LINES_TABLE_MAX_BYTES = 256 * 1024  # every result line in one file, up to this size (gzip)
@@ -21,7 +21,7 @@ LINES_TABLE_MAX_BYTES = 256 * 1024  # every result line in one file, up to this 
 # two thirds of the time; the few files every cold query fetches whole get level 9.
 GZIP_LEVEL = 1
 GZIP_LEVEL_SHARED = 9
-_NUMPY_TYPE = {"u8": "u1", "u32": "<u4"}
+_NUMPY_TYPE = {"u8": "u1", "u16": "<u2", "u32": "<u4"}
 
 
 def compressed(files: dict[str, bytes]) -> dict[str, bytes]:
@@ -32,8 +32,9 @@ def compressed(files: dict[str, bytes]) -> dict[str, bytes]:
 
 def docinfo_file(docs: list[SearchDocument]) -> dict[str, bytes]:
     """Columns compress better than records: all title lengths, then all text lengths."""
-    values = {"titleLength": [min(255, len(d.title) + 1) for d in docs],   # the title and its line break
-              "length": [len(d.text) for d in docs]}
+    values = {f"{line.name}Length": [d.layout.line_lengths[k] for d in docs] for k, line in enumerate(TEXT_LINES)}
+    values["length"] = [len(d.text) for d in docs]
+    values["year"] = [d.year or 0 for d in docs]
     data = b"".join(np.array(values[c.name], dtype=_NUMPY_TYPE[c.type]).tobytes() for c in DOCINFO_COLUMNS)
     return {DOCINFO.path(): gzip_bytes(data, GZIP_LEVEL_SHARED)}
 
@@ -66,24 +67,42 @@ def line_files(docs: list[SearchDocument], table_max: int) -> LineFiles:
 
 
 def text_files(docs: list[SearchDocument]) -> dict[str, bytes]:
-    """Each report's text in blocks of TEXT_BLOCK characters."""
+    """Each report's text in blocks of TEXT_BLOCK characters (positions), as written: a mark
+    where a break was left out of matching goes with the character after it."""
     blocks = {}
     for doc_id, doc in enumerate(docs):
-        text = doc.text
-        for block in range(0, max(1, -(-len(text) // TEXT_BLOCK))):
-            part = text[block * TEXT_BLOCK:(block + 1) * TEXT_BLOCK]
+        for block, part in enumerate(_blocks(doc.layout.shown)):
             blocks[TEXT.path(doc=doc_id, block=block)] = part.encode("utf-8")
     return compressed(blocks)
 
 
+def _blocks(shown: str) -> list[str]:
+    if BREAK_MARK not in shown:
+        return [shown[k : k + TEXT_BLOCK] for k in range(0, max(1, len(shown)), TEXT_BLOCK)]
+    blocks, start, counted = [], 0, 0
+    for i, c in enumerate(shown):
+        if c == BREAK_MARK:
+            continue
+        if counted == TEXT_BLOCK:
+            cut = i
+            while cut > start and shown[cut - 1] == BREAK_MARK:
+                cut -= 1   # the mark before this block's first character is this block's
+            blocks.append(shown[start:cut])
+            start, counted = cut, 0
+        counted += 1
+    blocks.append(shown[start:])
+    return blocks
+
+
 def facets_file(docs: list[SearchDocument]) -> dict[str, bytes]:
-    provinces = sorted({d.province for d in docs if d.province})
+    regions = sorted({r for d in docs for r in d.regions})
     topics = sorted({t for d in docs for t in d.topics})
+    region_at = {r: k for k, r in enumerate(regions)}
+    topic_at = {t: k for k, t in enumerate(topics)}
     return {FACETS.path(): _json({
-        "provinces": provinces,
+        "regions": regions,
         "topics": topics,
-        "docs": [[d.year or 0, provinces.index(d.province) if d.province else -1,
-                  [topics.index(t) for t in d.topics]] for d in docs],
+        "docs": [[d.year or 0, [region_at[r] for r in d.regions], [topic_at[t] for t in d.topics]] for d in docs],
     })}
 
 

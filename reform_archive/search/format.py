@@ -21,11 +21,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, fields
 
-FORMAT_VERSION = 3
+from .normalize import for_worker as normalize_for_worker
+
+FORMAT_VERSION = 4
 WORD_MARK = "\t"   # starts the key of a word entry: normalised text has no tab, so no gram does
 TEXT_BLOCK = 2048  # characters per text block: a snippet needs one or two blocks, not the report
 META_CHUNK = 16    # result lines per chunk, for result lists that cover much of the archive
 POSITIONS_PACK_BYTES = 1024  # position lists up to this size share their shard's file
+BREAK_MARK = "\u2029"  # in text blocks: a break left out of matching (counts no position); never in page text
+LINE_MAX_CHARS = 254   # a title or field line longer is cut: its length and line break fit a u8
 
 # `where`, per entry and document: what ranking and snippets need without the positions.
 WHERE_TITLE = 1    # the first occurrence is in the title
@@ -58,8 +62,9 @@ PACKED_POSITIONS = IndexFile("packedPositions", "p/{shard}.bin", True,
 POSITIONS = IndexFile("positions", "p/{shard}-{entry}.bin", True,
                       "positions of one bigram of more bytes (entry: its place in the shard)")
 TEXT = IndexFile("text", "t/{doc}-{block}.txt.gz", True,
-                 "characters block × `TEXT_BLOCK` onwards of a report's text, UTF-8: a snippet fetches only "
-                 "its block(s)")
+                 "characters block × `TEXT_BLOCK` onwards of a report's text (`TEXT_LAYOUT`), UTF-8, with "
+                 "`BREAK_MARK` before a character where a break was left out of matching (it counts no "
+                 "position): a snippet fetches only its block(s)")
 LINES_TABLE = IndexFile("linesTable", "lines.json.gz", True,
                         "every report's result line, as one list per field of `LINE_FIELDS` "
                         "(while at most the builder's lines_table_max bytes: `Manifest.lines_table`)")
@@ -69,8 +74,9 @@ LINES_CHUNK = IndexFile("linesChunk", "m/{chunk}.json.gz", True,
                         "the result lines of reports chunk × `META_CHUNK` onwards, a list of lines "
                         "(an archive without lines.json.gz, for result lists that cover much of a chunk)")
 FACETS = IndexFile("facets", "facets.json", False,
-                   "for the search page: `{\"provinces\": [names], \"topics\": [names], \"docs\": [per report "
-                   "[year or 0, its province's place or -1, [its topics' places]]]}`")
+                   "for the search page: `{\"regions\": [region paths, each level of each report's region: "
+                   "湖南省, 湖南省常德市, …], \"topics\": [names], \"docs\": [per report [year or 0, [its region's "
+                   "levels' places, province first], [its topics' places]]]}`")
 T2S = IndexFile("t2s", "t2s.json.gz", True,
                 "traditional → simplified, one character for one, for queries typed in traditional")
 FILES = (MANIFEST, DOCINFO, SHARD, PACKED_POSITIONS, POSITIONS, TEXT, LINES_TABLE, LINE, LINES_CHUNK, FACETS, T2S)
@@ -91,11 +97,26 @@ class Column:
     what: str
 
 
-COLUMN_BYTES = {"u8": 1, "u32": 4}
+# A report's text, as positions count in it: these lines, each with its line break, then the body.
+TEXT_LINES = (
+    Field("title", "the title"),
+    Field("region", "the region's whole path (湖南省常德市石门县)"),
+    Field("topics", "the topics, joined by 、"),
+    Field("keywords", "the keywords, joined by 、"),
+    Field("source", "where the report comes from, as its page's metadata block says"),
+)
+TEXT_LAYOUT = ("each line of `TEXT_LINES` (white space runs made one space, at most `LINE_MAX_CHARS` characters) "
+               "and its line break, then the body: the page's text as the reader sees it, a line per block. "
+               "White space between two CJK characters, a CJK character and a digit or Latin letter, and a "
+               "line break between a Latin letter and a digit, is left out (`normalize.left_out_breaks`, "
+               "within one line of the layout)")
+
+COLUMN_BYTES = {"u8": 1, "u16": 2, "u32": 4}
 DOCINFO_COLUMNS = (
-    Column("titleLength", "u8",
-           "the title's length in characters with its line break (at most 255): where the body starts"),
-    Column("length", "u32", "the text's length in characters (title, line break, body)"),
+    *(Column(f"{f.name}Length", "u8", f"the {f.name} line's length in characters with its line break")
+      for f in TEXT_LINES),
+    Column("length", "u32", "the text's length in characters (its lines and body)"),
+    Column("year", "u16", "the report's year, 0 if unknown: of two results that rank alike, the newer first"),
 )
 LINE_FIELDS = (
     Field("url", "the report page's URL, from the site's root"),
@@ -229,10 +250,14 @@ def varint(n: int, out: bytearray) -> None:
 
 
 def for_worker() -> dict:
-    """The format as search-worker.js decodes by it (its FORMAT constant)."""
+    """The format as search-worker.js decodes by it (its FORMAT constant), with the query
+    normalisation that must match the index's (`normalize.for_worker`)."""
     return {
         "version": FORMAT_VERSION,
         "wordMark": WORD_MARK,
+        "breakMark": BREAK_MARK,
+        "textLines": [f.name for f in TEXT_LINES],
+        "normalize": normalize_for_worker(),
         "where": {"title": WHERE_TITLE, "heading": WHERE_HEADING, "shift": WHERE_SHIFT},
         "files": {f.key: f.template for f in FILES},
         "kinds": [{"name": k.name, "word": k.word, "least": k.least, "most": k.most,
@@ -261,14 +286,17 @@ def markdown() -> str:
               for k in ENTRY_KINDS]
     lines += ["", row("field", "what"), row("---", "---")]
     lines += [row(f.name, f.what) for f in (DOC, COUNT, WHERE, WHOLE, POSITION_BYTES)]
-    lines += ["", f"Positions: {POSITIONS_LAYOUT}.", "",
-              row("docinfo.bin column", "type", "what"), row("---", "---", "---")]
+    lines += ["", f"Positions: {POSITIONS_LAYOUT}.", ""]
+    lines += [f"A report's text: {TEXT_LAYOUT}.", "", row("text line", "what"), row("---", "---")]
+    lines += [row(f.name, f.what) for f in TEXT_LINES]
+    lines += ["", row("docinfo.bin column", "type", "what"), row("---", "---", "---")]
     lines += [row(c.name, c.type, c.what) for c in DOCINFO_COLUMNS]
     lines += ["", row("result line field", "what"), row("---", "---")]
     lines += [row(f.name, f.what) for f in LINE_FIELDS]
     lines += ["", row("manifest.json", "what"), row("---", "---")]
     lines += [row(f.metadata["json"], f.metadata["what"]) for f in fields(Manifest)]
-    lines += ["", f"Constants: WORD_MARK tab, TEXT_BLOCK {TEXT_BLOCK}, META_CHUNK {META_CHUNK}, "
+    lines += ["", f"Constants: WORD_MARK tab, BREAK_MARK U+2029, LINE_MAX_CHARS {LINE_MAX_CHARS}, "
+                  f"TEXT_BLOCK {TEXT_BLOCK}, META_CHUNK {META_CHUNK}, "
                   f"POSITIONS_PACK_BYTES {POSITIONS_PACK_BYTES}, WHERE_TITLE {WHERE_TITLE}, "
                   f"WHERE_HEADING {WHERE_HEADING}, WHERE_SHIFT {WHERE_SHIFT}."]
     return "\n".join(lines) + "\n"

@@ -18,5 +18,5 @@ def asset(name: str) -> str:
     if name == WORKER_SCRIPT:
         if text.count(FORMAT_SLOT) != 1:
             raise RuntimeError(f"{name}: needs exactly one {FORMAT_SLOT} to write the index format into")
-        text = text.replace(FORMAT_SLOT, json.dumps(for_worker(), ensure_ascii=False))
+        text = text.replace(FORMAT_SLOT, json.dumps(for_worker()))   # ASCII: U+2029 ends a line for some readers
     return text

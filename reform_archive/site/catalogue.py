@@ -26,7 +26,7 @@ def catalogue_records(archive: Archive, base_url: str = "/") -> list[dict]:
             "year": r.report.year,
             "region": r.report.region,
             "topic": list(r.report.topics),
-            "keywords": list(dict.fromkeys(r.report.keywords)),
+            "keywords": list(dict.fromkeys(r.report.keywords)),   # `reform-archive index SITE` searches them too
             "url": url(r),   # its own, stable: a hidden version's page leads to the one shown
             "source": source_label(r.report.source),
             "source_url": source_url(r.report.source),

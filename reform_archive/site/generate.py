@@ -25,7 +25,9 @@ FIND_PAGE = front_matter("搜索", hide_toc=True) + f"""# 搜索
 <button type="submit" class="{PRIMARY_BUTTON_CLASS}">搜索</button>
 </form>
 <div class="ra-find-body">
+<details class="ra-find-filters"><summary>筛选（年份、地区、主题）</summary>
 <aside class="ra-find-facets" aria-label="筛选"></aside>
+</details>
 <section class="ra-find-results" aria-live="polite"></section>
 </div>
 </div>

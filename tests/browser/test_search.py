@@ -65,8 +65,10 @@ def page_texts(site, browser) -> dict[str, str]:
     return _page_texts(site, browser)
 
 
-def _page_texts(site, browser) -> dict[str, str]:
-    """Each shown report's URL path → its text as the reader sees it (title and body)."""
+def _page_texts(site, browser) -> dict[str, list[str]]:
+    """Each shown report's URL path → its text as the reader sees it: the title, the values of
+    its metadata block that are searched (地区, 主题, 关键词, 来源), the body; pieces that a
+    match never spans."""
 
     records = json.loads((site.site / "data" / "reports.json").read_text(encoding="utf-8"))
     context = browser.new_context()
@@ -78,16 +80,34 @@ def _page_texts(site, browser) -> dict[str, str]:
         page.goto(site.url(record["url"]))
         texts[unquote(record["url"])] = page.evaluate("""() => {
             const article = document.querySelector("article").cloneNode(true);
+            const meta = [...article.querySelectorAll(".ra-report-meta dt")]
+              .filter(dt => ["地区", "主题", "关键词", "来源"].includes(dt.textContent.trim()))
+              .map(dt => dt.nextElementSibling.innerText);
+            const title = article.querySelector("h1");
+            const titleText = title.innerText;
+            title.remove();
             article.querySelectorAll(".ra-report-meta, .ra-versions, .headerlink").forEach(e => e.remove());
-            return article.innerText;
+            return [titleText, ...meta, article.innerText];
         }""")
     context.close()
     return texts
 
 
-def _truth(texts: dict[str, str], query: str) -> set[str]:
+# A break inside a sentence is no break (the issue's rule): white space between two Chinese
+# characters, or a Chinese character and a digit or Latin letter; a line break between a Latin
+# letter and a digit.
+_HAN = "[\u3001-\u303f\u3400-\u9fff\uf900-\ufaff]"
+_BREAK = re.compile(rf"(?<={_HAN})\s+(?={_HAN}|[0-9a-z])|(?<=[0-9a-z])\s+(?={_HAN})|(?<=[a-z]) *\n\s*(?=[0-9])")
+
+
+def _joined(text: str) -> str:
+    return _BREAK.sub("", _normalise(text))
+
+
+def _truth(texts: dict[str, list[str]], query: str) -> set[str]:
     parts = _parts(query)
-    return {url for url, text in texts.items() if all(p in _normalise(text) for p in parts)}
+    return {url for url, pieces in texts.items()
+            if all(any(p in _joined(piece) for piece in pieces) for p in parts)}
 
 
 def _header_results(page: Page, query: str) -> tuple[set[str], str]:
@@ -177,13 +197,13 @@ def test_a_whole_word_match_ranks_above_the_same_match_glued_into_a_longer_word(
 
 def test_absent_query_offers_words_that_exist(home, page_texts):
     _header_results(home, "乡镇政府职能转变")
-    suggestion = home.locator(".ra-suggest a")
+    suggestion = home.locator(".ra-suggest button")
     expect(suggestion).to_be_visible()
     offered = suggestion.inner_text()
     assert " " in offered and offered.replace(" ", "") == "乡镇政府职能转变"
     # The pieces are jieba words of the archive (as jieba itself cuts the reports).
     from reform_archive.language.segment import segmenter
-    words = {w for text in page_texts.values()
+    words = {w for pieces in page_texts.values() for text in pieces
              for w in segmenter.tokenizer.cut(_normalise(text), HMM=False)}
     assert all(piece in words for piece in offered.split()), offered
     suggestion.click()

@@ -29,7 +29,7 @@ def _docs(n=40):
     headings, and one long enough for text blocks and positions of their own."""
     return [SearchDocument(url=f"reports/r{i}/", title=f"报告{i}",
                            body="乡镇卫生院改革。" * (i % 7 + 1) + "长" * 3000 * (i == 3),
-                           year=2000 + i % 5 if i % 3 else None, region="湖南省", province="湖南省" if i % 2 else "",
+                           year=2000 + i % 5 if i % 3 else None, region="湖南省", regions=["湖南省"] if i % 2 else [],
                            topics=["医疗卫生"] if i % 4 else [], headings=[(0, 5)] if i % 5 == 0 else [])
             for i in range(n)]
 

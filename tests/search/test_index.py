@@ -31,7 +31,7 @@ def test_page_text_says_which_lines_are_headings():
 
 def test_index_files_are_sharded_and_complete():
     docs = [SearchDocument(url=f"reports/2006/r{i}/", title=f"报告{i}", body="乡镇卫生院" * (i + 1),
-                           year=2006, region="湖南省", province="湖南省", topics=["医疗卫生"])
+                           year=2006, region="湖南省", regions=["湖南省"], topics=["医疗卫生"])
             for i in range(70)]
     files = build_search_index(docs)
     manifest = json.loads(files["manifest.json"])
@@ -41,10 +41,13 @@ def test_index_files_are_sharded_and_complete():
     urls, titles, years, regions = json.loads(gzip.decompress(files["lines.json.gz"]))
     assert (urls[19], titles[19], years[19], regions[19]) == (docs[19].url, "报告19", 2006, "湖南省")
     assert manifest["linesTable"] and not [n for n in files if n.startswith(("m/", "r/"))]
-    assert gzip.decompress(files["t/3-0.txt.gz"]).decode("utf-8") == "报告3\n" + "乡镇卫生院" * 4
+    # The title and the metadata lines (region, topics, keywords, source), then the body.
+    assert gzip.decompress(files["t/3-0.txt.gz"]).decode("utf-8") == "报告3\n湖南省\n医疗卫生\n\n\n" + "乡镇卫生院" * 4
     info = gzip.decompress(files["docinfo.bin"])
     assert info[:70] == bytes(len(d.title) + 1 for d in docs)
-    assert int.from_bytes(info[70 + 4 * 3 : 70 + 4 * 4], "little") == len(docs[3].text)
+    assert info[70:140] == bytes([4] * 70) and info[140:210] == bytes([5] * 70) and info[210:350] == bytes([1] * 140)
+    assert int.from_bytes(info[350 + 4 * 3 : 350 + 4 * 4], "little") == len(docs[3].text)
+    assert int.from_bytes(info[350 + 4 * 70 + 2 * 5 : 350 + 4 * 70 + 2 * 6], "little") == 2006
     # The gram 卫生 lives in exactly the shard its hash names (an entry: key length, key), and
     # the word 乡镇卫生院 in the shard of its first bigram.
     for key, shard in (("卫生", "卫生"), ("\t乡镇卫生院", "乡镇")):

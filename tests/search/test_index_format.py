@@ -58,9 +58,9 @@ def encoded_entry(key, kind, items, after=None):
 
 def where(starts, doc):
     """`where` of occurrences starting at `starts` (ascending) in a document."""
-    title = len(doc.title) + 1
+    title = len(doc.title) + 1   # the layout (its own tests: test_layout.py) puts the title first
     body = [p for p in starts if p >= title]
-    heading = any(a <= p - title < b for p in starts for a, b in doc.headings)
+    heading = any(a <= p < b for p in starts for a, b in doc.layout.headings)
     return ((body[0] + 1 if body else 0) << WHERE_SHIFT) + WHERE_HEADING * heading + WHERE_TITLE * (starts[0] < title)
 
 

@@ -33,9 +33,13 @@
  *   RESULT         3  worker → Material  { type, data: { items } }: the list, possibly twice
  *                                         (before and with the snippets); a failed query gets
  *                                         an empty list, and a QUERY_ERROR note says why
- *   FACETS            page → worker      { kind, id, query }: every match, with its facets
+ *   FACETS            page → worker      { kind, id, query }: every match (every report for an
+ *                                         empty query), with its result line and facets
  *   FACETS_RESULT     worker → page      { kind, id, data: { query, parts, results, suggestion } }
  *   FACETS_ERROR      worker → page      { kind, id, error }
+ *   SNIPPETS          page → worker      { kind, id, query, docs }: the snippets of those results
+ *   SNIPPETS_RESULT   worker → page      { kind, id, snippets: [html per doc] }
+ *   SNIPPETS_ERROR    worker → page      { kind, id, error }
  *   SUGGESTION        worker → pages     { kind, query, total, suggestion }  } on the BroadcastChannel
  *   QUERY_ERROR       worker → pages     { kind, query, error }              } CHANNEL, after a
  *     header query: Material's protocol has no room for them; search-ui.js shows them under
@@ -44,6 +48,7 @@
 const Message = Object.freeze({
   SETUP: 0, READY: 1, QUERY: 2, RESULT: 3,
   FACETS: "facets", FACETS_RESULT: "facets-result", FACETS_ERROR: "facets-error",
+  SNIPPETS: "snippets", SNIPPETS_RESULT: "snippets-result", SNIPPETS_ERROR: "snippets-error",
   SUGGESTION: "suggestion", QUERY_ERROR: "query-error",
 });
 const CHANNEL = "reform-archive-search";
@@ -58,12 +63,17 @@ const KINDS = Object.values(KIND);
 for (const name of ["unigram", "bigram", "shortWord", "exactWord"])   // the kinds whose meaning the worker knows
   if (!KIND[name]) throw new Error(`search-worker.js: the index format has no entry kind ${name}`);
 const { title: IN_TITLE, heading: IN_HEADING, shift: FIRST_SHIFT } = FORMAT.where;
-const COLUMN_TYPES = { u8: Uint8Array, u32: Uint32Array };
+const COLUMN_TYPES = { u8: Uint8Array, u16: Uint16Array, u32: Uint32Array };
+/* The lines before a report's body (title, region, topics, …: FORMAT.textLines), as a result
+ * shows a match in one of them, and each one's weight in ranking. */
+const LINE_LABELS = { title: "标题", region: "地区", topics: "主题", keywords: "关键词", source: "来源" };
+const FIELD_BOOST = { region: 2, topics: 2, keywords: 1.5, source: 0.5 };
 /* A file's path under a segment's folder: FORMAT.files[name] with its {fields} filled in. */
 const filePath = (name, values = {}) => FORMAT.files[name].replace(/\{(\w+)\}/g, (_, field) => values[field]);
 
 const MAX_ITEMS = 200;          // results listed in the header search; the rest on /find/
 const SNIPPETS = 10;            // first results that get a text snippet
+const WINDOWS = 3;              // snippet windows at most: one per part of the query, where they are apart
 const K1 = 1.2, B = 0.75, TITLE_BOOST = 2.5, HEADING_BOOST = 1, WORD_BOOST = 1;
 /* Snippet text comes after the result list, and a browser opens only a few connections per
  * server (six in Chromium): text blocks are fetched at most TEXT_FETCHES at a time, so the next
@@ -108,6 +118,11 @@ const REQUESTS = {
     answer: async (message, reply) =>
       reply({ kind: Message.FACETS_RESULT, id: message.id, data: await facetResult(message.query) }),
     failed: (message, error, reply) => reply({ kind: Message.FACETS_ERROR, id: message.id, error }),
+  },
+  [Message.SNIPPETS]: {
+    answer: async (message, reply) =>
+      reply({ kind: Message.SNIPPETS_RESULT, id: message.id, snippets: await snippetsOf(message.query, message.docs) }),
+    failed: (message, error, reply) => reply({ kind: Message.SNIPPETS_ERROR, id: message.id, error }),
   },
 };
 
@@ -173,7 +188,7 @@ function setup() {
 }
 
 /* The index: { manifest (the base's, with counts over both segments), docinfo (per global doc,
- * a column per FORMAT.docinfo column), segments (the base, then the delta if there is one),
+ * a column per FORMAT.docinfo column), bodyStart (per global doc, where its body starts), segments (the base, then the delta if there is one),
  * removed (global ids of base documents no longer in the archive) }. */
 async function loadIndex() {
   const m = await manifestOf("");
@@ -188,10 +203,14 @@ async function loadIndex() {
     const columns = readDocinfo(infos[k], s.manifest.docs);
     for (const name in columns) docinfo[name].set(columns[name], s.offset);
   });
+  // Where each report's body starts: after its title and metadata lines.
+  const bodyStart = new Int32Array(total);
+  for (const name of FORMAT.textLines)
+    for (let doc = 0; doc < total; doc++) bodyStart[doc] += docinfo[`${name}Length`][doc];
   let live = 0, characters = 0;
   for (let doc = 0; doc < total; doc++) if (!removed.has(doc)) { live++; characters += docinfo.length[doc]; }
   // Ranking counts the reports that are in the archive now, over both segments.
-  return { manifest: { ...m, docs: live, avgLength: live ? characters / live : 0 }, docinfo, segments, removed };
+  return { manifest: { ...m, docs: live, avgLength: live ? characters / live : 0 }, docinfo, bodyStart, segments, removed };
 }
 
 async function manifestOf(path) {
@@ -209,7 +228,8 @@ function readDocinfo(bytes, n) {
   for (const { name, type } of FORMAT.docinfo) {
     const column = columns[name] = new COLUMN_TYPES[type](n);
     const size = column.BYTES_PER_ELEMENT;
-    for (let i = 0; i < n; i++) column[i] = size === 1 ? view.getUint8(at + i) : view.getUint32(at + size * i, true);
+    for (let i = 0; i < n; i++)
+      column[i] = size === 1 ? view.getUint8(at + i) : size === 2 ? view.getUint16(at + 2 * i, true) : view.getUint32(at + size * i, true);
     at += size * n;
   }
   return columns;
@@ -222,27 +242,39 @@ function segmentOf(index, doc) {
 }
 
 /* --- normalisation: the same character-for-character mapping as normalize.py --- */
+const QUOTE_FOLD = FORMAT.normalize.quoteFold;
 const normalized = new Map();   // a memo, character -> its normalised form: titles and snippets repeat them
 function normalizeChar(c) {
   let out = normalized.get(c);
   if (out === undefined) {
-    let n = /\s/.test(c) ? " " : c.normalize("NFKC");
+    let n = /\s/.test(c) ? " " : QUOTE_FOLD[c] || c.normalize("NFKC");
     if ([...n].length !== 1) n = c;
     const low = n.toLowerCase();
     out = [...low].length === 1 ? low : n;
+    out = QUOTE_FOLD[out] || out;
     normalized.set(c, out);
   }
   return out;
 }
 function normalize(text) { return [...text].map(normalizeChar).join(""); }
 
-/* A query's parts: "quoted phrases" keep their spaces, everything else splits on white space. */
+/* The breaks that matching leaves out (normalize.left_out_breaks): white space between two
+ * CJK characters or a CJK character and a digit or Latin letter, a line break between a Latin
+ * letter and a digit. On normalised text. */
+const TIGHT = "[" + FORMAT.normalize.tight.map(([a, b]) => `\\u{${a.toString(16)}}-\\u{${b.toString(16)}}`).join("") + "]";
+const BREAKS = new RegExp(`(?<=${TIGHT})[ \\n]+(?=${TIGHT}|[0-9a-z])|(?<=[0-9a-z])[ \\n]+(?=${TIGHT})` +
+                          `|(?<=[a-z]) *\\n[ \\n]*(?=[0-9])|(?<=[0-9]) *\\n[ \\n]*(?=[a-z])`, "gu");
+const withoutBreaks = text => text.replace(BREAKS, "");
+
+/* A query's parts, split on white space. Only ASCII "…" around a whole part makes a phrase
+ * (its spaces kept, less those between Chinese characters); any other quotation mark, and an
+ * ASCII one inside a part, is a character to match: `“十四五”时期` is one part. */
 function parseQuery(query) {
   const parts = [];
-  const re = /"([^"]*)"|“([^”]*)”|(\S+)/g;
+  const re = /(?<=^|\s)"([^"]*)"(?=\s|$)|(\S+)/g;
   let m;
   while ((m = re.exec(query))) {
-    const part = normalize(m[1] ?? m[2] ?? m[3]).replace(/ +/g, " ").trim();
+    const part = m[1] !== undefined ? withoutBreaks(normalize(m[1]).replace(/ +/g, " ").trim()) : normalize(m[2]);
     if (part && !parts.includes(part)) parts.push(part);
   }
   return parts;
@@ -526,8 +558,21 @@ async function matchPartIn(index, segment, part) {
 
 /* --- ranking: BM25 over exact occurrences, with boosts when the match is in the title or a
  * heading, and for its occurrences as a whole word (BM25 again, over those) --- */
-/* The documents that match every part, best first: { total, ranked: [doc, score, snippet
- * start] for the best `limit` of them (all when limit is 0) }. */
+/* Which line of a report's text a position is in: the name of a FORMAT.textLines line, or
+ * "body". */
+function lineAt(docinfo, doc, position) {
+  let end = 0;
+  for (const name of FORMAT.textLines) {
+    end += docinfo[`${name}Length`][doc];
+    if (position < end) return name;
+  }
+  return "body";
+}
+
+/* The documents that match every part, best first: { total, ranked: [doc, score, per part its
+ * first position after the title or -1] for the best `limit` of them (all when limit is 0) }.
+ * A part whose first occurrence after the title is in a metadata line gets that field's boost;
+ * of two results that score alike, the newer report comes first. */
 function rank(index, matches, limit = 0) {
   if (!matches.length) return { total: 0, ranked: [] };
   const { manifest, docinfo } = index;
@@ -536,10 +581,11 @@ function rank(index, matches, limit = 0) {
   for (const m of matches.slice(1)) candidates = intersect(candidates, m.docs);
   const idf = matches.map(m => Math.log(1 + (N - m.docs.length + 0.5) / (m.docs.length + 0.5)));
   const at = matches.map(() => 0);
-  const n = candidates.length, scores = new Float64Array(n), snippetAt = new Int32Array(n);
+  const n = candidates.length, scores = new Float64Array(n), firsts = new Array(n);
   for (let c = 0; c < n; c++) {
     const doc = candidates[c];
-    let score = 0, start = -1;
+    let score = 0;
+    const first = firsts[c] = new Int32Array(matches.length).fill(-1);
     const norm = 1 - B + B * docinfo.length[doc] / avg;
     for (let i = 0; i < matches.length; i++) {
       const m = matches[i];
@@ -552,15 +598,18 @@ function rank(index, matches, limit = 0) {
       const where = m.where[at[i]];
       if (where & IN_TITLE) score += TITLE_BOOST * idf[i];
       if (where & IN_HEADING) score += HEADING_BOOST * idf[i];
-      const firstBody = where >> FIRST_SHIFT;
-      const candidate = firstBody ? firstBody - 1 : 0;
-      if (start < 0 || candidate < start) start = candidate;
+      const firstAfterTitle = Math.floor(where / 2 ** FIRST_SHIFT) - 1;
+      first[i] = firstAfterTitle;
+      if (firstAfterTitle >= 0 && firstAfterTitle < index.bodyStart[doc])
+        score += (FIELD_BOOST[lineAt(docinfo, doc, firstAfterTitle)] || 0) * idf[i];
     }
     scores[c] = score;
-    snippetAt[c] = start < 0 ? docinfo.titleLength[doc] : start;
   }
-  // Better score first, then lower document id: a total order, so results never reshuffle.
-  const before = (a, b) => scores[a] > scores[b] || (scores[a] === scores[b] && a < b);
+  // Better score first, then the newer report, then the lower document id: a total order, so
+  // results never reshuffle.
+  const year = docinfo.year;
+  const before = (a, b) => scores[a] > scores[b] || (scores[a] === scores[b] &&
+    (year[candidates[a]] > year[candidates[b]] || (year[candidates[a]] === year[candidates[b]] && a < b)));
   let order;
   if (limit && n > limit) {
     // The best `limit` through a heap whose root is the worst kept: no sort of every match.
@@ -596,7 +645,7 @@ function rank(index, matches, limit = 0) {
     order = Array.from({ length: n }, (_, c) => c);
   }
   order.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
-  return { total: n, ranked: order.map(c => [candidates[c], scores[c], snippetAt[c]]) };
+  return { total: n, ranked: order.map(c => [candidates[c], scores[c], firsts[c]]) };
 }
 
 /* --- what a result shows --- */
@@ -649,12 +698,13 @@ async function resultLinesIn(segment, docs) {
   return Promise.all(docs.map(async doc => lineOf(await lines.get(doc))));
 }
 
-/* Year, province and topics of a report, for the search page's facets. */
+/* Year, region (the path of each level, province first) and topics of a report, for the search
+ * page's facets. */
 async function facetsOf(index, doc) {
   const s = segmentOf(index, doc);
   const f = await s.json("facets");
-  const [year, province, topics] = f.docs[doc - s.offset];
-  return { year: year || "", province: province >= 0 ? f.provinces[province] : "", topics: topics.map(t => f.topics[t]) };
+  const [year, regions, topics] = f.docs[doc - s.offset];
+  return { year: year || "", regions: regions.map(r => f.regions[r]), topics: topics.map(t => f.topics[t]) };
 }
 
 /* Text blocks are fetched at most TEXT_FETCHES at a time. */
@@ -673,8 +723,32 @@ function textBlocks(index, doc, from, to) {
   for (let k = first; k <= last; k++) keys.push(s.path + filePath("text", { doc: doc - s.offset, block: k }));
   return { keys, first, size };
 }
-/* The characters [from, to) of a report's text, fetched block by block. A block that fails to
- * load shows as empty, and is asked for again next time. */
+/* A text as matching sees it: its characters (as written), and before which of them a break
+ * was left out. `shown` carries FORMAT.breakMark where it was (text blocks); a text from
+ * elsewhere (a title) has its breaks found here. */
+function textView(shown, marked = true) {
+  const chars = [], gaps = [];
+  let gap = false;
+  if (!marked) {
+    const text = [...shown], flat = normalize(shown);
+    const cut = new Uint8Array(text.length);
+    for (const m of flat.matchAll(BREAKS)) {
+      const from = [...flat.slice(0, m.index)].length;
+      for (let k = 0; k < [...m[0]].length; k++) cut[from + k] = 1;
+    }
+    text.forEach((c, i) => { if (cut[i]) gap = true; else { chars.push(c); gaps.push(gap); gap = false; } });
+    return { chars, gaps };
+  }
+  for (const c of shown) {
+    if (c === FORMAT.breakMark) { gap = true; continue; }
+    chars.push(c); gaps.push(gap); gap = false;
+  }
+  return { chars, gaps };
+}
+
+/* The characters [from, to) of a report's text (positions as matching counts them), fetched
+ * block by block: { chars, gaps, atEnd }. A block that fails to load shows as empty, and is
+ * asked for again next time. */
 async function textRange(index, doc, from, to) {
   const { keys, first, size } = textBlocks(index, doc, from, to);
   const texts = state.texts;
@@ -684,83 +758,113 @@ async function textRange(index, doc, from, to) {
       .then(text => { texts.set(key, text); return text; }, () => { texts.delete(key); return ""; }));
     return texts.get(key);
   });
-  const joined = [...(await Promise.all(blocks)).join("")];
-  return { chars: joined.slice(from - first * size, to - first * size), atStart: from === 0,
-           atEnd: joined.length - (from - first * size) < to - from };
+  const { chars, gaps } = textView((await Promise.all(blocks)).join(""));
+  const a = from - first * size, b = to - first * size;
+  return { chars: chars.slice(a, b), gaps: gaps.slice(a, b), atEnd: chars.length <= b };
 }
 
 const escapeHTML = s => s.replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 
-/* Wrap every occurrence of the query parts in <mark>, escaping everything else. */
-function highlight(original, parts) {
-  const chars = [...original];
+/* A text view with every occurrence of the query parts in <mark>, everything else escaped; a
+ * break left out of matching shows as a space (inside the mark when a match spans it). */
+function highlightView({ chars, gaps }, parts) {
   const normalized = chars.map(normalizeChar);
   const marked = new Uint8Array(chars.length);
-  const hay = normalized.join("");
+  // Code point index of each UTF-16 offset of the joined normalised text.
+  const hay = normalized.join(""), at = new Int32Array(hay.length + 1).fill(-1);
+  for (let i = 0, offset = 0; i < normalized.length; offset += normalized[i].length, i++) at[offset] = i;
   for (const part of parts) {
     const length = [...part].length;
-    // Work in code points: map string offsets to char indices.
-    let from = 0, index;
-    const offsets = [];
-    let offset = 0;
-    for (const c of normalized) { offsets.push(offset); offset += c.length; }
-    while ((index = hay.indexOf(part, from)) !== -1) {
-      const start = offsets.indexOf(index);
+    for (let index = hay.indexOf(part); index !== -1; index = hay.indexOf(part, index + 1)) {
+      const start = at[index];
       if (start >= 0) for (let i = start; i < start + length && i < chars.length; i++) marked[i] = 1;
-      from = index + 1;
     }
   }
   let html = "", open = false;
   chars.forEach((c, i) => {
+    const gap = gaps[i] && i > 0 ? " " : "";
+    if (open && !(marked[i] && marked[i - 1])) { html += "</mark>"; open = false; }
+    html += gap;
     if (marked[i] && !open) { html += "<mark>"; open = true; }
-    if (!marked[i] && open) { html += "</mark>"; open = false; }
-    html += escapeHTML(c);
+    html += escapeHTML(/\s/.test(c) ? " " : c);
   });
   return open ? html + "</mark>" : html;
 }
+/* A plain text (a title) highlighted as matching sees it. */
+const highlight = (text, parts) => highlightView(textView(text, false), parts);
 
-const snippetRange = start => [Math.max(0, start - 40), start + 80];
-async function snippet(index, doc, start, parts) {
-  const [from, to] = snippetRange(start);
-  const { chars, atEnd } = await textRange(index, doc, from, to);
-  const window = chars.join("").replace(/\s+/g, " ");
-  return (from > 0 ? "…" : "") + highlight(window, parts) + (atEnd ? "" : "…");
+const BEFORE = 30, AFTER = 70;   // a window's characters before and after its part
+/* A result's snippet: a match in a metadata line is shown as that field ("地区：湖南省<mark>常德市</mark>…");
+ * the body is shown in one window per part of the query (parts close together share one), at
+ * most WINDOWS, never the title; parts with no known position (single characters, the title
+ * only) are highlighted where they fall, and a result with no window gets the body's start. */
+async function snippet(index, doc, firsts, parts) {
+  const { docinfo } = index;
+  const body = index.bodyStart[doc];
+  const fields = new Map(), starts = [];
+  firsts.forEach(p => {
+    if (p < 0) return;
+    if (p < body) fields.set(lineAt(docinfo, doc, p), true);
+    else starts.push(p);
+  });
+  starts.sort((a, b) => a - b);
+  const windows = [];
+  for (const p of starts) {
+    const last = windows[windows.length - 1];
+    if (last && p - BEFORE <= last[1]) last[1] = Math.max(last[1], p + AFTER);
+    else windows.push([Math.max(body, p - BEFORE), p + AFTER]);
+  }
+  if (!windows.length) windows.push([body, body + BEFORE + AFTER]);
+  const html = [];
+  if (fields.size) {
+    const { chars, gaps } = await textRange(index, doc, 0, body);
+    let lineStart = 0;
+    for (const name of FORMAT.textLines) {
+      const length = docinfo[`${name}Length`][doc];
+      if (fields.has(name)) {
+        const view = { chars: chars.slice(lineStart, lineStart + length - 1), gaps: gaps.slice(lineStart, lineStart + length - 1) };
+        html.push(`<span class="ra-field">${LINE_LABELS[name] || name}：${highlightView(view, parts)}</span>`);
+      }
+      lineStart += length;
+    }
+  }
+  for (const [from, to] of windows.slice(0, WINDOWS)) {
+    const view = await textRange(index, doc, from, to);
+    html.push((from > body ? "…" : "") + highlightView(view, parts) + (view.atEnd ? "" : "…"));
+  }
+  return html.join(" ");
+}
+/* The text blocks a result's snippet reads (to know whether they are here already). */
+function snippetBlocks(index, doc, firsts) {
+  const body = index.bodyStart[doc];
+  const keys = textBlocks(index, doc, 0, body + BEFORE + AFTER).keys;
+  for (const p of firsts) if (p >= body) keys.push(...textBlocks(index, doc, Math.max(body, p - BEFORE), p + AFTER).keys);
+  return keys;
 }
 
 /* --- queries --- */
-/* Split an absent query into words: the longest pieces that are jieba words of the archive
- * (they have a word entry), else the longest pieces that occur in it at all; offered when the
- * pieces together find reports. */
+/* Split an absent query into the words of the archive it contains: the longest pieces of two or
+ * more characters that are a jieba word of some report (a word entry with whole occurrences),
+ * left to right; what is no such word is dropped, never offered as single characters. Offered
+ * when the words together find reports. */
 async function suggestion(index, parts) {
   // A compound's entry never counts a whole word: only a word's does.
   const isWord = async piece => (await Promise.all(index.segments.map(s => wordEntryOf(s, piece))))
     .some(e => e && e.whole.some(n => n > 0));
-  const occurs = async piece => (await matchPart(index, piece)).docs.length > 0;
-  for (const fits of [isWord, occurs]) {
-    const pieces = await splitInto(index, parts, fits);
-    if (pieces.length < 2) continue;
-    const matches = await Promise.all(pieces.map(piece => matchPart(index, piece)));
-    if (rank(index, matches).total) return pieces.join(" ");
-  }
-  return null;
-}
-
-/* Each part cut, from the left, into the longest pieces of two or more characters that `fits`;
- * a character left alone is kept when it occurs in the archive. */
-async function splitInto(index, parts, fits) {
   const pieces = [];
   for (const part of parts) {
     const chars = [...part];
-    let i = 0;
-    while (i < chars.length) {
+    for (let i = 0; i < chars.length;) {
       let j = chars.length;
-      for (; j > i + 1; j--) if (await fits(chars.slice(i, j).join(""))) break;
-      const piece = chars.slice(i, j).join("");
-      if (j > i + 1 || (await matchPart(index, piece)).docs.length) pieces.push(piece);
-      i = j;
+      for (; j > i + 1; j--) if (await isWord(chars.slice(i, j).join(""))) break;
+      if (j > i + 1) pieces.push(chars.slice(i, j).join(""));
+      i = j > i + 1 ? j : i + 1;
     }
   }
-  return pieces;
+  const words = [...new Set(pieces)];
+  if (!words.length || words.join(" ") === parts.join(" ")) return null;
+  const matches = await Promise.all(words.map(piece => matchPart(index, piece)));
+  return rank(index, matches).total ? words.join(" ") : null;
 }
 
 /* Traditional characters never occur in the (simplified) index, so a part that finds nothing
@@ -812,22 +916,38 @@ async function materialResult(query, early) {
   }]] : [];
   // The list goes out before the snippets' text is even asked for, unless all of it is here.
   const withText = ranked.slice(0, SNIPPETS);
-  if (withText.some(([doc, , at]) => textBlocks(index, doc, ...snippetRange(at)).keys
-    .some(k => typeof state.texts.get(k) !== "string")))
+  if (withText.some(([doc, , firsts]) => snippetBlocks(index, doc, firsts).some(k => typeof state.texts.get(k) !== "string")))
     early({ items: [...list(null), ...more] });
-  const snippets = await Promise.all(withText.map(([doc, , snippetAt]) => snippet(index, doc, snippetAt, parts)));
+  const snippets = await Promise.all(withText.map(([doc, , firsts]) => snippet(index, doc, firsts, parts)));
   return { index, items: [...list(snippets), ...more], parts, total };
 }
 
-/* The search page's answer: every match, with its facets. */
+/* The search page's answer: every match, with its result line and facets; with no query,
+ * every report of the archive (to browse). Snippets come apart (SNIPPETS), for the results a
+ * page shows. */
 async function facetResult(query) {
-  const { index, parts, ranked } = await search(query, 0);
+  const { index, parts, ranked } = parseQuery(query).length ? await search(query, 0) : await everyReport();
   const shown = await resultLines(index, ranked.map(([doc]) => doc));
-  const results = await Promise.all(ranked.map(async ([doc, score, snippetAt], i) => {
+  const results = await Promise.all(ranked.map(async ([doc, score], i) => {
     const m = shown[i];
-    return { doc, score, ...m, facets: await facetsOf(index, doc), title: highlight(m.title, parts),
-             snippet: i < SNIPPETS ? await snippet(index, doc, snippetAt, parts) : "" };
+    return { doc, score, ...m, plainTitle: m.title, facets: await facetsOf(index, doc),
+             title: parts.length ? highlight(m.title, parts) : escapeHTML(m.title) };
   }));
   const suggest = !ranked.length && parts.length ? await suggestion(index, parts) : null;
   return { query, parts, results, suggestion: suggest };
+}
+
+async function everyReport() {
+  const index = await setup();
+  const total = index.segments.reduce((n, s) => n + s.manifest.docs, 0);
+  const ranked = [];
+  for (let doc = 0; doc < total; doc++) if (!index.removed.has(doc)) ranked.push([doc, 0, null]);
+  return { index, parts: [], ranked };
+}
+
+/* The snippets of some results of a query (the search page's current page of them). */
+async function snippetsOf(query, docs) {
+  const { index, parts, ranked } = await search(query, 0);
+  const firsts = new Map(ranked.map(([doc, , f]) => [doc, f]));
+  return Promise.all(docs.map(doc => firsts.has(doc) ? snippet(index, doc, firsts.get(doc), parts) : ""));
 }
