@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .added import added_dates
 from .code_graph import code_version
 from .dedup import DuplicateCluster, SignatureStore, find_duplicate_clusters
 from .language.gazetteer import region_levels
@@ -31,6 +32,7 @@ class ArchivedReport:
     slug: str
     duplicate_of: ArchivedReport | None = None
     versions: list[tuple[ArchivedReport, float]] = field(default_factory=list)  # duplicates shown here
+    added: str = ""                # YYYY-MM-DD it entered the archive (added.py)
 
     @property
     def src_uri(self) -> str:
@@ -93,6 +95,9 @@ def load_archive(reports_dir: Path, *, label_root: Path | None = None,
     problems.extend(collisions)
     colliding = {p.file for p in collisions}
     reports = [r for r in reports if label_of(reports_dir / r.key) not in colliding]
+    dates = added_dates(reports_dir, {r.key: r.report.added for r in reports})
+    for r in reports:
+        r.added = dates[r.key]
     store = SignatureStore(cache_dir / "dedup-signatures.marshal" if cache_dir else None,
                            code_version(*DEDUP_CODE))
     clusters = find_duplicate_clusters({r.key: r.report.body for r in reports}, store)
