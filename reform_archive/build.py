@@ -33,7 +33,8 @@ from .search.scripts import asset
 from .search.index import LINES_TABLE_MAX_BYTES
 from .search.text import page_text_and_headings
 from .site.generate import GeneratedFile, generate_site
-from .site.pages import report_header, report_versions
+from .site.pages import report_header, report_tail
+from .site.related import RelatedReports, related_reports
 from .site.sanitize import sanitize_report_page
 
 CACHE_DIR = ".cache/reform-archive"   # beside mkdocs.yml
@@ -85,6 +86,9 @@ class ArchiveBuild:
     texts: dict[str, tuple] = field(default_factory=dict)   # src_uri → (text, headings), until kept
     warnings: dict[str, list[str]] = field(default_factory=dict)  # src_uri → external images, until kept
     summary: BuildSummary = field(default_factory=BuildSummary)
+    related: RelatedReports = field(default_factory=lambda: RelatedReports({}))
+    base_url: str = "/"
+    shown_by_key: dict[str, ArchivedReport] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.search = SearchIndexBuilder(self.options.lines_table_max)
@@ -99,6 +103,7 @@ class ArchiveBuild:
         if archive.errors and not self.options.keep_going:
             raise ArchiveError(archive.problems)
         self.archive = archive
+        self.shown_by_key = {r.key: r for r in archive.shown}
         self.summary.shown = len(archive.shown)
         self.summary.merged = len(archive.reports) - len(archive.shown)
         return archive
@@ -108,7 +113,8 @@ class ArchiveBuild:
         assert self.archive is not None, "read_archive first"
         assets = [GeneratedFile(path, asset(name)) for name, path in
                   (("search-worker.js", WORKER), ("search-ui.js", UI_SCRIPT))]
-        return assets + generate_site(self.archive, base_url)
+        self.related, self.base_url = related_reports(self.archive, self.options.cache_dir), base_url
+        return assets + generate_site(self.archive, base_url, self.related)
 
     def reuse(self, places: list[PagePlace], rendered: RenderedPages, site_dir: Path) -> list[PagePlace]:
         """The pages of `places` to render: those the cache of finished pages has are taken from
@@ -151,7 +157,8 @@ class ArchiveBuild:
         archived = self.reports.get(src_uri)
         if archived is None:
             return None
-        head, tail = report_header(archived), report_versions(archived)
+        head = report_header(archived)
+        tail = report_tail(archived, self._related(archived), self.base_url)
         key = self.page_cache.key("\0".join((html, head, tail)))
         cached = self.page_cache.get(key)
         if cached is None or len(cached) != 4:
@@ -164,6 +171,9 @@ class ArchiveBuild:
         self.texts[src_uri] = (text, headings)
         self._add_to_search(url, archived, self.identities.get(src_uri), (text, headings))
         return html
+
+    def _related(self, archived: ArchivedReport) -> list[ArchivedReport]:
+        return self.related.of(archived, self.shown_by_key)
 
     def _warn_external(self, archived: ArchivedReport, urls: list[str]) -> None:
         path = archived.report.path

@@ -35,7 +35,7 @@ from ..output_folder import output_folder_problem
 from ..problems import ArchiveError
 from ..rendered import RenderedPages
 from ..search.builder import UI_SCRIPT
-from ..site.generate import NAV_PAGES, STYLESHEET, GeneratedFile
+from ..site.generate import NAV_PAGES, REPORT_SCRIPT, STYLESHEET, GeneratedFile
 from ..site.sanitize import report_anchor
 from .config import ReformArchiveConfig
 from .signatures import content_signature, site_signature
@@ -80,8 +80,9 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
             _share_dictionary_with_search()
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
-        if UI_SCRIPT not in config.extra_javascript:
-            config.extra_javascript.append(UI_SCRIPT)
+        for script in (UI_SCRIPT, REPORT_SCRIPT):
+            if script not in config.extra_javascript:
+                config.extra_javascript.append(script)
         return config
 
     def on_pre_build(self, config: MkDocsConfig) -> None:

@@ -12,8 +12,10 @@ from .catalogue import CATALOGUE_CSV, CATALOGUE_JSON, catalogue_csv, catalogue_j
 from .html import front_matter
 from .indexes import home_page, region_pages, topic_pages, year_pages
 from .pages import report_page
+from .related import RelatedReports
 
 STYLESHEET = "assets/reform-archive.css"
+REPORT_SCRIPT = "assets/report-tools.js"   # a report page's citation: copy buttons, today's date
 
 # The search page: the form and containers; search-ui.js fills them from the search worker.
 FIND_PAGE = front_matter("搜索", hide_toc=True) + f"""# 搜索
@@ -51,8 +53,12 @@ class GeneratedFile:
         return self.src_uri in NAV_PAGES
 
 
-def generate_site(archive: Archive, base_url: str = "/") -> list[GeneratedFile]:
-    out = [GeneratedFile(r.src_uri, report_page(r), True) for r in archive.shown]
+def generate_site(archive: Archive, base_url: str = "/",
+                  related: RelatedReports | None = None) -> list[GeneratedFile]:
+    related = related or RelatedReports({})
+    by_key = {r.key: r for r in archive.shown}
+    out = [GeneratedFile(r.src_uri, report_page(r, related.of(r, by_key), base_url), True)
+           for r in archive.shown]
     pages = {"index.md": home_page(archive), "find.md": FIND_PAGE}
     pages.update(topic_pages(archive))
     pages.update(year_pages(archive))
@@ -63,4 +69,6 @@ def generate_site(archive: Archive, base_url: str = "/") -> list[GeneratedFile]:
     out.append(GeneratedFile(CATALOGUE_CSV, catalogue_csv(records)))
     css = files("reform_archive.site").joinpath("reform-archive.css").read_text(encoding="utf-8")
     out.append(GeneratedFile(STYLESHEET, css))
+    script = files("reform_archive.site").joinpath("report-tools.js").read_text(encoding="utf-8")
+    out.append(GeneratedFile(REPORT_SCRIPT, script))
     return out
