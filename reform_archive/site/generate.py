@@ -9,6 +9,7 @@ from importlib.resources import files
 from ..archive import Archive
 from ..theme import PRIMARY_BUTTON_CLASS
 from .catalogue import CATALOGUE_CSV, CATALOGUE_JSON, catalogue_csv, catalogue_json, catalogue_records
+from .feeds import JSON_FEED, RSS_FEED, json_feed, rss_feed
 from .html import front_matter
 from .indexes import home_page, region_pages, topic_pages, year_pages
 from .pages import report_page
@@ -67,6 +68,8 @@ def generate_site(archive: Archive, base_url: str = "/",
     records = catalogue_records(archive, base_url)
     out.append(GeneratedFile(CATALOGUE_JSON, catalogue_json(records)))
     out.append(GeneratedFile(CATALOGUE_CSV, catalogue_csv(records)))
+    out.append(GeneratedFile(RSS_FEED, rss_feed(archive, base_url)))
+    out.append(GeneratedFile(JSON_FEED, json_feed(archive, base_url)))
     css = files("reform_archive.site").joinpath("reform-archive.css").read_text(encoding="utf-8")
     out.append(GeneratedFile(STYLESHEET, css))
     script = files("reform_archive.site").joinpath("report-tools.js").read_text(encoding="utf-8")
