@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from ..archive import UNKNOWN_REGION, Archive, ArchivedReport
+from ..archive import UNKNOWN_REGION, Archive, ArchivedReport, province_of
 from ..language.gazetteer import NATIONAL_REGION, region_levels
 from ..report import UNKNOWN_YEAR
 from ..slug import slugify
 from ..theme import BUTTON_CLASS
 from ..topics import VOCABULARY
 from .charts import known_years, sparkline, timeline
+from .china_map import province_map
 from .feeds import JSON_FEED, RSS_FEED, newest
 from .html import esc, front_matter, href, link, md_text
 
@@ -244,7 +245,14 @@ def home_page(archive: Archive) -> str:
         + " ".join(link("", url, text, BUTTON_CLASS) for url, text in
                    (("topics/", "按主题浏览"), ("years/", "按年份浏览"), ("regions/", "按地区浏览")))
         + "</p>\n\n## 每年报告数\n\n" + timeline("", years, lambda label: year_page(label).url)
+        + "\n## 各地报告数\n\n" + home_map(archive)
         + "\n## 最新报告\n\n" + latest_added(archive))
+
+
+def home_map(archive: Archive) -> str:
+    """Reports per province on the map (site/china_map.py); 全国 and unlabelled apart."""
+    counts = Counter(province_of(r.report) for r in archive.shown)
+    return province_map("", counts, lambda name: region_page(name).url)
 
 
 def latest_added(archive: Archive, count: int = LATEST_ON_HOME) -> str:
