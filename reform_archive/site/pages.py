@@ -132,7 +132,10 @@ def citation_block(r: ArchivedReport, base_url: str = "/") -> str:
 
 def report_tail(r: ArchivedReport, related: list[ArchivedReport], base_url: str = "/") -> str:
     """Everything below a report's text: other versions, related reports, the citation."""
-    return report_versions(r) + related_block(r, related) + citation_block(r, base_url)
+    # One blank line between blocks, as Markdown writes them out: the plugin finds the tail in
+    # the rendered page by its text (site/sanitize.py), and keeps its classes only then.
+    blocks = [b.strip() for b in (report_versions(r), related_block(r, related), citation_block(r, base_url))]
+    return "\n\n" + "\n\n".join(b for b in blocks if b) + "\n"
 
 
 def report_page(r: ArchivedReport, related: list[ArchivedReport] | None = None, base_url: str = "/") -> str:
