@@ -18,7 +18,7 @@ from ..topics import VOCABULARY
 from .charts import known_years, sparkline, timeline
 from .china_map import province_map
 from .feeds import JSON_FEED, RSS_FEED, newest
-from .html import esc, front_matter, href, link, md_text
+from .html import esc, front_matter, link, md_text
 
 NATIONAL_NOTE = "全国性文件：国务院、全国人大、党中央、国家部委"
 LATEST_ON_HOME = 10
