@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .added import added_dates
 from .cache_file import damage_problem
 from .code_graph import code_version
 from .dedup import DuplicateCluster, SignatureStore, find_duplicate_clusters
@@ -33,6 +34,7 @@ class ArchivedReport:
     slug: str
     duplicate_of: ArchivedReport | None = None
     versions: list[tuple[ArchivedReport, float]] = field(default_factory=list)  # duplicates shown here
+    added: str = ""                # YYYY-MM-DD it entered the archive (added.py)
 
     @property
     def src_uri(self) -> str:
@@ -101,6 +103,9 @@ def load_archive(reports_dir: Path, *, label_root: Path | None = None,
     problems.extend(collisions)
     colliding = {p.file for p in collisions}
     reports = [r for r in reports if label_of(reports_dir / r.key) not in colliding]
+    dates = added_dates(reports_dir, {r.key: r.report.added for r in reports})
+    for r in reports:
+        r.added = dates[r.key]
     store = SignatureStore(cache_dir / "dedup-signatures.sealed" if cache_dir else None,
                            code_version(*DEDUP_CODE),
                            on_damage=lambda path: problems.append(damage_problem(path, label_root or Path.cwd())))

@@ -36,7 +36,8 @@ from .search.text import page_text_and_headings
 from .site.disk import disk_links, write_script_copies
 from .site.generate import GeneratedFile, generate_site
 from .site.indexes import keyword_groups
-from .site.pages import report_header, report_versions, source_label
+from .site.pages import report_header, report_tail, source_label
+from .site.related import RelatedReports, related_reports
 from .site.sanitize import sanitize_report_page
 from .theme import search_index_script
 
@@ -91,6 +92,9 @@ class ArchiveBuild:
     warnings: dict[str, list[str]] = field(default_factory=dict)  # src_uri → external images, until kept
     summary: BuildSummary = field(default_factory=BuildSummary)
     keyword_pages: frozenset[str] = frozenset()   # the keywords that have a page of their own
+    related: RelatedReports = field(default_factory=lambda: RelatedReports({}))
+    base_url: str = "/"
+    shown_by_key: dict[str, ArchivedReport] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.search = SearchIndexBuilder(self.options.lines_table_max, on_damage=self.cache_damaged)
@@ -107,6 +111,7 @@ class ArchiveBuild:
             raise ArchiveError(archive.problems)
         self.archive = archive
         self.keyword_pages = frozenset(keyword_groups(archive))
+        self.shown_by_key = {r.key: r for r in archive.shown}
         self.summary.shown = len(archive.shown)
         self.summary.merged = len(archive.reports) - len(archive.shown)
         return archive
@@ -116,7 +121,8 @@ class ArchiveBuild:
         assert self.archive is not None, "read_archive first"
         assets = [GeneratedFile(path, asset(name)) for name, path in
                   (("search-worker.js", WORKER), ("search-ui.js", UI_SCRIPT))]
-        files = assets + generate_site(self.archive, base_url)
+        self.related, self.base_url = related_reports(self.archive, self.options.cache_dir), base_url
+        files = assets + generate_site(self.archive, base_url, self.related)
         if self.options.for_disk:  # the redirect pages are written as they are, not by the theme
             files = [GeneratedFile(f.src_uri, disk_links(f.content), f.is_report)
                      if f.src_uri.endswith(".html") else f for f in files]
@@ -169,7 +175,8 @@ class ArchiveBuild:
         archived = self.reports.get(src_uri)
         if archived is None:
             return None
-        head, tail = report_header(archived, self.keyword_pages), report_versions(archived)
+        head = report_header(archived, self.keyword_pages)
+        tail = report_tail(archived, self._related(archived), self.base_url)
         key = self.page_cache.key("\0".join((html, head, tail)))
         cached = self.page_cache.get(key)
         if cached is None or len(cached) != 4:
@@ -182,6 +189,9 @@ class ArchiveBuild:
         self.texts[src_uri] = (text, headings)
         self._add_to_search(url, archived, self.identities.get(src_uri), (text, headings))
         return html
+
+    def _related(self, archived: ArchivedReport) -> list[ArchivedReport]:
+        return self.related.of(archived, self.shown_by_key)
 
     def _warn_external(self, archived: ArchivedReport, urls: list[str]) -> None:
         path = archived.report.path

@@ -21,7 +21,7 @@ from .regular_file import FileTooLarge, NotRegularFile, read_regular_file
 from .render_cost import costly_markdown
 from .topics import TOPIC_NAMES
 
-KNOWN_FIELDS = ("title", "year", "region", "topic", "keywords", "source", "date", "summary")
+KNOWN_FIELDS = ("title", "year", "region", "topic", "keywords", "source", "date", "summary", "added")
 MIN_YEAR, MAX_YEAR = 1900, dt.date.today().year + 1
 UNKNOWN_YEAR = "未知"
 LONG_TITLE_CHARS = 120  # a title longer than this is hard to read in lists: a warning
@@ -50,6 +50,7 @@ class Report:
     source: dict[str, Any] = field(default_factory=dict)
     date: str = ""
     summary: str = ""
+    added: str = ""   # YYYY-MM-DD: when the report entered the archive (see added.py)
     extra: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
 
@@ -72,6 +73,8 @@ class Report:
             data["date"] = self.date
         if self.summary:
             data["summary"] = self.summary
+        if self.added:
+            data["added"] = dt.date.fromisoformat(self.added)  # written as a YAML date, unquoted
         data["source"] = dict(self.source)
         data.update(self.extra)
         return data
@@ -321,6 +324,9 @@ def _validate(data: dict, lines: dict[str, int], body: str, name: str, path: Pat
     if isinstance(date, (dt.date, dt.datetime)):
         date = date.isoformat()[:10]
     summary = data.get("summary") or ""
+    added, msg = coerce_added(data.get("added"))
+    if msg:
+        problems.append(warning(name, msg, at("added")))
 
     extra = {k: v for k, v in data.items() if k not in KNOWN_FIELDS}
     for key in extra:
@@ -333,7 +339,7 @@ def _validate(data: dict, lines: dict[str, int], body: str, name: str, path: Pat
     report = Report(
         title=title, body=body, year=year, region=region.strip(), topics=topics,
         keywords=keywords, source=source, date=str(date), summary=str(summary),
-        extra=extra, path=path,
+        added=added, extra=extra, path=path,
     )
     return ParsedReport(report, problems)
 
@@ -360,6 +366,25 @@ def coerce_year(value: Any) -> tuple[int | None, str]:
         return value, ""
     return None, (f"`year` {value!r} is not a year between {MIN_YEAR} and {MAX_YEAR}; "
                   "write e.g. `year: 2006` / 年份超出范围")
+
+
+def coerce_added(value: Any) -> tuple[str, str]:
+    """Return (YYYY-MM-DD or "", problem message) for `added`: a date, written by the importer.
+    A value that is not one is left out with a warning (the build falls back on the file's
+    history, see added.py): the report is still built."""
+    if value is None or value == "":
+        return "", ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat(), ""
+    if isinstance(value, dt.date):
+        return value.isoformat(), ""
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()).isoformat(), ""
+        except ValueError:
+            pass
+    return "", (f"`added` {value!r} is not a date such as 2026-12-02; ignored (the date the file "
+                "was first committed, else its modification date, is used) / 收录日期须为 YYYY-MM-DD")
 
 
 def _string_list(value: Any, key: str) -> tuple[list[str], str]:

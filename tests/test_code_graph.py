@@ -22,6 +22,7 @@ from reform_archive.code_graph import CodeGraph, distributions
 from reform_archive.build import PAGE_CODE as PAGE_CACHE_CODE
 from reform_archive.mkdocs_plugin.signatures import CONTENT_CODE, PAGE_CODE
 from reform_archive.search.builder import INDEX_CODE
+from reform_archive.site.related import RELATED_CODE
 
 PACKAGE = Path(reform_archive.__file__).resolve().parent
 ARTEFACTS = {
@@ -30,6 +31,7 @@ ARTEFACTS = {
     "finished pages": PAGE_CODE,
     "sanitised page cache": PAGE_CACHE_CODE,
     "search identity": CONTENT_CODE,
+    "related reports": RELATED_CODE,
 }
 
 

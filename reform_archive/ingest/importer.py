@@ -24,6 +24,7 @@ from pathlib import Path
 
 from typing import Callable
 
+from ..added import today
 from ..dedup import find_duplicate_clusters
 from ..report import Report, read_report, report_files
 from ..slug import slugify
@@ -165,6 +166,7 @@ def import_sources(sources: list[Path], out_dir: Path, *, force: bool = False,
     on_disk = _reports_in(out_dir)   # read once: for what is imported already, and for duplicates
     existing = _existing_sources(on_disk)
     sources_dir = out_dir / SOURCES_DIR
+    added_today = today()   # the date these reports enter the archive (added.py)
     result = ImportResult()
     for done, path in enumerate(sources):
         if progress:
@@ -191,6 +193,7 @@ def import_sources(sources: list[Path], out_dir: Path, *, force: bool = False,
             write_source_copy(source.raw, sources_dir / copy_name)
         for report, target in planned:
             report.source["file"] = copy_name
+            report.added = report.added or added_today
             write_atomically(target, report.to_markdown(), overwrite=force)
             existing[_identity(report.source)] = _Existing(target, copy_name)
             on_disk[target] = report

@@ -36,7 +36,7 @@ from ..output_folder import output_folder_problem
 from ..problems import ArchiveError
 from ..rendered import RenderedPages
 from ..search.builder import UI_SCRIPT
-from ..site.generate import NAV_PAGES, STYLESHEET, GeneratedFile
+from ..site.generate import NAV_PAGES, REPORT_SCRIPT, STYLESHEET, GeneratedFile
 from ..site.sanitize import report_anchor
 from ..theme import theme_dirs_with_overrides
 from .config import ReformArchiveConfig
@@ -83,8 +83,9 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
         config.theme.dirs[:] = theme_dirs_with_overrides(config.theme.dirs, config.theme.custom_dir)
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
-        if UI_SCRIPT not in config.extra_javascript:
-            config.extra_javascript.append(UI_SCRIPT)
+        for script in (UI_SCRIPT, REPORT_SCRIPT):
+            if script not in config.extra_javascript:
+                config.extra_javascript.append(script)
         return config
 
     def on_pre_build(self, config: MkDocsConfig) -> None:

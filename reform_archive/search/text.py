@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 
 _BLOCKS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "br", "dd", "dt",
            "blockquote", "pre", "table", "ul", "ol", "section", "article"}
-_SKIP_CLASSES = {"ra-report-meta", "ra-versions", "headerlink"}
+_SKIP_CLASSES = {"ra-report-meta", "ra-versions", "ra-related", "ra-cite", "headerlink"}  # our blocks are not the report's text
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _VOID = {"br", "img", "hr", "input", "meta", "link", "col", "area", "base", "embed", "source", "wbr"}
 

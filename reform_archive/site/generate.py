@@ -9,12 +9,15 @@ from importlib.resources import files
 from ..archive import Archive
 from ..theme import FILE_ORIGIN_SCRIPT, PRIMARY_BUTTON_CLASS
 from .catalogue import CATALOGUE_CSV, CATALOGUE_JSON, catalogue_csv, catalogue_json, catalogue_records
+from .feeds import JSON_FEED, RSS_FEED, json_feed, rss_feed
 from .html import front_matter
 from .indexes import home_page, keyword_groups, keyword_pages, region_pages, topic_pages, year_pages
 from .pages import report_page
 from .redirects import redirect_page, redirect_path
+from .related import RelatedReports
 
 STYLESHEET = "assets/reform-archive.css"
+REPORT_SCRIPT = "assets/report-tools.js"   # a report page's citation: copy buttons, today's date
 
 # The search page: the form and containers; search-ui.js fills them from the search worker.
 FIND_PAGE = front_matter("搜索", hide_toc=True) + f"""# 搜索
@@ -55,9 +58,13 @@ class GeneratedFile:
         return self.src_uri in NAV_PAGES
 
 
-def generate_site(archive: Archive, base_url: str = "/") -> list[GeneratedFile]:
+def generate_site(archive: Archive, base_url: str = "/",
+                  related: RelatedReports | None = None) -> list[GeneratedFile]:
+    related = related or RelatedReports({})
     paged = frozenset(keyword_groups(archive))
-    out = [GeneratedFile(r.src_uri, report_page(r, paged), True) for r in archive.shown]
+    by_key = {r.key: r for r in archive.shown}
+    out = [GeneratedFile(r.src_uri, report_page(r, related.of(r, by_key), base_url, paged), True)
+           for r in archive.shown]
     # A hidden version's URL leads to the version shown (site/redirects.py).
     out += [GeneratedFile(redirect_path(r), redirect_page(r)) for r in archive.reports if not r.shown]
     pages = {"index.md": home_page(archive), "find.md": FIND_PAGE}
@@ -69,7 +76,10 @@ def generate_site(archive: Archive, base_url: str = "/") -> list[GeneratedFile]:
     records = catalogue_records(archive, base_url)
     out.append(GeneratedFile(CATALOGUE_JSON, catalogue_json(records)))
     out.append(GeneratedFile(CATALOGUE_CSV, catalogue_csv(records)))
+    out.append(GeneratedFile(RSS_FEED, rss_feed(archive, base_url)))
+    out.append(GeneratedFile(JSON_FEED, json_feed(archive, base_url)))
     here = files("reform_archive.site")
-    out.append(GeneratedFile(STYLESHEET, here.joinpath("reform-archive.css").read_text(encoding="utf-8")))
-    out.append(GeneratedFile(FILE_ORIGIN_SCRIPT, here.joinpath("file-origin.js").read_text(encoding="utf-8")))
+    for path, name in ((STYLESHEET, "reform-archive.css"), (FILE_ORIGIN_SCRIPT, "file-origin.js"),
+                       (REPORT_SCRIPT, "report-tools.js")):
+        out.append(GeneratedFile(path, here.joinpath(name).read_text(encoding="utf-8")))
     return out

@@ -16,6 +16,9 @@ from ..report import UNKNOWN_YEAR
 from ..slug import RESERVED_SLUGS, slugify
 from ..theme import BUTTON_CLASS, PRIMARY_BUTTON_CLASS
 from ..topics import VOCABULARY
+from .charts import known_years, sparkline, timeline
+from .china_map import province_map
+from .feeds import JSON_FEED, RSS_FEED, newest
 from .html import esc, front_matter, href, link, md_text
 
 NATIONAL_NOTE = "全国性文件：国务院、全国人大、党中央、国家部委"
@@ -215,6 +218,8 @@ def topic_pages(archive: Archive) -> dict[str, str]:
     names = [t.name for t in VOCABULARY] + sorted((set(by_topic) | set(elsewhere)) - set(descriptions))
     pages = {}
     rows = []
+    years = known_years(Counter(r.report.year_label for r in shown))
+    span = (years[0], years[-1]) if years else (0, -1)
     for name in names:
         page = topic_page(name)
         reports = by_topic.get(name, [])
@@ -223,7 +228,7 @@ def topic_pages(archive: Archive) -> dict[str, str]:
         pages.update(paginated(
             IndexPage(page.src_uri, page.url, f"主题：{name}"),
             f"# 主题：{md_text(name)}\n\n{md_text(descriptions.get(name, ''))}\n\n"
-            + f"共 {len(reports)} 篇报告。\n\n",
+            + f"共 {len(reports)} 篇报告。\n\n" + topic_sparkline(name, reports, span),
             _sorted(reports), lambda url, chunk: report_list(url, chunk, presorted=True),
             elsewhere.get(name, [])))
     untagged = sum(1 for r in shown if not r.report.topics)
@@ -233,6 +238,12 @@ def topic_pages(archive: Archive) -> dict[str, str]:
         + _count_table("topics/", rows, ("主题", "报告数", "说明"))
         + (f"\n另有 {untagged} 篇报告未标注主题。\n" if untagged else ""))
     return pages
+
+
+def topic_sparkline(name: str, reports: list[ArchivedReport], span: tuple[int, int]) -> str:
+    """A topic's reports per year over the archive's years (site/charts.py), as a paragraph."""
+    line = sparkline(Counter(r.report.year for r in reports if r.report.year), *span, label=name)
+    return f'<p class="ra-topic-years">各年报告数 {line}</p>\n\n' if line else ""
 
 
 def year_pages(archive: Archive) -> dict[str, str]:
@@ -318,30 +329,6 @@ def _finer_regions(page_url: str, province: str, reports: list[ArchivedReport]) 
     return "\n".join(out)
 
 
-def year_chart(page_url: str, counts: Counter) -> str:
-    """A small inline SVG bar chart of reports per year: no script, no request."""
-    years = sorted(y for y in counts if y != UNKNOWN_YEAR)
-    if not years:
-        return ""
-    width, height, gap = 28, 120, 6
-    peak = max(counts[y] for y in years)
-    bars = []
-    for i, year in enumerate(years):
-        h = max(2, round(counts[year] / peak * (height - 30)))
-        x = i * (width + gap)
-        target = year_page(str(year)).url
-        bars.append(
-            f'<a href="{esc(href(page_url, target))}"><g><title>{year}年：{counts[year]} 篇</title>'
-            f'<rect x="{x}" y="{height - 18 - h}" width="{width}" height="{h}" class="ra-bar"/>'
-            f'<text x="{x + width / 2}" y="{height - 4}" text-anchor="middle" class="ra-bar-label">{str(year)[2:]}</text>'
-            f'<text x="{x + width / 2}" y="{height - 22 - h}" text-anchor="middle" class="ra-bar-count">{counts[year]}</text>'
-            f"</g></a>")
-    total_width = len(years) * (width + gap)
-    return (f'<figure class="ra-chart"><svg role="img" aria-label="每年报告数" width="{total_width}" '
-            f'height="{height}" viewBox="0 0 {total_width} {height}">' + "".join(bars)
-            + "</svg><figcaption>每年报告数（点击柱条进入该年）</figcaption></figure>\n")
-
-
 # The home page's ways in: (heading, [(url, text)]); the first group's links are buttons.
 HOME_BROWSE = (("topics/", "按主题浏览"), ("years/", "按年份浏览"), ("regions/", "按地区浏览"),
                (KEYWORDS_INDEX.url, "按关键词浏览"))
@@ -383,7 +370,6 @@ def home_page(archive: Archive) -> str:
     stat_html = "".join(
         f'<div class="ra-stat"><span class="ra-stat-value">{esc(v)}</span>'
         f'<span class="ra-stat-label">{esc(k)}</span></div>' for k, v in stats)
-    latest = _sorted(shown)[:LATEST_ON_HOME]
     note = (f"另有 {hidden} 篇近似重复的版本合并显示在其保留版本的页面上。" if hidden else "")
     return (
         front_matter("中国改革报告档案", hide_toc=True)
@@ -392,5 +378,23 @@ def home_page(archive: Archive) -> str:
         + f'<div class="ra-stats">{stat_html}</div>\n\n'
         + (f"{note}\n\n" if note else "")
         + home_ways_in()
-        + "\n## 每年报告数\n\n" + year_chart("", years)
-        + "\n## 最新报告\n\n" + report_list("", latest))
+        + "\n## 每年报告数\n\n" + timeline("", years, lambda label: year_page(label).url)
+        + "\n## 各地报告数\n\n" + home_map(archive)
+        + "\n## 最新报告\n\n" + latest_added(archive))
+
+
+def home_map(archive: Archive) -> str:
+    """Reports per province on the map (site/china_map.py); 全国 and unlabelled apart."""
+    counts = Counter(province_of(r.report) for r in archive.shown)
+    return province_map("", counts, lambda name: region_page(name).url)
+
+
+def latest_added(archive: Archive, count: int = LATEST_ON_HOME) -> str:
+    """The reports that entered the archive last (added.py), each with that date, and the feeds
+    that follow them."""
+    items = [f'<li>{link("", r.url, r.report.title)} <span class="ra-list-meta">'
+             f'{esc(" · ".join(x for x in (r.report.year_label, r.report.region) if x))} · 收录于 {esc(r.added)}</span></li>'
+             for r in newest(archive, count)]
+    feeds = (f'<p class="ra-feeds">订阅新收录的报告：<a href="{RSS_FEED}" type="application/rss+xml">RSS</a>'
+             f' · <a href="{JSON_FEED}" type="application/feed+json">JSON Feed</a></p>\n')
+    return '<ul class="ra-report-list">\n' + "\n".join(items) + "\n</ul>\n" + feeds

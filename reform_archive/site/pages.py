@@ -1,11 +1,14 @@
-"""A report's own page: its metadata, its text, and the other versions of it."""
+"""A report's own page: its metadata, its text, the other versions of it, related reports and
+how to cite it."""
 
 from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import replace
 
 from ..archive import ArchivedReport
+from .citation import bibtex, bibtex_key, citation_data, gbt7714
 from .html import esc, front_matter, link
 from ..language.gazetteer import region_levels
 from .indexes import keyword_link, region_page, topic_page, year_page
@@ -122,8 +125,50 @@ def report_versions(r: ArchivedReport) -> str:
             f"<ul>\n{items}\n</ul>\n</div>\n")
 
 
-def report_page(r: ArchivedReport, keyword_pages: frozenset[str] = frozenset()) -> str:
-    """The page's Markdown: our metadata block, the report's own text, the other versions.
-    The plugin cleans the text apart from the two blocks (site/sanitize.py)."""
+def related_block(r: ArchivedReport, related: list[ArchivedReport]) -> str:
+    """The reports that share this one's most distinctive words (site/related.py), or ""."""
+    if not related:
+        return ""
+    items = "\n".join(
+        f'<li>{link(r.url, other.url, other.report.title)} <span class="ra-list-meta">'
+        f'{esc(" · ".join(x for x in (other.report.year_label, other.report.region) if x))}</span></li>'
+        for other in related)
+    return ('\n\n<div class="ra-related" markdown="0">\n<h2 id="related">相关报告</h2>\n'
+            f'<ul class="ra-report-list">\n{items}\n</ul>\n</div>\n')
+
+
+_ACCESSED, _URL = "\x00accessed\x00", "\x00url\x00"   # placeholders, replaced once escaped
+
+
+def citation_block(r: ArchivedReport, base_url: str = "/") -> str:
+    """How to cite the report (site/citation.py): GB/T 7714-2015 and BibTeX. The access date
+    and, on a site without an absolute `site_url`, the address are in spans that
+    report-tools.js sets to today's date and the page's address; the copy buttons are its own."""
+    data = citation_data(r.report, _URL, _ACCESSED)
+    url = base_url.rstrip("/") + "/" + r.url
+
+    def marked(text: str) -> str:
+        return (esc(text).replace(esc(_ACCESSED), f'<span class="ra-cite-date">{esc(r.added)}</span>')
+                .replace(esc(_URL), f'<span class="ra-cite-url">{esc(url)}</span>'))
+
+    return ('\n\n<div class="ra-cite" markdown="0">\n<h2 id="cite">引用本报告</h2>\n'
+            '<p class="ra-cite-label">GB/T 7714-2015</p>\n'
+            f'<p class="ra-cite-text">{marked(gbt7714(data))}</p>\n'
+            '<p class="ra-cite-label">BibTeX</p>\n'
+            f'<pre class="ra-cite-text"><code>{marked(bibtex(data, bibtex_key(replace(data, url=url))))}</code></pre>\n</div>\n')
+
+
+def report_tail(r: ArchivedReport, related: list[ArchivedReport], base_url: str = "/") -> str:
+    """Everything below a report's text: other versions, related reports, the citation."""
+    # One blank line between blocks, as Markdown writes them out: the plugin finds the tail in
+    # the rendered page by its text (site/sanitize.py), and keeps its classes only then.
+    blocks = [b.strip() for b in (report_versions(r), related_block(r, related), citation_block(r, base_url))]
+    return "\n\n" + "\n\n".join(b for b in blocks if b) + "\n"
+
+
+def report_page(r: ArchivedReport, related: list[ArchivedReport] | None = None, base_url: str = "/",
+                keyword_pages: frozenset[str] = frozenset()) -> str:
+    """The page's Markdown: our metadata block, the report's own text, then `report_tail`.
+    The plugin cleans the text apart from those blocks (site/sanitize.py)."""
     return (front_matter(r.report.title) + report_header(r, keyword_pages)
-            + r.report.body.strip() + "\n" + report_versions(r))
+            + r.report.body.strip() + "\n" + report_tail(r, related or [], base_url))

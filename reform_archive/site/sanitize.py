@@ -44,8 +44,10 @@ URL_SCHEMES = {"http", "https", "mailto"}
 # Classes a report's text may carry: only the permalink Markdown's toc adds to headings.
 REPORT_CLASSES = {"a": {"headerlink"}}
 # Classes of the blocks we generate around it (site/pages.py).
-OUR_CLASSES = {"dl": {"ra-report-meta"}, "span": {"ra-list-meta"}, "div": {"ra-versions"},
-               "details": {"ra-diff"}, "p": {"ra-diff-none"}}
+OUR_CLASSES = {"dl": {"ra-report-meta"}, "span": {"ra-list-meta", "ra-cite-date", "ra-cite-url"},
+               "div": {"ra-versions", "ra-related", "ra-cite"}, "ul": {"ra-report-list"},
+               "details": {"ra-diff"}, "p": {"ra-diff-none", "ra-cite-label", "ra-cite-text"},
+               "pre": {"ra-cite-text"}}
 
 _IMG = re.compile(r"<img\b([^>]*)>")          # nh3's output: attributes double-quoted, `<>` escaped
 _ATTR = re.compile(r'([^\s="]+)="([^"]*)"')

@@ -23,6 +23,7 @@ import subprocess
 import sys
 from urllib.parse import unquote, urljoin, urlsplit
 
+import feedparser
 import pytest
 import yaml
 from playwright.sync_api import Page, expect
@@ -154,6 +155,9 @@ def _report(i: int, title_payload: str) -> tuple[str, dict, str]:
             "file": PAYLOADS[(i + 8) % n],
             "captured": PAYLOADS[(i + 9) % n],
             "note": PAYLOADS[(i + 10) % n],
+            # The citation's issuing body (site/citation.py) reads these first.
+            "author": PAYLOADS[(i + 13) % n],
+            "outlet": PAYLOADS[(i + 14) % n],
         },
         "summary": PAYLOADS[(i + 11) % n],
         "date": PAYLOADS[(i + 12) % n],
@@ -283,7 +287,7 @@ class Watch:
             if (location.pathname.startsWith('/reports/'))
                 for (const el of document.querySelectorAll('.md-content article [id]'))
                     // (Material's script numbers code blocks itself: __code_0, __code_1 …)
-                    if (!/^(r-|other-versions$|__code_\d+$)/.test(el.id)) bad.push(`article #${el.id}`);
+                    if (!/^(r-|other-versions$|related$|cite$|__code_\d+$)/.test(el.id)) bad.push(`article #${el.id}`);
             for (const el of document.querySelectorAll('.md-content article [class*="md-search"], .md-content article .mermaid'))
                 bad.push(`article .${el.className}`);
             // The table of contents still leads to the headings it lists.
@@ -439,3 +443,39 @@ def test_search_shows_payload_reports_without_running_them(page: Page, xss_site:
     assert unquote(urlsplit(page.url).path).startswith("/reports/"), page.url
     watch.settle()
     watch.check()
+
+
+def test_new_places_show_payloads_as_text(page: Page, xss_site: BuiltSite, catalogue):
+    """Issue 15's blocks: the citation (title, issuing body), the related list, the home page's
+    map (regions off the map are listed under it) and timeline hold the payloads as text."""
+    watch = Watch(page, xss_site)
+    by_title = {r["title"]: r for r in catalogue}
+    for _, meta, _ in REPORTS:
+        title = " ".join(meta["title"].split())
+        watch.visit(urljoin(xss_site.base_url, by_title[title]["url"]))
+        cite = page.locator("p.ra-cite-text")
+        expect(cite).to_contain_text(f"{title}[EB/OL]")
+        expect(cite).to_contain_text(" ".join(meta["source"]["author"].split()))
+        assert page.locator(".ra-cite script, .ra-cite img, .ra-cite svg, .ra-related img, .ra-related script").count() == 0
+        # The copy button copies text: clicking it runs nothing.
+        page.locator(".ra-cite-copy").first.click()
+        related = page.locator(".ra-related li > a").all_inner_texts()
+        assert all(t.strip() in by_title for t in related), related
+    watch.visit(xss_site.url())
+    apart = page.locator(".ra-map-apart").inner_text()
+    regions = {r["region"] for r in catalogue if r["region"]}
+    assert any(region.strip() in apart for region in regions), apart
+    assert page.locator(".ra-map script, .ra-map img, .ra-map foreignObject, .ra-map-apart img").count() == 0
+    watch.check()
+
+
+def test_feeds_hold_payloads_as_text(xss_site: BuiltSite, catalogue):
+    titles = {r["title"] for r in catalogue}
+    feed = feedparser.parse((xss_site.site / "feed.xml").read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert {e.title for e in feed.entries} == titles
+    for entry in feed.entries:
+        # A reader renders the description as HTML: what arrives there is text, escaped once.
+        assert not re.search(r"<(script|img|svg|iframe|object)", entry.summary, re.I), entry.summary
+    data = json.loads((xss_site.site / "feed.json").read_text(encoding="utf-8"))
+    assert {item["title"] for item in data["items"]} == titles

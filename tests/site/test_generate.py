@@ -7,6 +7,7 @@ import pytest
 from reform_archive.archive import load_archive
 from reform_archive.site.generate import generate_site
 from reform_archive.site.html import href
+from reform_archive.site.related import related_reports
 from reform_archive.language.gazetteer import region_levels
 from reform_archive.topics import VOCABULARY
 
@@ -19,7 +20,8 @@ GOLDEN_PAGES = ("index.md", "topics/index.md", "topics/医疗卫生.md", "years/
 
 @pytest.fixture(scope="module")
 def generated(seed_reports_dir):
-    return {f.src_uri: f for f in generate_site(load_archive(seed_reports_dir))}
+    archive = load_archive(seed_reports_dir)
+    return {f.src_uri: f for f in generate_site(archive, related=related_reports(archive))}
 
 
 @pytest.mark.parametrize("src_uri", GOLDEN_PAGES)

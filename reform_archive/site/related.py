@@ -1,0 +1,195 @@
+"""Related reports: for each report shown, the few others that share its most distinctive words.
+
+A report's words are jieba's (rjieba, HMM off, with the archive's own terms) of its title, its
+`keywords` and the opening `SAMPLE_CHARS` characters of its text: cutting every whole text
+would cost a third of a build at 10,000 reports, and a report's opening names its subject.
+Each word is weighed by TF-IDF over the archive's own document frequencies (BM25's idf), and a
+report keeps its `TERMS_PER_REPORT` heaviest words that another report also has.
+
+Reports are then compared through an inverted index of those words, never pair by pair: a word
+held by more than `MAX_POSTINGS` reports keeps only the reports it weighs most in, so the work
+is at most reports × terms × MAX_POSTINGS whatever the archive's size. Two reports' score is the
+cosine of their word weights over the words they share. Only shown reports take part: the
+duplicates merged into a page are never listed as related to it (nor to anything else).
+
+Kept between builds in one file (`related.marshal` in the cache folder): each text's word
+counts by the hash of what they are cut from, and the last result by the hash of every input,
+both under the code version of this module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from itertools import chain
+from pathlib import Path
+
+import numpy as np
+
+from ..archive import Archive, ArchivedReport
+from ..cache import store_file
+from ..code_graph import code_version
+
+RELATED_COUNT = 5
+TERMS_PER_REPORT = 12
+SAMPLE_CHARS = 500
+MAX_POSTINGS = 64
+FIELD_BOOST = 3      # a word of the title or the keywords counts as this many occurrences
+CACHE_FILE = "related.marshal"
+RELATED_CODE = ("reform_archive.site.related",)
+
+_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
+# Words of any report's opening that say nothing of its subject (IDF weighs down the rest).
+_STOP = frozenset("""我们 他们 你们 一个 一些 这个 那个 这些 那些 没有 已经 进行 可以 通过 以及 对于 根据 关于 按照
+为了 同时 其中 还是 但是 而且 并且 因此 所以 如果 虽然 各种 有关 目前 当前 今年 去年 明年 同志 方面 问题
+情况 工作 主要 进一步 加强 开展 实行 实现 提高 推进 坚持 重要 积极 认真 全面 一定 不断 必须 一是 二是 三是""".split())
+
+
+@dataclass(frozen=True)
+class RelatedReports:
+    """{report key: the keys of its related reports, best first}."""
+
+    by_key: dict[str, list[str]]
+
+    def of(self, archive_report: ArchivedReport, by_key: dict[str, ArchivedReport]) -> list[ArchivedReport]:
+        return [by_key[k] for k in self.by_key.get(archive_report.key, []) if k in by_key]
+
+
+def _source_text(r: ArchivedReport) -> str:
+    report = r.report
+    return "\n".join((report.title, " ".join(report.keywords), report.body[:SAMPLE_CHARS]))
+
+
+class _Cutter:
+    """rjieba with the archive's terms, made only when a text's words are not cached (loading
+    its dictionary takes half a second)."""
+
+    def __init__(self) -> None:
+        self._jieba = None
+
+    def __call__(self, text: str) -> list[str]:
+        if self._jieba is None:
+            import rjieba
+
+            from ..language.segment import ARCHIVE_TERMS
+
+            self._jieba = rjieba.Jieba()
+            for term in ARCHIVE_TERMS:
+                self._jieba.add_word(term, 20000, "n")
+        return self._jieba.cut(text, False)
+
+
+def word_counts(r: ArchivedReport, cut) -> dict[str, int]:
+    """The counts of a report's content words: title and keywords boosted, then its opening."""
+    report = r.report
+    counts: Counter = Counter(cut(report.body[:SAMPLE_CHARS]))
+    for text in (report.title, " ".join(report.keywords)):
+        for word in cut(text):
+            counts[word] += FIELD_BOOST
+    return {w: c for w, c in counts.items() if w not in _STOP and _WORD.fullmatch(w)}
+
+
+def _group_starts(values: np.ndarray) -> np.ndarray:
+    return np.flatnonzero(np.r_[True, values[1:] != values[:-1]]) if len(values) else values
+
+
+def _rank_in_groups(values: np.ndarray) -> np.ndarray:
+    """0, 1, 2 … within each run of equal values (sorted)."""
+    starts = _group_starts(values)
+    sizes = np.diff(np.r_[starts, len(values)])
+    return np.arange(len(values)) - np.repeat(starts, sizes)
+
+
+def compute_related(counts: list[dict[str, int]], count: int = RELATED_COUNT) -> list[list[int]]:
+    """For each document (its word counts), the indexes of up to `count` most similar others,
+    best first (ties: the lower index)."""
+    n = len(counts)
+    # Flattened (report, word, count) triples; the loops run in C (chain, fromiter).
+    vocabulary = {w: k for k, w in enumerate(dict.fromkeys(chain.from_iterable(counts)))}
+    total = sum(len(c) for c in counts)
+    result: list[list[int]] = [[] for _ in range(n)]
+    if not total:
+        return result
+    doc = np.repeat(np.arange(n), [len(c) for c in counts])
+    word = np.fromiter(map(vocabulary.__getitem__, chain.from_iterable(counts)), np.int64, total)
+    tf = np.fromiter(chain.from_iterable(c.values() for c in counts), float, total)
+    df = np.bincount(word, minlength=len(vocabulary))
+    idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
+    shared = df[word] > 1                       # a word of one report links nothing
+    doc, word, tf = doc[shared], word[shared], tf[shared]
+    weight = (1 + np.log(tf)) * idf[word]
+    # Each report's TERMS_PER_REPORT heaviest words.
+    order = np.lexsort((word, -weight, doc))
+    doc, word, weight = doc[order], word[order], weight[order]
+    top = _rank_in_groups(doc) < TERMS_PER_REPORT
+    doc, word, weight = doc[top], word[top], weight[top]
+    norms = np.sqrt(np.bincount(doc, weights=weight * weight, minlength=n))
+    norms[norms == 0] = 1.0
+    # The inverted index: each word's reports, those it weighs most in first, at most MAX_POSTINGS.
+    order = np.lexsort((doc, -weight, word))
+    doc, word, weight = doc[order], word[order], weight[order]
+    kept = _rank_in_groups(word) < MAX_POSTINGS
+    doc, word, weight = doc[kept], word[kept], weight[kept]
+    # Every pair of postings of one word, without a loop: element e of a group of size L is
+    # paired with the L elements of its group.
+    starts = _group_starts(word)
+    sizes = np.diff(np.r_[starts, len(word)])
+    group = np.repeat(np.arange(len(starts)), sizes)
+    span = sizes[group]
+    left = np.repeat(np.arange(len(word)), span)
+    within = np.arange(span.sum()) - np.repeat(np.cumsum(span) - span, span)
+    right = np.repeat(starts[group], span) + within
+    pair = left != right
+    left, right = left[pair], right[pair]
+    if not len(left):
+        return result
+    keys = doc[left].astype(np.int64) * n + doc[right]
+    values = weight[left] * weight[right]
+    order = np.argsort(keys, kind="stable")
+    keys, values = keys[order], values[order]
+    firsts = _group_starts(keys)
+    pair_keys = keys[firsts]
+    scores = np.add.reduceat(values, firsts)
+    a, b = pair_keys // n, pair_keys % n
+    scores = scores / (norms[a] * norms[b])
+    order = np.lexsort((b, -scores, a))
+    a, b = a[order], b[order]
+    best = _rank_in_groups(a) < count
+    for i, j in zip(a[best].tolist(), b[best].tolist()):
+        result[i].append(j)
+    return result
+
+
+def related_reports(archive: Archive, cache_dir: Path | None = None) -> RelatedReports:
+    """The related reports of every shown report of the archive."""
+    shown = sorted(archive.shown, key=lambda r: r.key)
+    version = code_version(*RELATED_CODE)
+    path = cache_dir / CACHE_FILE if cache_dir is not None else None
+    stored = _load(path, version)
+    digests = [hashlib.sha256(_source_text(r).encode("utf-8")).digest() for r in shown]
+    inputs = hashlib.sha256(b"".join(r.key.encode() + b"\0" + d for r, d in zip(shown, digests))).digest()
+    if stored.get("inputs") == inputs:
+        return RelatedReports(stored["related"])
+    old_counts = stored.get("counts", {})
+    cut = _Cutter()
+    counts = [old_counts.get(d) or word_counts(r, cut) for r, d in zip(shown, digests)]
+    by_index = compute_related(counts)
+    related = {r.key: [shown[j].key for j in by_index[i]] for i, r in enumerate(shown)}
+    if path is not None:
+        store_file(path, marshal.dumps({"version": version, "inputs": inputs, "related": related,
+                                        "counts": dict(zip(digests, counts))}))
+    return RelatedReports(related)
+
+
+def _load(path: Path | None, version: str) -> dict:
+    if path is None:
+        return {}
+    try:
+        data = marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    return data if isinstance(data, dict) and data.get("version") == version else {}
