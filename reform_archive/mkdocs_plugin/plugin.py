@@ -6,8 +6,8 @@ on_config       → refuse a site folder over the project's files; wait for, the
 on_env          → the theme's compiled templates kept between builds
 on_pre_build    → a new ArchiveBuild from the plugin's options
 on_files        → the archive read; its pages and files added; finished pages reused
-on_page_content → every page left out of Material's search index; a report page's HTML sanitised (its table of contents follows its ids), its
-                  text kept for search
+on_page_content → every page left out of Material's search index; a report page's HTML
+                  sanitised (its table of contents follows its ids), its text kept for search
 on_post_page    → the page pointed at our search worker, and kept for the next build
 on_post_build   → reused pages put in place, the search index written
 on_serve        → rebuild when a report is added or edited
@@ -222,7 +222,6 @@ def _nav_entries(files: Files):
             yield file.src_uri, (match.group(1) or match.group(2)) if match else ""
         else:
             yield file.src_uri, hashlib.sha256(file.content_bytes).hexdigest()
-
 
 
 def _template_cache(project: Path) -> str:
