@@ -252,6 +252,7 @@ def run_size(size: int, docs, wanted, args, browser) -> None:
                 parts = []
                 for label, a, b in (("cold bytes p50", o.cold_search_bytes, x.cold_search_bytes),
                                     ("first results p50", o.first_results_ms, x.first_results_ms),
+                                    ("first results p95", o.first_results_ms, x.first_results_ms),
                                     ("warm p95", o.warm_ms, x.warm_ms)):
                     pa, pb = percentile(a, 50 if "p50" in label else 95), percentile(b, 50 if "p50" in label else 95)
                     parts.append(f"{label} {pa / pb:.2f}" if pa is not None and pb else f"{label} n/a")
@@ -259,7 +260,7 @@ def run_size(size: int, docs, wanted, args, browser) -> None:
                       + f", index on disk {engines['ours'].index_bytes() / max(1, engines[other].index_bytes()):.2f}")
             if o.first_results_ms:
                 print(f"targets ({size:,}): ours first results p50 {fmt_ms(percentile(o.first_results_ms, 50))} "
-                      f"(target < 1 s), warm p95 {fmt_ms(percentile(o.warm_ms, 95))} (target < 50 ms)")
+                      f"(target: at most Pagefind's p50 and p95, the ratios above ≤ 1), warm p95 {fmt_ms(percentile(o.warm_ms, 95))} (target < 50 ms)")
         sys.stdout.flush()
     finally:
         stop_all(engines, workdir, args.keep)

@@ -12,6 +12,7 @@ and the installed version of every distribution named; it is computed once per p
 from __future__ import annotations
 
 import ast
+import csv
 import hashlib
 import importlib.metadata
 import sys
@@ -145,7 +146,33 @@ def distributions(names: frozenset[str] | set[str]) -> set[str]:
 
 @cache
 def _providers() -> dict[str, list[str]]:
-    return importlib.metadata.packages_distributions()
+    """`importlib.metadata.packages_distributions()`, read faster: that infers a distribution's
+    packages from `dist.files` (a path object per file of every installed distribution: a
+    second of every build), this from the text of its RECORD, to the same answer."""
+    providers: dict[str, list[str]] = {}
+    for dist in importlib.metadata.distributions():
+        declared = (dist.read_text("top_level.txt") or "").split()
+        packages = declared or _packages_in_record(dist)
+        for package in packages:
+            providers.setdefault(package, []).append(dist.metadata["Name"])
+    return providers
+
+
+def _packages_in_record(dist: importlib.metadata.Distribution) -> set[str]:
+    """The top-level names of a distribution's .py files (`importlib.metadata._top_level_inferred`)."""
+    record = dist.read_text("RECORD")
+    if record is None:
+        return {f.parts[0] if len(f.parts) > 1 else f.with_suffix("").name
+                for f in dist.files or () if f.suffix == ".py"}
+    found = set()
+    for row in csv.reader(record.splitlines()):
+        if not row:
+            continue
+        parts = row[0].split("/")
+        name = parts[-1]
+        if name.endswith(".py") and name != ".py":
+            found.add(parts[0] if len(parts) > 1 else name[:-3])
+    return found
 
 
 @cache

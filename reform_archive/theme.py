@@ -52,6 +52,12 @@ def page_options(*, hide_navigation: bool = False, hide_toc: bool = False) -> li
     return lines + ["search:", "  exclude: true"]
 
 
+def leave_out_of_theme_search(meta: dict) -> None:
+    """Front matter (a page's, as parsed) amended so that Material's search leaves the page out."""
+    search = meta.get("search")
+    meta["search"] = {**(search if isinstance(search, dict) else {}), "exclude": True}
+
+
 def use_worker(html: str, worker: str) -> str:
     """A finished page whose header search talks to `worker` (a site path) instead of lunr."""
     return _WORKER.sub(lambda m: f'{m.group(1)}{m.group(2)}{worker}"', html)

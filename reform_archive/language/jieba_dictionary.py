@@ -4,14 +4,37 @@ The gazetteer (place names) and the segmenter (the archive's terms) each need a 
 of their own, so that words added to one never reach the other; both start from a copy of the
 one dictionary loaded here instead of loading it again (a copy takes milliseconds, a load a
 second or more).
+
+jieba is imported here, when a tokenizer is first wanted (`import_jieba`), not when a module of
+the archive is: `reform-archive check` and a build use none.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 import threading
+from typing import TYPE_CHECKING
 
-import jieba
+if TYPE_CHECKING:
+    import jieba
+
+
+def import_jieba():
+    """The jieba module. jieba opens its own files through pkg_resources when that imports (a
+    third of a second, for nothing: it falls back to a plain open), so it is imported with
+    pkg_resources out of reach, unless something loaded pkg_resources already."""
+    if "jieba" in sys.modules:
+        return sys.modules["jieba"]
+    blocked = "pkg_resources" not in sys.modules
+    if blocked:
+        sys.modules["pkg_resources"] = None   # `import pkg_resources` raises ImportError
+    try:
+        import jieba
+    finally:
+        if blocked:
+            del sys.modules["pkg_resources"]
+    return jieba
 
 
 def _base_dictionary() -> jieba.Tokenizer:
@@ -20,6 +43,7 @@ def _base_dictionary() -> jieba.Tokenizer:
     global _BASE
     with _BASE_LOCK:
         if _BASE is None:
+            jieba = import_jieba()
             jieba.default_logger.setLevel(logging.WARNING)
             base = jieba.Tokenizer()
             base.initialize()
@@ -35,7 +59,7 @@ def fresh_tokenizer() -> jieba.Tokenizer:
     """A jieba tokenizer of its own (words added to it stay in it) on jieba's dictionary,
     copied from the one loaded (a dictionary copy takes milliseconds, a load a second or more)."""
     base = _base_dictionary()
-    tokenizer = jieba.Tokenizer()
+    tokenizer = import_jieba().Tokenizer()
     tokenizer.FREQ, tokenizer.total = dict(base.FREQ), base.total
     tokenizer.initialized = True
     return tokenizer

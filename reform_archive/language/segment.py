@@ -18,9 +18,13 @@ import re
 import threading
 from importlib.resources import files
 
-import jieba
+from typing import TYPE_CHECKING
 
-from .jieba_dictionary import fresh_tokenizer
+from .jieba_dictionary import fresh_tokenizer, import_jieba
+
+if TYPE_CHECKING:
+    import jieba
+    import jieba.analyse
 
 # Terms of the archive's domain that jieba would otherwise split.
 ARCHIVE_TERMS = (
@@ -87,6 +91,7 @@ def _keyword_extractor(tokenizer: jieba.Tokenizer):
     jieba.posseg its word tags when imported; the extractor shares those tables instead of
     reading both files a second time (a second each). Imported here: the index's word
     counting processes (`PlainCutter` only) need not load them at all."""
+    import_jieba()
     import jieba.analyse
     import jieba.posseg
 
@@ -115,6 +120,23 @@ _BEYOND_JIEBAS_RUNS = re.compile("[\u3400-\u4dbf\u9fd6-\u9fff\uf900-\ufaff\U0002
 _TOTAL_BALANCE = "\t"
 
 
+def _jieba_frequencies() -> tuple[dict[str, int], int]:
+    """jieba's dict.txt as {word: frequency} (a word listed twice at its last frequency, as
+    jieba-rs takes it), and how much more jieba's total is (jieba counts every line)."""
+    text = files("jieba").joinpath("dict.txt").read_text(encoding="utf-8")
+    fields = text.split()   # word, frequency, tag on every line: split at once, not line by line
+    if len(fields) == 3 * (text.count("\n") + (not text.endswith("\n"))):
+        words, counts = fields[0::3], list(map(int, fields[1::3]))
+        frequency = dict(zip(words, counts))
+        return frequency, sum(counts) - sum(frequency.values())
+    frequency, balance = {}, 0
+    for line in text.splitlines():
+        word, freq = line.split(" ")[:2]
+        balance += frequency.get(word, 0)   # jieba counts it again, jieba-rs replaces it
+        frequency[word] = int(freq)
+    return frequency, balance
+
+
 class PlainCutter:
     """`jieba.cut(text, HMM=False)` with a user dictionary, as a list: by rjieba when it can be
     imported (same words, about 13 times faster), else by jieba itself.
@@ -132,6 +154,7 @@ class PlainCutter:
         try:
             import rjieba
         except ImportError:
+            jieba = import_jieba()
             tokenizer = jieba.Tokenizer()
             jieba.default_logger.setLevel(logging.WARNING)
             tokenizer.initialize()
@@ -141,12 +164,7 @@ class PlainCutter:
             self.fast = False
             return
         rust = rjieba.Jieba()
-        frequency, balance = {}, 0
-        with files("jieba").joinpath("dict.txt").open("rb") as lines:
-            for line in lines:
-                word, freq = line.decode("utf-8").split(" ")[:2]
-                balance += frequency.get(word, 0)   # jieba counts it again, jieba-rs replaces it
-                frequency[word] = int(freq)
+        frequency, balance = _jieba_frequencies()
         for word, freq, tag in user_words:
             balance += frequency.get(word, 0)
             frequency[word] = freq

@@ -14,8 +14,10 @@ class ReformArchiveConfig(base.Config):
     """Folder of report files, relative to mkdocs.yml (or absolute): one Markdown file per
     report. `reform-archive build/serve --reports DIR` sets it."""
 
-    segment_search = c.Type(bool, default=True)
-    """Give Material's search the archive's jieba user dictionary (places, reform terms)."""
+    segment_search = c.Deprecated(message="Material's search indexes no page of the archive (the "
+                                  "archive's own search does), so it segments nothing: the option does nothing")
+    """Gave Material's search the archive's jieba user dictionary; Material's search now indexes
+    no page, so there is nothing to segment (and jieba's dictionary is not loaded for it)."""
 
     keep_going = c.Type(bool, default=False)
     """Build the site even when some reports have errors, leaving exactly those out (they are

@@ -2,12 +2,12 @@
 does nothing else.
 
 on_config       → refuse a site folder over the project's files; wait for, then lock out, other
-                  builds of the project (build_lock.py); our stylesheet and search script; the
-                  archive's words for Material's search
+                  builds of the project (build_lock.py); our stylesheet and search script
+on_env          → the theme's compiled templates kept between builds
 on_pre_build    → a new ArchiveBuild from the plugin's options
 on_files        → the archive read; its pages and files added; finished pages reused
-on_page_content → a report page's HTML sanitised (its table of contents follows its ids), its
-                  text kept for search
+on_page_content → every page left out of Material's search index; a report page's HTML
+                  sanitised (its table of contents follows its ids), its text kept for search
 on_post_page    → the page pointed at our search worker, and kept for the next build
 on_post_build   → reused pages put in place, the search index written
 on_serve        → rebuild when a report is added or edited
@@ -23,6 +23,7 @@ import re
 import tempfile
 from pathlib import Path
 
+from jinja2 import FileSystemBytecodeCache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -38,7 +39,7 @@ from ..rendered import RenderedPages
 from ..search.builder import UI_SCRIPT
 from ..site.generate import NAV_PAGES, REPORT_SCRIPT, STYLESHEET, GeneratedFile
 from ..site.sanitize import report_anchor
-from ..theme import theme_dirs_with_overrides
+from ..theme import leave_out_of_theme_search, theme_dirs_with_overrides
 from .config import ReformArchiveConfig
 from .signatures import content_signature, site_signature
 
@@ -78,8 +79,6 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
         except OSError as exc:
             raise PluginError(f"{config.site_dir}: cannot write the site there / 无法写入网站文件夹: "
                               f"{exc.strerror or exc}") from exc
-        if self.config.segment_search:
-            _share_dictionary_with_search()
         config.theme.dirs[:] = theme_dirs_with_overrides(config.theme.dirs, config.theme.custom_dir)
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
@@ -128,9 +127,20 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
                  f"{summary.reused} pages unchanged since the last build")
         return files
 
+    def on_env(self, env, config: MkDocsConfig, files: Files):
+        if self.config.enabled and self.config.cache:
+            # MkDocs compiles Material's templates afresh at every build (a second of a rebuild,
+            # every live reload); their bytecode is kept, keyed by each template's source.
+            env.bytecode_cache = FileSystemBytecodeCache(_template_cache(self._project(config)))
+        return env
+
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        # Hand-written pages stay in Material's own index; ours lists reports, and only reports.
-        if self.build is None or not self.build.is_report(page.file.src_uri):
+        if self.build is None:
+            return None
+        # Material's search index is emptied at the end (its page script is pointed at our
+        # worker), so it indexes no page: nor does it load jieba's dictionary to segment them.
+        leave_out_of_theme_search(page.meta)
+        if not self.build.is_report(page.file.src_uri):
             return None
         # The report's ids are prefixed in its HTML (none can clobber the theme's `__config` or
         # ours); its table of contents must point at them.
@@ -219,11 +229,7 @@ def _nav_entries(files: Files):
             yield file.src_uri, hashlib.sha256(file.content_bytes).hexdigest()
 
 
-def _share_dictionary_with_search() -> None:
-    """Material's search segments Chinese with the global jieba tokenizer; give it our words."""
-    import jieba
-
-    from ..language.segment import segmenter
-
-    for word, freq, tag in segmenter.user_dictionary():
-        jieba.add_word(word, freq, tag)
+def _template_cache(project: Path) -> str:
+    folder = project / CACHE_DIR / "templates"
+    folder.mkdir(parents=True, exist_ok=True)
+    return str(folder)

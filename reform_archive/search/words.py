@@ -210,10 +210,26 @@ def _count(texts: Sequence[str], cut: Callable[[str], list[str]]) -> Counts:
     side = content[number[:-1]] & content[number[1:]] & (text_of[:-1] == text_of[1:]) if number.size else \
         np.zeros(0, dtype=bool)
     at = np.flatnonzero(side)
-    both = np.stack([text_of[at], renumber[number[at]], renumber[number[at + 1]]], axis=1)
-    compounds = np.unique(both, axis=0) if both.size else np.zeros((0, 3), dtype=np.int64)
+    compounds = _distinct_rows(text_of[at], renumber[number[at]], renumber[number[at + 1]])
     return (words, (pairs & 0xFFFFFFFF).astype(np.int32), (pairs >> 32).astype(np.int32), count,
             compounds.astype(np.int32))
+
+
+def _distinct_rows(text: np.ndarray, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """The distinct (text, first word, second word) rows, sorted. As one number each (21 bits a
+    word, the rest the text), sorted, neighbours compared: `np.unique(rows, axis=0)` took 40 s
+    of a 10,000-report build, a sort of numbers takes a fraction of a second."""
+    if not text.size:
+        return np.zeros((0, 3), dtype=np.int64)
+    bits = max(1, int(max(first.max(), second.max())).bit_length())
+    if int(text.max()).bit_length() + 2 * bits > 63:   # not in one number: the slow way
+        return np.unique(np.stack([text, first, second], axis=1), axis=0)
+    mask = (1 << bits) - 1
+    keys = np.sort(text.astype(np.int64) << (2 * bits) | first.astype(np.int64) << bits | second)
+    new = np.ones(keys.size, dtype=bool)
+    new[1:] = keys[1:] != keys[:-1]
+    keys = keys[new]
+    return np.stack([keys >> (2 * bits), keys >> bits & mask, keys & mask], axis=1)
 
 
 def _merged(parts: list[tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]],

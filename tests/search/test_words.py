@@ -80,3 +80,14 @@ def test_the_builders_background_counts_make_the_same_index(tmp_path, monkeypatc
                                    for i, text in enumerate(texts)])
     for name, content in expected.items():
         assert (tmp_path / "search" / name).read_bytes() == content, name
+
+
+@pytest.mark.parametrize("rows,largest", [(0, 5), (1, 5), (1000, 3), (50000, 70000)])
+def test_distinct_compound_rows_are_numpys_unique_rows(rows, largest):
+    import numpy as np
+
+    rng = np.random.default_rng(rows)
+    text = np.sort(rng.integers(0, 300, rows))
+    first, second = rng.integers(0, largest, rows), rng.integers(0, largest, rows)
+    expected = np.unique(np.stack([text, first, second], axis=1), axis=0) if rows else np.zeros((0, 3))
+    assert np.array_equal(words._distinct_rows(text, first, second), expected)
