@@ -15,7 +15,7 @@ from .added import added_dates
 from .cache_file import damage_problem
 from .code_graph import code_version
 from .dedup import DuplicateCluster, SignatureStore, find_duplicate_clusters
-from .ingest.chrome import classify
+from .language.chrome import classify
 from .language.gazetteer import region_levels
 from .problems import Problem, error
 from .report import Report, read_report, report_files
@@ -122,8 +122,7 @@ def load_archive(reports_dir: Path, *, label_root: Path | None = None,
 
 def chrome_lines(body: str) -> int:
     """Lines of a report's text that are a web site's chrome (menus, share bars, 发布日期 lines,
-    footers, 范文-site prompts), as the importer tells them (ingest/chrome.py, which knows only
-    the language layer)."""
+    footers, 范文-site prompts), as the importer tells them (language/chrome.py)."""
     return sum(1 for line in body.splitlines() if line.strip() and classify(line) is not None)
 
 

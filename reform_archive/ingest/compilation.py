@@ -27,7 +27,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .chrome import matching_form
+from ..language.chrome import matching_form
 from .clean import is_boilerplate, remove_watermarks
 
 _CAPTURE_DATE = re.compile(r"^(?:时间|发布时间|日期)\s*[:：]\s*(\d{4}-\d{1,2}-\d{1,2})")

@@ -28,7 +28,7 @@ from ..added import today
 from ..dedup import find_duplicate_clusters
 from ..report import Report, read_report, report_files
 from ..slug import slugify
-from .chrome import cjk_count
+from ..language.chrome import cjk_count
 from .clean import clean_paragraphs, to_markdown
 from .compilation import Compilation, Section, names_a_document, read_collection_title, split_compilation
 from .formats import SourceError, SourceText, read_source_text

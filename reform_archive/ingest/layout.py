@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .chrome import LineFields, LineKind, classify, cjk_count, is_label_only, matching_form, read_fields
+from ..language.chrome import LineFields, LineKind, classify, cjk_count, is_label_only, matching_form, read_fields
 from .clean import heading_level, normalize_punctuation, remove_watermarks
 from .formats import SourceError
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..archive import Archive
 from ..problems import Problem, warning
-from .chrome import classify, cjk_count, matching_form
+from ..language.chrome import classify, cjk_count, matching_form
 
 MAX_TITLE_CLAUSES = 2
 _SENTENCE = re.compile(r"[。！？!?；;]")

@@ -20,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 
-from ..language.chinese import to_simplified
+from .chinese import to_simplified
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 # Mirrors that annotate characters with pinyin: 績(jì)效, 開(kāi)展.
