@@ -288,6 +288,8 @@ def reader_pieces(page_html: str) -> list[str]:
         raise ValueError("no <article> in the page")
     for el in article.xpath('.//*[contains(concat(" ", normalize-space(@class), " "), " headerlink ")]'
                             ' | .//*[contains(concat(" ", normalize-space(@class), " "), " ra-versions ")]'
+                            ' | .//*[contains(concat(" ", normalize-space(@class), " "), " ra-related ")]'
+                            ' | .//*[contains(concat(" ", normalize-space(@class), " "), " ra-cite ")]'
                             ' | .//script | .//style'):
         el.drop_tree()
     pieces = []

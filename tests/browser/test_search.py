@@ -86,7 +86,7 @@ def _page_texts(site, browser) -> dict[str, list[str]]:
             const title = article.querySelector("h1");
             const titleText = title.innerText;
             title.remove();
-            article.querySelectorAll(".ra-report-meta, .ra-versions, .headerlink").forEach(e => e.remove());
+            article.querySelectorAll(".ra-report-meta, .ra-versions, .ra-related, .ra-cite, .headerlink").forEach(e => e.remove());
             return [titleText, ...meta, article.innerText];
         }""")
     context.close()
