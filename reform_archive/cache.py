@@ -19,10 +19,8 @@ import os
 import shutil
 from pathlib import Path
 
-from .cache_file import MAGIC, OnDamage, ignore_damage, read_sealed, write_file, write_sealed
+from .cache_file import MAGIC, OnDamage, ignore_damage, read_sealed, write_sealed
 
-# Kept under its old name for the stores that write plain files.
-store_file = write_file
 
 class ContentCache:
     """Entries of one kind (`namespace`) derived by code of one version."""
@@ -52,7 +50,7 @@ class ContentCache:
         payload = read_sealed(path, self.on_damage)
         try:
             value = marshal.loads(payload) if payload is not None else None
-        except (EOFError, ValueError, TypeError):  # sealed by hand around bad bytes
+        except (EOFError, ValueError, TypeError):  # whole, but not marshal: not ours
             self.on_damage(path)
             value = None
         if value is None:

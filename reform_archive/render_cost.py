@@ -12,8 +12,9 @@ by the regular expression), the characters those scans would step through: the d
 each opener to its match, or to the end of its paragraph. A report above `MAX_SCAN_STEPS` is an
 error, before anything is rendered: at the 2–7 million steps a second measured on a busy
 machine, the limit is a second or two of rendering, and real reports (a few links a paragraph)
-stay hundreds of times below it. The count errs high (a bracket inside a code span counts too), never low on
-these parsers.
+stay hundreds of times below it. The count mostly errs high (a bracket inside a code span
+counts too); it follows the parsers' bracket nesting but not their handling of a quoted link
+title, after which a `)` may not close the scan: a known gap, not a guarantee.
 """
 
 from __future__ import annotations

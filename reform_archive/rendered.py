@@ -27,7 +27,8 @@ import shutil
 from pathlib import Path
 
 from .cache import link_or_copy
-from .cache_file import CacheChanged, OnDamage, digest, ignore_damage, matches, read_sealed, write_file, write_sealed
+from .cache_file import CacheChanged, OnDamage, ignore_damage, matches, read_sealed, write_file, write_sealed
+from .cache_file import digest as file_digest
 
 
 class RenderedPages:
@@ -102,7 +103,7 @@ class RenderedPages:
             return
         text, headings = search
         page = html.encode("utf-8", errors="xmlcharrefreplace")
-        entry = (digest(page), text, [tuple(h) for h in headings], list(warnings or []))
+        entry = (file_digest(page), text, [tuple(h) for h in headings], list(warnings or []))
         # The .html last: an entry without it is a miss, never a page without its text.
         if write_sealed(self._path(key, ".search"), marshal.dumps(entry)):
             write_file(self._path(key, ".html"), page)
