@@ -170,10 +170,10 @@ def test_site_opened_from_disk_links_and_searches(page: Page, disk_site: Path, s
     # before its worker is ready is not sent: type again until it is answered (a reader would).
     field, meta = page.locator(".md-search__input"), page.locator(".md-search-result__meta")
     field.click()
-    for _ in range(20):
+    for _ in range(40):   # a loaded machine takes seconds to read the index through its scripts
         field.fill("")
         page.keyboard.type("撤乡并镇")
-        page.wait_for_timeout(500)
+        page.wait_for_timeout(750)
         if re.search(r"\d+ 个|没有", meta.inner_text()):
             break
     expect(meta).to_have_text(re.compile(r"\d+ 个|没有"), timeout=10_000)
