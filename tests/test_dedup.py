@@ -1,4 +1,5 @@
 import itertools
+from pathlib import Path
 
 from reform_archive.archive import load_archive
 from reform_archive.dedup import JACCARD_THRESHOLD, find_duplicate_clusters, jaccard, shingles
@@ -166,3 +167,24 @@ def test_code_points_looked_up_as_met_compare_as_the_whole_tables():
         assert [dedup.normalize_for_comparison(t) for t in texts] == met
     finally:
         dedup._tables, dedup._partial = saved
+
+
+def _report(path: Path, year: int, body: str) -> None:
+    path.write_text(f"---\ntitle: 某县乡镇机构改革总结\nyear: {year}\n---\n\n{body}\n", encoding="utf-8")
+
+
+def test_the_version_shown_is_the_cleanest_then_the_earliest(seed_reports_dir, tmp_path):
+    """docs/duplicates.md: fewest chrome lines, then the earliest year, then the file name."""
+    body = next(p for p in sorted(seed_reports_dir.glob("*.md"))).read_text(encoding="utf-8").split("---", 2)[2].strip()
+    chrome = "发布日期：2021-03-02 来源：某某网 浏览次数：\n\n" + body + "\n\n分享到：微信 微博 QQ空间"
+    _report(tmp_path / "a-ads.md", 2005, chrome)      # earliest, but with site chrome
+    _report(tmp_path / "b-clean.md", 2012, body)
+    _report(tmp_path / "c-clean-early.md", 2009, body)
+    _report(tmp_path / "d-clean-early.md", 2009, body)
+    archive = load_archive(tmp_path)
+    shown = [r.key for r in archive.shown]
+    assert shown == ["c-clean-early.md"], shown
+    # Every hidden version keeps its own URL; each leads to the one shown.
+    assert {r.url for r in archive.reports} == {
+        "reports/2005/a-ads/", "reports/2012/b-clean/", "reports/2009/c-clean-early/", "reports/2009/d-clean-early/"}
+    assert all(r.shown_version.key == "c-clean-early.md" for r in archive.reports)
