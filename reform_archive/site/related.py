@@ -12,9 +12,9 @@ is at most reports × terms × MAX_POSTINGS whatever the archive's size. Two rep
 cosine of their word weights over the words they share. Only shown reports take part: the
 duplicates merged into a page are never listed as related to it (nor to anything else).
 
-Kept between builds in one file (`related.marshal` in the cache folder): each text's word
-counts by the hash of what they are cut from, and the last result by the hash of every input,
-both under the code version of this module.
+Kept between builds in the cache folder, under the code version of this module: the last result
+by the hash of every input (`related.marshal`), and each text's word counts by the hash of
+what they are cut from (`related-words.marshal`, read only when some text changed).
 """
 
 from __future__ import annotations
@@ -39,7 +39,8 @@ TERMS_PER_REPORT = 12
 SAMPLE_CHARS = 500
 MAX_POSTINGS = 64
 FIELD_BOOST = 3      # a word of the title or the keywords counts as this many occurrences
-CACHE_FILE = "related.marshal"
+CACHE_FILE = "related.marshal"          # the last result, read on every build
+WORDS_FILE = "related-words.marshal"    # each text's word counts, read only when a text changed
 RELATED_CODE = ("reform_archive.site.related",)
 
 _WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
@@ -169,19 +170,20 @@ def related_reports(archive: Archive, cache_dir: Path | None = None) -> RelatedR
     shown = sorted(archive.shown, key=lambda r: r.key)
     version = code_version(*RELATED_CODE)
     path = cache_dir / CACHE_FILE if cache_dir is not None else None
+    words_path = cache_dir / WORDS_FILE if cache_dir is not None else None
     stored = _load(path, version)
     digests = [hashlib.sha256(_source_text(r).encode("utf-8")).digest() for r in shown]
     inputs = hashlib.sha256(b"".join(r.key.encode() + b"\0" + d for r, d in zip(shown, digests))).digest()
     if stored.get("inputs") == inputs:
         return RelatedReports(stored["related"])
-    old_counts = stored.get("counts", {})
+    old_counts = _load(words_path, version).get("counts", {})
     cut = _Cutter()
     counts = [old_counts.get(d) or word_counts(r, cut) for r, d in zip(shown, digests)]
     by_index = compute_related(counts)
     related = {r.key: [shown[j].key for j in by_index[i]] for i, r in enumerate(shown)}
-    if path is not None:
-        store_file(path, marshal.dumps({"version": version, "inputs": inputs, "related": related,
-                                        "counts": dict(zip(digests, counts))}))
+    if path is not None and words_path is not None:
+        store_file(words_path, marshal.dumps({"version": version, "counts": dict(zip(digests, counts))}))
+        store_file(path, marshal.dumps({"version": version, "inputs": inputs, "related": related}))
     return RelatedReports(related)
 
 

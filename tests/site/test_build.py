@@ -215,7 +215,8 @@ def test_a_reports_anchors_are_prefixed_and_its_table_of_contents_follows(tmp_pa
     page = (project / "site" / "reports" / "2010" / "外图" / "index.html").read_text(encoding="utf-8")
     article = page[page.index("<article"):page.index("</article>")]
     ids = re.findall(r'\bid="([^"]*)"', article)
-    assert ids and all(i.startswith("r-") for i in ids), ids
+    ours = {"other-versions", "related", "cite"}   # the headings of our blocks below the text
+    assert ids and all(i.startswith("r-") or i in ours for i in ids), ids
     assert page.count('id="__config"') == 1 and '<script id="__config"' in page
     toc = re.findall(r'<a href="#([^"]*)" class="md-nav__link">', page)
     assert toc and set(toc) <= set(ids), (toc, ids)
