@@ -2,8 +2,8 @@
 
 jieba's stock dictionary does not know the archive's terms (事业站所, 乡镇机构改革) nor most
 county names, and cuts them into pieces. `ArchiveSegmenter` is a private jieba tokenizer with a
-user dictionary of those terms and of the gazetteer's place names; the same dictionary is given
-to Material's search so that the index and the importer cut text the same way.
+user dictionary of those terms and of the gazetteer's place names, for the importer (keywords);
+the search index's whole words are cut with the same dictionary (`PlainCutter`).
 
 `PlainCutter` cuts as `jieba.cut(text, HMM=False)` with that dictionary, for the search index's
 whole words: by `rjieba` (bindings of jieba-rs) when it is installed, about 13 times faster, with
