@@ -121,7 +121,8 @@ class ArchiveBuild:
         assert self.archive is not None, "read_archive first"
         assets = [GeneratedFile(path, asset(name)) for name, path in
                   (("search-worker.js", WORKER), ("search-ui.js", UI_SCRIPT))]
-        self.related, self.base_url = related_reports(self.archive, self.options.cache_dir), base_url
+        self.related = related_reports(self.archive, self.options.cache_dir, self.cache_damaged)
+        self.base_url = base_url
         files = assets + generate_site(self.archive, base_url, self.related)
         if self.options.for_disk:  # the redirect pages are written as they are, not by the theme
             files = [GeneratedFile(f.src_uri, disk_links(f.content), f.is_report)
@@ -140,7 +141,7 @@ class ArchiveBuild:
             digest = rendered.digest(page.content)
             key = rendered.key(page.src_uri, digest)
             archived = reports.get(page.src_uri) if page.is_report else None
-            identity = rendered.identity(page.src_uri, digest) if archived else ""
+            identity = rendered.identity(page.src_uri, _searched_digest(archived)) if archived else ""
             warnings = rendered.reusable(key)
             if warnings is not None:
                 self.reused[place.dest_uri] = key
@@ -234,3 +235,11 @@ class ArchiveBuild:
         self.search.add_text(url, report.title, content, identity=identity, year=report.year,
                              region=report.region, regions=levels, topics=report.topics,
                              keywords=list(dict.fromkeys(report.keywords)), source=source_label(report.source) if report.source else "")
+
+
+def _searched_digest(archived: ArchivedReport) -> bytes:
+    """What a report's search entry is made of: its own front matter and text. Not its page's
+    whole Markdown: the related list and the other versions below the text follow other
+    reports, and a new report must not make theirs new entries of the index's delta."""
+    r = archived.report
+    return RenderedPages.digest(repr((r.title, r.year, r.region, r.topics, r.keywords, r.source, r.body)))

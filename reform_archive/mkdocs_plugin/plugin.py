@@ -23,7 +23,6 @@ import re
 import tempfile
 from pathlib import Path
 
-from jinja2 import FileSystemBytecodeCache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -42,6 +41,7 @@ from ..site.sanitize import report_anchor
 from ..theme import leave_out_of_theme_search, theme_dirs_with_overrides
 from .config import ReformArchiveConfig
 from .signatures import content_signature, site_signature
+from .templates import SealedBytecodeCache
 
 log = logging.getLogger("mkdocs.plugins.reform_archive")
 _TITLE = re.compile(r"^title:[ \t]*(.+)$|^# (.+)$", re.M)
@@ -128,10 +128,10 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
         return files
 
     def on_env(self, env, config: MkDocsConfig, files: Files):
-        if self.config.enabled and self.config.cache:
+        if self.build is not None and self.config.cache:
             # MkDocs compiles Material's templates afresh at every build (a second of a rebuild,
             # every live reload); their bytecode is kept, keyed by each template's source.
-            env.bytecode_cache = FileSystemBytecodeCache(_template_cache(self._project(config)))
+            env.bytecode_cache = SealedBytecodeCache(_template_cache(self._project(config)), self.build.cache_damaged)
         return env
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
@@ -229,7 +229,5 @@ def _nav_entries(files: Files):
             yield file.src_uri, hashlib.sha256(file.content_bytes).hexdigest()
 
 
-def _template_cache(project: Path) -> str:
-    folder = project / CACHE_DIR / "templates"
-    folder.mkdir(parents=True, exist_ok=True)
-    return str(folder)
+def _template_cache(project: Path) -> Path:
+    return project / CACHE_DIR / "templates"   # made by the first write (cache_file.write_file)

@@ -13,15 +13,14 @@ cosine of their word weights over the words they share. Only shown reports take 
 duplicates merged into a page are never listed as related to it (nor to anything else).
 
 Kept between builds in the cache folder, under the code version of this module: the last result
-by the hash of every input (`related.marshal`), and each text's word counts by the hash of
-what they are cut from (`related-words.marshal`, read only when some text changed).
+by the hash of every input (`related.sealed`), and each text's word counts by the hash of
+what they are cut from (`related-words.sealed`, read only when some text changed).
 """
 
 from __future__ import annotations
 
 import hashlib
 import marshal
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from ..archive import Archive, ArchivedReport
-from ..cache import store_file
+from ..cache_file import OnDamage, ignore_damage, read_sealed, write_sealed
 from ..code_graph import code_version
 
 RELATED_COUNT = 5
@@ -39,8 +38,8 @@ TERMS_PER_REPORT = 12
 SAMPLE_CHARS = 500
 MAX_POSTINGS = 64
 FIELD_BOOST = 3      # a word of the title or the keywords counts as this many occurrences
-CACHE_FILE = "related.marshal"          # the last result, read on every build
-WORDS_FILE = "related-words.marshal"    # each text's word counts, read only when a text changed
+CACHE_FILE = "related.sealed"          # the last result, read on every build
+WORDS_FILE = "related-words.sealed"    # each text's word counts, read only when a text changed
 RELATED_CODE = ("reform_archive.site.related",)
 
 _WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
@@ -165,33 +164,37 @@ def compute_related(counts: list[dict[str, int]], count: int = RELATED_COUNT) ->
     return result
 
 
-def related_reports(archive: Archive, cache_dir: Path | None = None) -> RelatedReports:
-    """The related reports of every shown report of the archive."""
+def related_reports(archive: Archive, cache_dir: Path | None = None,
+                    on_damage: OnDamage = ignore_damage) -> RelatedReports:
+    """The related reports of every shown report of the archive. A damaged cache file is a
+    miss, reported to `on_damage`, and written again."""
     shown = sorted(archive.shown, key=lambda r: r.key)
     version = code_version(*RELATED_CODE)
     path = cache_dir / CACHE_FILE if cache_dir is not None else None
     words_path = cache_dir / WORDS_FILE if cache_dir is not None else None
-    stored = _load(path, version)
+    stored = _load(path, version, on_damage)
     digests = [hashlib.sha256(_source_text(r).encode("utf-8")).digest() for r in shown]
     inputs = hashlib.sha256(b"".join(r.key.encode() + b"\0" + d for r, d in zip(shown, digests))).digest()
     if stored.get("inputs") == inputs:
         return RelatedReports(stored["related"])
-    old_counts = _load(words_path, version).get("counts", {})
+    old_counts = _load(words_path, version, on_damage).get("counts", {})
     cut = _Cutter()
     counts = [old_counts.get(d) or word_counts(r, cut) for r, d in zip(shown, digests)]
     by_index = compute_related(counts)
     related = {r.key: [shown[j].key for j in by_index[i]] for i, r in enumerate(shown)}
     if path is not None and words_path is not None:
-        store_file(words_path, marshal.dumps({"version": version, "counts": dict(zip(digests, counts))}))
-        store_file(path, marshal.dumps({"version": version, "inputs": inputs, "related": related}))
+        write_sealed(words_path, marshal.dumps({"version": version, "counts": dict(zip(digests, counts))}))
+        write_sealed(path, marshal.dumps({"version": version, "inputs": inputs, "related": related}))
     return RelatedReports(related)
 
 
-def _load(path: Path | None, version: str) -> dict:
-    if path is None:
+def _load(path: Path | None, version: str, on_damage: OnDamage) -> dict:
+    payload = read_sealed(path, on_damage) if path is not None else None
+    if payload is None:
         return {}
     try:
-        data = marshal.loads(path.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
+        data = marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):  # sealed whole, yet not ours: as damaged
+        on_damage(path)
         return {}
     return data if isinstance(data, dict) and data.get("version") == version else {}

@@ -89,6 +89,10 @@ PAGE_KINDS = {
     "rendered-search entry": (lambda cache: _first(cache, "rendered/*/*/*.search"), None),
     "dedup signatures": (lambda cache: cache / "dedup-signatures.sealed", None),
     "sanitised page": (lambda cache: _first(cache, "pages/*/*.marshal"), "rendered"),
+    "related reports": (lambda cache: cache / "related.sealed", None),
+    # Each text's words are read only when the related lists are made again.
+    "related words": (lambda cache: cache / "related-words.sealed", "related.sealed"),
+    "compiled template": (lambda cache: _first(cache, "templates/*.sealed"), None),
 }
 # The search base is checked file by file until one fails (then built again whole): one of
 # its files is damaged a case.
@@ -135,7 +139,8 @@ def test_a_damaged_cache_file_heals_with_one_warning_and_the_site_of_a_clean_bui
     for target in targets:
         target.write_bytes(DAMAGES[damage](target.read_bytes()))
     if also_remove:
-        shutil.rmtree(cache / also_remove)
+        gone = cache / also_remove
+        shutil.rmtree(gone) if gone.is_dir() else gone.unlink()
 
     first = sorted(line for line in _build(project) if DAMAGED in line)
     names = sorted(target.relative_to(project).as_posix() for target in targets)
