@@ -214,7 +214,8 @@ def encode_word_entries(postings: WordPostings) -> EncodedEntries:
         doc = postings.doc[p:q].astype(np.int64)
         delta = doc.copy()
         same_word = np.zeros(q - p, dtype=bool)
-        same_word[1:] = postings.word[p + 1 : q] == postings.word[p : q - 1]
+        if q - p > 1:   # (a run of words with no documents: q - 1 must not wrap to the end)
+            same_word[1:] = postings.word[p + 1 : q] == postings.word[p : q - 1]
         delta[1:][same_word[1:]] -= doc[:-1][same_word[1:]]
         within = np.arange(q - p, dtype=np.int64) - np.repeat(first_pair[a:b] - p, ndocs)
         at = np.repeat(item_start[:-1] + 2 + lens, ndocs) + np.repeat(k, ndocs) * within

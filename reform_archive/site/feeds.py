@@ -26,8 +26,10 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def newest(archive: Archive, count: int = FEED_ITEMS) -> list[ArchivedReport]:
-    """The shown reports newest first by the date they were added; then by title and file."""
-    by_title = sorted(archive.shown, key=lambda r: (r.report.title, r.key))
+    """The shown reports newest first by the date they were added; then by title and file.
+    A report whose date is not known (an archive made in code, not read by `load_archive`) is
+    never among the newest."""
+    by_title = sorted((r for r in archive.shown if r.added), key=lambda r: (r.report.title, r.key))
     return sorted(by_title, key=lambda r: r.added, reverse=True)[:count]
 
 
