@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .corpus import SearchDocument
-from .format import (BREAK_MARK, DOCINFO, DOCINFO_COLUMNS, FACETS, LINE, LINE_FIELDS, LINES_CHUNK, LINES_TABLE,
+from .format import (BREAK_MARK, CODED, DOCINFO, DOCINFO_COLUMNS, FACETS, LINE, LINE_FIELDS, LINES_CHUNK, LINES_TABLE,
                      MANIFEST, META_CHUNK, T2S, TEXT, TEXT_BLOCK, TEXT_LINES, Manifest)
 from .normalize import traditional_to_simplified
 
@@ -35,6 +35,10 @@ def docinfo_file(docs: list[SearchDocument]) -> dict[str, bytes]:
     values = {f"{line.name}Length": [d.layout.line_lengths[k] for d in docs] for k, line in enumerate(TEXT_LINES)}
     values["length"] = [len(d.text) for d in docs]
     values["year"] = [d.year or 0 for d in docs]
+    for column in DOCINFO_COLUMNS:
+        if column.code:
+            store = CODED[column.code][0]
+            values[column.name] = [store(v) for v in values[column.name]]
     data = b"".join(np.array(values[c.name], dtype=_NUMPY_TYPE[c.type]).tobytes() for c in DOCINFO_COLUMNS)
     return {DOCINFO.path(): gzip_bytes(data, GZIP_LEVEL_SHARED)}
 

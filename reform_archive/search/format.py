@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, fields
 
 from .normalize import for_worker as normalize_for_worker
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 WORD_MARK = "\t"   # starts the key of a word entry: normalised text has no tab, so no gram does
 TEXT_BLOCK = 2048  # characters per text block: a snippet needs one or two blocks, not the report
 META_CHUNK = 16    # result lines per chunk, for result lists that cover much of the archive
@@ -93,8 +93,48 @@ class Column:
     """A column of docinfo.bin: one value per report."""
 
     name: str
-    type: str   # "u8", or "u32" (little-endian)
+    type: str   # "u8", "u16" or "u32" (little-endian)
     what: str
+    code: str = ""  # how a value is stored, if not as itself: a key of `COLUMN_CODES`
+
+
+# Ranking needs a report's length only to within a few per cent, and its year only to order two
+# results: one byte each instead of six (a 10,000-report docinfo.bin: 53 KB → 36 KB gzipped).
+LENGTH_STEPS = 16   # length codes per doubling: below 2 × LENGTH_STEPS a code is the length itself
+YEAR_BASE = 1800    # a year is stored as year − YEAR_BASE, clipped to 1–255; 0 is unknown
+COLUMN_CODES = {
+    "length": f"a length n < {2 * LENGTH_STEPS} is stored as n; above, the largest code c ≤ 255 whose value "
+              f"≤ n, where c ≥ {2 * LENGTH_STEPS} stands for ({LENGTH_STEPS} + (c − {2 * LENGTH_STEPS}) mod "
+              f"{LENGTH_STEPS}) × 2^(⌊(c − {2 * LENGTH_STEPS}) / {LENGTH_STEPS}⌋ + 1): {LENGTH_STEPS} steps "
+              f"per doubling, up to {(2 * LENGTH_STEPS - 1) << (255 - 2 * LENGTH_STEPS) // LENGTH_STEPS + 1:,}",
+    "year": f"year − {YEAR_BASE}, clipped to 1–255 (its order is what ranking uses); 0 if unknown",
+}
+
+
+def length_value(code: int) -> int:
+    """The length a `length` code stands for."""
+    if code < 2 * LENGTH_STEPS:
+        return code
+    steps, doublings = divmod(code - 2 * LENGTH_STEPS, LENGTH_STEPS)[::-1]
+    return (LENGTH_STEPS + steps) << (doublings + 1)
+
+
+def length_code(n: int) -> int:
+    if n < 2 * LENGTH_STEPS:
+        return n
+    shift = n.bit_length() - LENGTH_STEPS.bit_length()
+    return min(255, 2 * LENGTH_STEPS + LENGTH_STEPS * (shift - 1) + (n >> shift) - LENGTH_STEPS)
+
+
+def year_code(year: int | None) -> int:
+    return min(255, max(1, year - YEAR_BASE)) if year else 0
+
+
+def year_value(code: int) -> int:
+    return code + YEAR_BASE if code else 0
+
+
+CODED = {"length": (length_code, length_value), "year": (year_code, year_value)}  # (store, read)
 
 
 # A report's text, as positions count in it: these lines, each with its line break, then the body.
@@ -115,8 +155,8 @@ COLUMN_BYTES = {"u8": 1, "u16": 2, "u32": 4}
 DOCINFO_COLUMNS = (
     *(Column(f"{f.name}Length", "u8", f"the {f.name} line's length in characters with its line break")
       for f in TEXT_LINES),
-    Column("length", "u32", "the text's length in characters (its lines and body)"),
-    Column("year", "u16", "the report's year, 0 if unknown: of two results that rank alike, the newer first"),
+    Column("length", "u8", "the text's length in characters (its lines and body), for ranking", "length"),
+    Column("year", "u8", "the report's year, 0 if unknown: of two results that rank alike, the newer first", "year"),
 )
 LINE_FIELDS = (
     Field("url", "the report page's URL, from the site's root"),
@@ -262,7 +302,8 @@ def for_worker() -> dict:
         "files": {f.key: f.template for f in FILES},
         "kinds": [{"name": k.name, "word": k.word, "least": k.least, "most": k.most,
                    "item": [f.name for f in k.item], "after": [f.name for f in k.after]} for k in ENTRY_KINDS],
-        "docinfo": [{"name": c.name, "type": c.type} for c in DOCINFO_COLUMNS],
+        "docinfo": [{"name": c.name, "type": c.type, "code": c.code} for c in DOCINFO_COLUMNS],
+        "codes": {"lengthSteps": LENGTH_STEPS, "yearBase": YEAR_BASE},
         "line": [f.name for f in LINE_FIELDS],
     }
 
@@ -290,7 +331,9 @@ def markdown() -> str:
     lines += [f"A report's text: {TEXT_LAYOUT}.", "", row("text line", "what"), row("---", "---")]
     lines += [row(f.name, f.what) for f in TEXT_LINES]
     lines += ["", row("docinfo.bin column", "type", "what"), row("---", "---", "---")]
-    lines += [row(c.name, c.type, c.what) for c in DOCINFO_COLUMNS]
+    lines += [row(c.name, c.type + (f", code `{c.code}`" if c.code else ""), c.what) for c in DOCINFO_COLUMNS]
+    for name, what in COLUMN_CODES.items():
+        lines += ["", f"Code `{name}`: {what}."]
     lines += ["", row("result line field", "what"), row("---", "---")]
     lines += [row(f.name, f.what) for f in LINE_FIELDS]
     lines += ["", row("manifest.json", "what"), row("---", "---")]

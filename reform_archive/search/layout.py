@@ -19,7 +19,7 @@ import bisect
 from dataclasses import dataclass
 
 from .format import BREAK_MARK, LINE_MAX_CHARS
-from .normalize import left_out_breaks, normalize_text
+from .normalize import left_out_breaks, normalize_keeping_lines
 
 
 @dataclass(frozen=True)
@@ -52,9 +52,7 @@ class _Joined:
 
 def join_breaks(text: str) -> _Joined:
     """`text` with the breaks inside a sentence left out (`matched`), and marked (`shown`)."""
-    # Normalised, but with its line breaks (normalisation makes every white space a space).
-    flat = "".join("\n" if o == "\n" else n for o, n in zip(text, normalize_text(text)))
-    spans = left_out_breaks(flat)
+    spans = left_out_breaks(normalize_keeping_lines(text))
     if not spans:
         return _Joined(text, text, [], [0])
     matched, shown, removed, before, at, total = [], [], [], [0], 0, 0

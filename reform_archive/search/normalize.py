@@ -62,6 +62,14 @@ def normalize_text(text: str) -> str:
     return text.translate(_TABLE)
 
 
+_LINES_KEPT_TABLE = _NormalizedTable({ord("\n"): "\n"})
+
+
+def normalize_keeping_lines(text: str) -> str:
+    """`normalize_text`, but a line break stays a line break (every other white space is a space)."""
+    return text.translate(_LINES_KEPT_TABLE)
+
+
 # Characters between which a break is no break in Chinese text: CJK ideographs, kana, CJK
 # punctuation (the ideographic space excepted), as code point ranges; the worker builds the same
 # pattern from them (`for_worker`).

@@ -5,7 +5,10 @@ files out by (`format.for_worker()`), and the page script (assets/search-ui.js) 
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from importlib.resources import files
+
+import rjsmin
 
 from .format import for_worker
 
@@ -13,7 +16,14 @@ WORKER_SCRIPT = "search-worker.js"
 FORMAT_SLOT = '"__REFORM_ARCHIVE_INDEX_FORMAT__"'   # the worker's `const FORMAT = …;`
 
 
+@lru_cache(maxsize=None)
 def asset(name: str) -> str:
+    """The script as the site serves it."""
+    return rjsmin.jsmin(source(name))
+
+
+def source(name: str) -> str:
+    """The script as written, the index format written in."""
     text = files("reform_archive.search").joinpath("assets", name).read_text(encoding="utf-8")
     if name == WORKER_SCRIPT:
         if text.count(FORMAT_SLOT) != 1:

@@ -7,7 +7,7 @@ import gzip
 from dataclasses import dataclass
 from pathlib import Path
 
-from reform_archive.search.format import (COLUMN_BYTES, DOCINFO, DOCINFO_COLUMNS, MANIFEST, PACKED_POSITIONS,
+from reform_archive.search.format import (CODED, COLUMN_BYTES, DOCINFO, DOCINFO_COLUMNS, MANIFEST, PACKED_POSITIONS,
                                           POSITIONS, SHARD, EntryKind, Manifest, entry_kind)
 
 
@@ -113,8 +113,8 @@ def read_index(folder: Path) -> Index:
     docinfo, at = {}, 0
     for column in DOCINFO_COLUMNS:
         size = COLUMN_BYTES[column.type]
-        docinfo[column.name] = [int.from_bytes(info[at + size * i : at + size * (i + 1)], "little")
-                                for i in range(manifest.docs)]
+        stored = [int.from_bytes(info[at + size * i : at + size * (i + 1)], "little") for i in range(manifest.docs)]
+        docinfo[column.name] = [CODED[column.code][1](v) for v in stored] if column.code else stored
         at += size * manifest.docs
     assert at == len(info)
     return Index(manifest, shards, positions, docinfo)

@@ -11,7 +11,7 @@ import pytest
 from reform_archive.search import format
 from reform_archive.search.builder import SearchIndexBuilder
 from reform_archive.search.index import SearchDocument, build_search_index
-from reform_archive.search.scripts import FORMAT_SLOT, asset
+from reform_archive.search.scripts import FORMAT_SLOT, asset, source
 from tests.conftest import REPO
 
 MARKER = "<!-- made from reform_archive/search/format.py by format.markdown(); tests/search/test_format.py keeps it in step -->"
@@ -93,12 +93,32 @@ def test_a_key_of_no_kind_is_refused(key):
 def test_the_worker_gets_the_format_written_in():
     raw = (REPO / "reform_archive" / "search" / "assets" / "search-worker.js").read_text(encoding="utf-8")
     assert raw.count(FORMAT_SLOT) == 1
-    script = asset("search-worker.js")
-    assert FORMAT_SLOT not in script
-    line = next(line for line in script.splitlines() if line.startswith("const FORMAT = "))
+    line = next(line for line in source("search-worker.js").splitlines() if line.startswith("const FORMAT = "))
     assert json.loads(line.removeprefix("const FORMAT = ").removesuffix(";")) == format.for_worker()
-    page_script = REPO / "reform_archive" / "search" / "assets" / "search-ui.js"
-    assert asset("search-ui.js") == page_script.read_text(encoding="utf-8")
+    # As the site gets it, minified: the same format, no comments, a good third smaller.
+    script = asset("search-worker.js")
+    assert FORMAT_SLOT not in script and "/*" not in script and len(script) < 0.7 * len(raw)
+    at = script.index("const FORMAT=") + len("const FORMAT=")
+    assert json.JSONDecoder().raw_decode(script, at)[0] == format.for_worker()
+    page_script = (REPO / "reform_archive" / "search" / "assets" / "search-ui.js").read_text(encoding="utf-8")
+    assert source("search-ui.js") == page_script
+    assert "/*" not in asset("search-ui.js") and len(asset("search-ui.js")) < 0.8 * len(page_script)
+
+
+def test_a_length_code_is_within_one_step_below_the_length():
+    # Values worked out by hand from the rule that docs/search.md states.
+    assert [format.length_code(n) for n in (0, 31, 32, 33, 34, 63, 64, 1000, 507_904, 10**7)] == [
+        0, 31, 32, 32, 33, 47, 48, 111, 255, 255]
+    assert [format.length_value(c) for c in (31, 32, 33, 47, 48, 111, 255)] == [31, 32, 34, 62, 64, 992, 507_904]
+    for n in range(1, 600_000):
+        c = format.length_code(n)
+        assert format.length_value(c) <= n and (c == 255 or n < format.length_value(c + 1)), n
+        assert n - format.length_value(c) <= n / 16 or c == 255, n
+
+
+def test_a_year_code_keeps_the_order_of_years():
+    assert [format.year_code(y) for y in (None, 0, 1700, 1801, 1954, 2006, 2055, 2100)] == [0, 0, 1, 1, 154, 206, 255, 255]
+    assert [format.year_value(c) for c in (0, 154, 206)] == [0, 1954, 2006]
 
 
 def test_docinfo_is_its_declared_columns():

@@ -46,8 +46,10 @@ def test_index_files_are_sharded_and_complete():
     info = gzip.decompress(files["docinfo.bin"])
     assert info[:70] == bytes(len(d.title) + 1 for d in docs)
     assert info[70:140] == bytes([4] * 70) and info[140:210] == bytes([5] * 70) and info[210:350] == bytes([1] * 140)
-    assert int.from_bytes(info[350 + 4 * 3 : 350 + 4 * 4], "little") == len(docs[3].text)
-    assert int.from_bytes(info[350 + 4 * 70 + 2 * 5 : 350 + 4 * 70 + 2 * 6], "little") == 2006
+    # Length and year, one byte each: report 3's 35 characters (4 + 4 + 5 + 1 + 1 + 20) are code
+    # 33, which stands for 34 (16 steps per doubling from 32); 2006 is stored as 206.
+    assert len(docs[3].text) == 35 and info[350 + 3] == 33
+    assert info[420:490] == bytes([206] * 70) and len(info) == 490
     # The gram 卫生 lives in exactly the shard its hash names (an entry: key length, key), and
     # the word 乡镇卫生院 in the shard of its first bigram.
     for key, shard in (("卫生", "卫生"), ("\t乡镇卫生院", "乡镇")):

@@ -64,6 +64,15 @@ for (const name of ["unigram", "bigram", "shortWord", "exactWord"])   // the kin
   if (!KIND[name]) throw new Error(`search-worker.js: the index format has no entry kind ${name}`);
 const { title: IN_TITLE, heading: IN_HEADING, shift: FIRST_SHIFT } = FORMAT.where;
 const COLUMN_TYPES = { u8: Uint8Array, u16: Uint16Array, u32: Uint32Array };
+/* docinfo columns stored as a code (format.py COLUMN_CODES) are held decoded, in a wider array. */
+const { lengthSteps: STEPS, yearBase: YEAR_BASE } = FORMAT.codes;
+const CODES = {
+  length: { held: Uint32Array, value: c => c < 2 * STEPS ? c : (STEPS + (c - 2 * STEPS) % STEPS) * 2 ** (Math.floor((c - 2 * STEPS) / STEPS) + 1) },
+  year: { held: Uint16Array, value: c => c ? c + YEAR_BASE : 0 },
+};
+for (const { name, code } of FORMAT.docinfo)
+  if (code && !CODES[code]) throw new Error(`search-worker.js: docinfo column ${name} has a code it does not know: ${code}`);
+const heldType = ({ type, code }) => code ? CODES[code].held : COLUMN_TYPES[type];
 /* The lines before a report's body (title, region, topics, …: FORMAT.textLines), as a result
  * shows a match in one of them, and each one's weight in ranking. */
 const LINE_LABELS = { title: "标题", region: "地区", topics: "主题", keywords: "关键词", source: "来源" };
@@ -198,7 +207,7 @@ async function loadIndex() {
   const removed = new Set(m.delta ? m.delta.removed : []);
   const total = segments.reduce((n, s) => n + s.manifest.docs, 0);
   const docinfo = {};
-  for (const { name, type } of FORMAT.docinfo) docinfo[name] = new COLUMN_TYPES[type](total);
+  for (const column of FORMAT.docinfo) docinfo[column.name] = new (heldType(column))(total);
   segments.forEach((s, k) => {
     const columns = readDocinfo(infos[k], s.manifest.docs);
     for (const name in columns) docinfo[name].set(columns[name], s.offset);
@@ -220,16 +229,18 @@ async function manifestOf(path) {
   return m;
 }
 
-/* docinfo.bin of `n` reports: per FORMAT.docinfo column, one value per report (little-endian). */
+/* docinfo.bin of `n` reports: per FORMAT.docinfo column, one value per report (little-endian),
+ * decoded where the column is a code. */
 function readDocinfo(bytes, n) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const columns = {};
   let at = 0;
-  for (const { name, type } of FORMAT.docinfo) {
-    const column = columns[name] = new COLUMN_TYPES[type](n);
-    const size = column.BYTES_PER_ELEMENT;
+  for (const spec of FORMAT.docinfo) {
+    const column = columns[spec.name] = new (heldType(spec))(n);
+    const size = COLUMN_TYPES[spec.type].BYTES_PER_ELEMENT;
+    const value = spec.code ? CODES[spec.code].value : c => c;
     for (let i = 0; i < n; i++)
-      column[i] = size === 1 ? view.getUint8(at + i) : size === 2 ? view.getUint16(at + 2 * i, true) : view.getUint32(at + size * i, true);
+      column[i] = value(size === 1 ? view.getUint8(at + i) : size === 2 ? view.getUint16(at + 2 * i, true) : view.getUint32(at + size * i, true));
     at += size * n;
   }
   return columns;
