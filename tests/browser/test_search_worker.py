@@ -250,3 +250,20 @@ def test_a_stale_failure_never_wipes_the_search_pages_newest_results(page: Page,
     _fail_and_wait(page, held[0])
     expect(count).to_have_text(shown)
     expect(page.locator(".ra-find-error")).to_have_count(0)
+
+
+def test_a_first_query_asks_for_its_shards_while_docinfo_is_still_coming(page: Page, site: BuiltSite):
+    """READY follows the manifest: docinfo.bin (ranking's lengths) is fetched beside the first
+    query's shards, not one round before them; the results wait for it, then come."""
+    held: list[Route] = []
+    page.route("**/search/docinfo.bin", lambda route: held.append(route))
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.goto(site.url())
+    _wait_until(page, lambda: held, "the worker asks for docinfo.bin")
+    _type(page, "石门县")
+    _wait_until(page, lambda: any("/search/g/" in url for url in asked), "the query's shards are asked for")
+    expect(page.locator(".md-search-result__item")).to_have_count(0)   # not ranked without docinfo
+    for route in held:
+        route.continue_()
+    _expect_header_results(page)

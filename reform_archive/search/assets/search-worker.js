@@ -95,6 +95,7 @@ const utf8 = new TextDecoder();
 
 /* Everything the worker keeps between messages. */
 const state = {
+  segments: null,     // Promise of the index's segments (`loadSegments`); null before, and after a failure
   index: null,        // Promise of the loaded index (`loadIndex`); null before, and after a failure
   latest: {},         // per request kind: the number of its newest request, the only one answered
   t2s: null,          // Promise of the traditional → simplified table, fetched when a query needs it
@@ -107,7 +108,9 @@ const state = {
  * `note` to the channel, both only while the request is the newest of its kind. */
 const REQUESTS = {
   [Message.SETUP]: {
-    answer: async (message, reply) => { await setup(); reply({ type: Message.READY }); },
+    // Ready once the manifests are in: a query's shards need nothing more, and docinfo.bin
+    // (ranking's lengths) comes beside them rather than one round before the first keystroke.
+    answer: async (message, reply) => { await segmentsReady(); setup().catch(() => {}); reply({ type: Message.READY }); },
     failed: (message, error, reply) => reply({ type: Message.READY, error }),
   },
   [Message.QUERY]: {
@@ -191,20 +194,30 @@ class Segment {
   json(name) { return kept(this.files, name, () => this.fetchJSON(name)); }
 }
 
+function segmentsReady() {
+  if (!state.segments) state.segments = loadSegments().catch(error => { state.segments = null; throw error; });
+  return state.segments;
+}
+
 function setup() {
-  if (!state.index) state.index = loadIndex().catch(error => { state.index = null; throw error; });
+  if (!state.index) state.index = segmentsReady().then(loadIndex).catch(error => { state.index = null; throw error; });
   return state.index;
+}
+
+/* The base's manifest (its counts), the segments (the base, then the delta if there is one) and
+ * the removed base documents: what a query's shards are fetched by. */
+async function loadSegments() {
+  const m = await manifestOf("");
+  const segments = [new Segment("", m, 0)];
+  if (m.delta && m.delta.docs) segments.push(new Segment(`${m.delta.dir}/`, await manifestOf(`${m.delta.dir}/`), m.docs));
+  return { manifest: m, segments, removed: new Set(m.delta ? m.delta.removed : []) };
 }
 
 /* The index: { manifest (the base's, with counts over both segments), docinfo (per global doc,
  * a column per FORMAT.docinfo column), bodyStart (per global doc, where its body starts), segments (the base, then the delta if there is one),
  * removed (global ids of base documents no longer in the archive) }. */
-async function loadIndex() {
-  const m = await manifestOf("");
-  const segments = [new Segment("", m, 0)];
-  if (m.delta && m.delta.docs) segments.push(new Segment(`${m.delta.dir}/`, await manifestOf(`${m.delta.dir}/`), m.docs));
+async function loadIndex({ manifest: m, segments, removed }) {
   const infos = await Promise.all(segments.map(s => s.fetchBytes("docinfo")));
-  const removed = new Set(m.delta ? m.delta.removed : []);
   const total = segments.reduce((n, s) => n + s.manifest.docs, 0);
   const docinfo = {};
   for (const column of FORMAT.docinfo) docinfo[column.name] = new (heldType(column))(total);
@@ -886,13 +899,22 @@ async function simplified(part) {
   return [...part].map(c => t2s[c] || c).join("");
 }
 
+/* Asks for the shards that matching `part` reads first (a failure shows when they are used). */
+function prefetch(segment, part) {
+  for (const gram of [...part].length === 1 ? [part] : bigrams(part))
+    shard(segment, fnv1a(gram) % segment.manifest.shards).catch(() => {});
+}
+
 async function search(query, limit) {
-  const index = await setup();
   let parts = parseQuery(query);
+  // A first query's shards and the table of result lines (which nearly every query with
+  // results needs) are fetched alongside docinfo.bin, not one round after it.
+  if (parts.length) for (const s of (await segmentsReady()).segments) {
+    if (s.manifest.linesTable) s.json("linesTable").catch(() => {});
+    for (const part of parts) prefetch(s, part);
+  }
+  const index = await setup();
   if (!parts.length) return { index, parts, ranked: [], total: 0, matches: [] };
-  // Nearly every query with results needs the table of result lines: it is fetched alongside
-  // the first query's postings rather than one round after them (a failure shows when it is used).
-  for (const s of index.segments) if (s.manifest.linesTable) s.json("linesTable").catch(() => {});
   let matches = await Promise.all(parts.map(part => matchPart(index, part)));
   if (matches.some(m => m.docs.length === 0) && parts.some(p => /[\u3400-\u9fff]/.test(p))) {
     const converted = await Promise.all(parts.map(simplified));
