@@ -81,21 +81,21 @@ def text_files(docs: list[SearchDocument]) -> dict[str, bytes]:
 
 
 def _blocks(shown: str) -> list[str]:
+    """`shown` cut after every TEXT_BLOCK-th character that is not a mark (positions count no
+    mark), where another such character follows: the marks before a block's first character
+    are that block's."""
     if BREAK_MARK not in shown:
         return [shown[k : k + TEXT_BLOCK] for k in range(0, max(1, len(shown)), TEXT_BLOCK)]
-    blocks, start, counted = [], 0, 0
-    for i, c in enumerate(shown):
-        if c == BREAK_MARK:
-            continue
-        if counted == TEXT_BLOCK:
-            cut = i
-            while cut > start and shown[cut - 1] == BREAK_MARK:
-                cut -= 1   # the mark before this block's first character is this block's
-            blocks.append(shown[start:cut])
-            start, counted = cut, 0
-        counted += 1
-    blocks.append(shown[start:])
-    return blocks
+    counted_in_all = len(shown) - shown.count(BREAK_MARK)
+    cuts, need, counted, at = [0], TEXT_BLOCK, 0, 0
+    for piece in shown.split(BREAK_MARK):   # walks the runs between marks, not the characters
+        while need < counted_in_all and counted + len(piece) >= need:
+            cuts.append(at + need - counted)
+            need += TEXT_BLOCK
+        counted += len(piece)
+        at += len(piece) + 1
+    cuts.append(len(shown))
+    return [shown[a:b] for a, b in zip(cuts, cuts[1:])]
 
 
 def facets_file(docs: list[SearchDocument]) -> dict[str, bytes]:

@@ -4,7 +4,11 @@ out (and marked for the snippets), quotation marks folded alike."""
 import gzip
 import json
 
-from reform_archive.search.format import BREAK_MARK, SHARD, WORD_MARK, fnv1a
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reform_archive.search.files import _blocks
+from reform_archive.search.format import BREAK_MARK, SHARD, TEXT_BLOCK, WORD_MARK, fnv1a
 from reform_archive.search.index import SearchDocument, build_search_index
 from reform_archive.search.layout import join_breaks, lay_out
 from reform_archive.search.normalize import normalize_text
@@ -82,3 +86,24 @@ def test_text_blocks_count_positions_without_the_marks():
     blocks = [gzip.decompress(files[f"t/0-{k}.txt.gz"]).decode("utf-8") for k in range(3)]
     assert [len(b.replace(BREAK_MARK, "")) for b in blocks[:2]] == [2048, 2048]
     assert "".join(blocks) == doc.layout.shown and doc.layout.shown.replace(BREAK_MARK, "") == doc.text
+
+
+def _blocks_by_characters(shown: str, size: int) -> list[str]:
+    """The rule, one character at a time: a new block at every `size`-th unmarked character
+    after the first block's, the marks just before it going with it."""
+    blocks, current, counted = [], "", 0
+    for c in shown:
+        if c != BREAK_MARK and counted == size:
+            marks = len(current) - len(current.rstrip(BREAK_MARK))
+            blocks.append(current[: len(current) - marks])
+            current, counted = current[len(current) - marks :], 0
+        current += c
+        counted += c != BREAK_MARK
+    return blocks + [current]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5000), st.integers(0, 3)), max_size=12))
+def test_text_blocks_cut_where_the_character_by_character_rule_does(runs):
+    shown = "".join("字" * n + BREAK_MARK * marks for n, marks in runs)
+    assert _blocks(shown) == _blocks_by_characters(shown, TEXT_BLOCK)
