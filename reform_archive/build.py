@@ -18,6 +18,7 @@ the signature of everything around a page) comes in as plain values.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,7 @@ from .site.disk import disk_links, write_script_copies
 from .site.generate import GeneratedFile, generate_site
 from .site.indexes import keyword_groups
 from .site.pages import report_header, report_tail, source_label
+from .site.related import CUTTER as RELATED_CUTTER
 from .site.related import RelatedReports, related_reports
 from .site.sanitize import sanitize_report_page
 from .theme import search_index_script
@@ -243,3 +245,19 @@ def _searched_digest(archived: ArchivedReport) -> bytes:
     reports, and a new report must not make theirs new entries of the index's delta."""
     r = archived.report
     return RenderedPages.digest(repr((r.title, r.year, r.region, r.topics, r.keywords, r.source, r.body)))
+
+
+def prepare_for_rebuilds() -> threading.Thread:
+    """Makes, in the background, what a rebuild after a report is added or edited needs and a
+    build from the cache did not make: the search index's and the related reports' word cutters
+    (jieba's dictionary into jieba-rs: a second of the first live reload). `serve` rebuilds in
+    its own process, so they are made once, while it waits for the first change."""
+    from .language.segment import segmenter
+
+    def make() -> None:
+        segmenter.plain_cutter()
+        RELATED_CUTTER.made()
+
+    thread = threading.Thread(target=make, name="reform-archive: word cutters", daemon=True)
+    thread.start()
+    return thread

@@ -10,7 +10,7 @@ on_page_content → every page left out of Material's search index; a report pag
                   sanitised (its table of contents follows its ids), its text kept for search
 on_post_page    → the page pointed at our search worker, and kept for the next build
 on_post_build   → reused pages put in place, the search index written
-on_serve        → rebuild when a report is added or edited
+on_serve        → rebuild when a report is added or edited; the word cutters made meanwhile
 on_build_error, on_shutdown → let other builds go on
 """
 
@@ -29,7 +29,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from ..build import CACHE_DIR, ArchiveBuild, BuildOptions, PagePlace
+from ..build import CACHE_DIR, ArchiveBuild, BuildOptions, PagePlace, prepare_for_rebuilds
 from ..build_lock import LOCK_NAME, BuildLock
 from ..cache_file import CacheChanged
 from ..output_folder import output_folder_problem
@@ -187,6 +187,7 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
     def on_serve(self, server, config: MkDocsConfig, builder):
         if self.config.enabled:
             server.watch(str(self._project(config) / self.config.reports_dir))
+            prepare_for_rebuilds()
         return server
 
 

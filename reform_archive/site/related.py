@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import re
+import threading
 from collections import Counter
 from dataclasses import dataclass
 from itertools import chain
@@ -70,17 +71,28 @@ class _Cutter:
 
     def __init__(self) -> None:
         self._jieba = None
+        self._lock = threading.Lock()
+
+    def made(self):
+        with self._lock:
+            if self._jieba is None:
+                import rjieba
+
+                from ..language.segment import ARCHIVE_TERMS
+
+                jieba = rjieba.Jieba()
+                for term in ARCHIVE_TERMS:
+                    jieba.add_word(term, 20000, "n")
+                self._jieba = jieba
+            return self._jieba
 
     def __call__(self, text: str) -> list[str]:
-        if self._jieba is None:
-            import rjieba
+        return self.made().cut(text, False)
 
-            from ..language.segment import ARCHIVE_TERMS
 
-            self._jieba = rjieba.Jieba()
-            for term in ARCHIVE_TERMS:
-                self._jieba.add_word(term, 20000, "n")
-        return self._jieba.cut(text, False)
+# One per process: `serve` rebuilds in the same process, and makes it before the first change
+# (`build.prepare_for_rebuilds`).
+CUTTER = _Cutter()
 
 
 def word_counts(r: ArchivedReport, cut) -> dict[str, int]:
@@ -178,7 +190,7 @@ def related_reports(archive: Archive, cache_dir: Path | None = None,
     if stored.get("inputs") == inputs:
         return RelatedReports(stored["related"])
     old_counts = _load(words_path, version, on_damage).get("counts", {})
-    cut = _Cutter()
+    cut = CUTTER
     counts = [old_counts.get(d) or word_counts(r, cut) for r, d in zip(shown, digests)]
     by_index = compute_related(counts)
     related = {r.key: [shown[j].key for j in by_index[i]] for i, r in enumerate(shown)}
