@@ -31,6 +31,12 @@ Every wait is capped (--timeout, 60 s); an engine that does not answer in time i
 a timeout and not retried for that size.
 
 Run from the repository root:  .venv/bin/python benchmarks/search_scale.py [--sizes 1000]
+
+--reuse DIR (one size, with --sizes N): measure again in a work folder an earlier run kept
+(--keep) for that size: ours is built afresh from DIR/reports (the same seeded archive) with
+the code as it is now; Material's and Pagefind's sites, which do not depend on this repository,
+are measured as they were built then (their build figures are not printed again). The
+Material and Pagefind builds take a quarter of an hour at 10,000 reports.
 """
 
 from __future__ import annotations
@@ -64,6 +70,30 @@ SCALE_QUERIES = [
 
 
 # --- building ----------------------------------------------------------------------------------
+
+def reused_engines(workdir: Path, docs, wanted) -> tuple[dict[str, Engine], dict[str, str]]:
+    """Ours built afresh from `workdir`/reports; the others' sites as an earlier run kept them."""
+    engines, failed = {}, {}
+    kept = {"material": Engine("material", workdir / "material" / "site", "material", {},
+                               _engines.MATERIAL_INDEX_PATHS, _engines.MATERIAL_SEARCH_URL, notes=["kept"]),
+            "pagefind": Engine("pagefind", workdir / "pagefind-site", "pagefind", {},
+                               _engines.PAGEFIND_INDEX_PATHS, _engines.PAGEFIND_SEARCH_URL, notes=["kept"])}
+    for name in wanted:
+        if name == "ours":
+            log("  building ours …")
+            try:
+                engines[name] = build_ours(workdir, workdir / "reports", docs)
+            except BuildError as exc:
+                failed[name] = str(exc)
+                continue
+            engines[name].notes.append(f"peak RSS {human_bytes(_engines.last_peak_rss)}")
+            log(f"  ours: built in {engines[name].build_seconds:.1f} s")
+        elif kept[name].site.is_dir():
+            engines[name] = kept[name]
+        else:
+            failed[name] = f"{kept[name].site}: not kept by the earlier run"
+    return engines, failed
+
 
 def build_engines(workdir: Path, docs, wanted) -> tuple[dict[str, Engine], dict[str, str]]:
     """Builds the engines, each timed and with its peak memory; returns the engines and, for
@@ -202,11 +232,11 @@ def fmt_ms(v: float | None) -> str:
 
 def run_size(size: int, docs, wanted, args, browser) -> None:
     text_bytes = sum(len(d.body.encode("utf-8")) for d in docs)
-    workdir = Path(tempfile.mkdtemp(prefix=f"search-scale-{size}-", dir=args.workdir))
+    workdir = Path(args.reuse) if args.reuse else Path(tempfile.mkdtemp(prefix=f"search-scale-{size}-", dir=args.workdir))
     log(f"== {size} reports ({human_bytes(text_bytes)} of text) in {workdir}")
     engines: dict[str, Engine] = {}
     try:
-        engines, failed = build_engines(workdir, docs, wanted)
+        engines, failed = (reused_engines if args.reuse else build_engines)(workdir, docs, wanted)
         figures: dict[str, EngineFigures] = {}
         for name, engine in engines.items():
             engine.start()
@@ -263,7 +293,7 @@ def run_size(size: int, docs, wanted, args, browser) -> None:
                       f"(target: at most Pagefind's p50 and p95, the ratios above ≤ 1), warm p95 {fmt_ms(percentile(o.warm_ms, 95))} (target < 50 ms)")
         sys.stdout.flush()
     finally:
-        stop_all(engines, workdir, args.keep)
+        stop_all(engines, workdir, args.keep or bool(args.reuse))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -275,10 +305,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=60, help="seconds per wait (default 60)")
     parser.add_argument("--workdir", default=None, help="parent of the temporary folders (default /tmp)")
     parser.add_argument("--keep", action="store_true", help="keep the built archives")
+    parser.add_argument("--reuse", default=None, help="a work folder kept by an earlier run of one size (see above)")
     args = parser.parse_args(argv)
     args.cold_runs = min(args.cold_runs, len(SCALE_QUERIES))
     args.warm_runs = min(args.warm_runs, len(SCALE_QUERIES))
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    if args.reuse and len(sizes) != 1:
+        parser.error("--reuse measures one size: give it with --sizes")
     wanted = [e.strip() for e in args.engines.split(",") if e.strip()]
     started = time.perf_counter()
 
