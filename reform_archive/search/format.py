@@ -115,7 +115,7 @@ def length_value(code: int) -> int:
     """The length a `length` code stands for."""
     if code < 2 * LENGTH_STEPS:
         return code
-    steps, doublings = divmod(code - 2 * LENGTH_STEPS, LENGTH_STEPS)[::-1]
+    doublings, steps = divmod(code - 2 * LENGTH_STEPS, LENGTH_STEPS)
     return (LENGTH_STEPS + steps) << (doublings + 1)
 
 
