@@ -87,7 +87,7 @@ class _Cutter:
             return self._jieba
 
     def __call__(self, text: str) -> list[str]:
-        return self.made().cut(text, False)
+        return (self._jieba or self.made()).cut(text, False)   # the lock only until it is made
 
 
 # One per process: `serve` rebuilds in the same process, and makes it before the first change
