@@ -72,26 +72,20 @@ SCALE_QUERIES = [
 # --- building ----------------------------------------------------------------------------------
 
 def reused_engines(workdir: Path, docs, wanted) -> tuple[dict[str, Engine], dict[str, str]]:
-    """Ours built afresh from `workdir`/reports; the others' sites as an earlier run kept them."""
-    engines, failed = {}, {}
-    kept = {"material": Engine("material", workdir / "material" / "site", "material", {},
-                               _engines.MATERIAL_INDEX_PATHS, _engines.MATERIAL_SEARCH_URL, notes=["kept"]),
-            "pagefind": Engine("pagefind", workdir / "pagefind-site", "pagefind", {},
-                               _engines.PAGEFIND_INDEX_PATHS, _engines.PAGEFIND_SEARCH_URL, notes=["kept"])}
-    for name in wanted:
-        if name == "ours":
-            log("  building ours …")
-            try:
-                engines[name] = build_ours(workdir, workdir / "reports", docs)
-            except BuildError as exc:
-                failed[name] = str(exc)
-                continue
-            engines[name].notes.append(f"peak RSS {human_bytes(_engines.last_peak_rss)}")
-            log(f"  ours: built in {engines[name].build_seconds:.1f} s")
-        elif kept[name].site.is_dir():
-            engines[name] = kept[name]
+    """Ours built afresh (its reports written again, the same seeded ones); the others' sites as an
+    earlier run kept them."""
+    engines, failed = build_engines(workdir, docs, [name for name in wanted if name == "ours"])
+    for name, site, ui, paths, url in (
+            ("material", workdir / "material" / "site", "material", _engines.MATERIAL_INDEX_PATHS,
+             _engines.MATERIAL_SEARCH_URL),
+            ("pagefind", workdir / "pagefind-site", "pagefind", _engines.PAGEFIND_INDEX_PATHS,
+             _engines.PAGEFIND_SEARCH_URL)):
+        if name not in wanted:
+            continue
+        if site.is_dir():
+            engines[name] = Engine(name, site, ui, {}, paths, url, notes=["kept"])
         else:
-            failed[name] = f"{kept[name].site}: not kept by the earlier run"
+            failed[name] = f"{site}: not kept by the earlier run"
     return engines, failed
 
 
