@@ -146,7 +146,7 @@ def heading_level(paragraph: str) -> int | None:
 
 
 _ESCAPE_INLINE = re.compile(r"([\\`*_\[\]{}>])")
-_ESCAPE_LINE_START = re.compile(r"^(\s*)([#>+\-|]|\d+[.)](?=\s))")
+_ESCAPE_LINE_START = re.compile(r"^(\s*)(?:([#>+\-|])|(\d+)([.)])(?=\s))")
 _ENTITY_LIKE = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 
 
@@ -156,7 +156,9 @@ def escape_markdown(line: str) -> str:
     for `<` (`\\<` shows the backslash): it is written `&lt;`."""
     line = _ENTITY_LIKE.sub("&amp;", line).replace("<", "&lt;")
     line = _ESCAPE_INLINE.sub(r"\\\1", line)
-    return _ESCAPE_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
+    # A list marker's digits have no escape (`\1.` shows the backslash): its `.` or `)` has.
+    return _ESCAPE_LINE_START.sub(lambda m: m.group(1) + (f"\\{m.group(2)}" if m.group(2)
+                                                          else f"{m.group(3)}\\{m.group(4)}"), line)
 
 
 def to_markdown(paragraphs: list[str]) -> str:

@@ -107,6 +107,7 @@ _PIECES = ["<", ">", "&", "&copy;", "&#65;", "&lt;", "{: #__config }", "{", "}",
 @given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=12).map("".join))
 @example("工资\u003c3000元的人员 & 编制<5人")
 @example("=数字")
+@example("1. <")   # `\1.` showed its backslash: a digit has no escape, the period has
 def test_escaped_text_is_shown_as_it_was(line):
     """What the importer writes shows on the page as the page had it: `<` once showed as `\\<`."""
     line = " ".join(line.split())
