@@ -2,14 +2,17 @@
 
 The MkDocs plugin hands each of its events to an `ArchiveBuild`, in this order:
 
+0. `set_aside_site` before MkDocs empties the site folder, `bring_back_site` after: what the
+   last build placed there and this one wants as it is stays (`kept_site.py`);
 1. `read_archive` — every report read, validated and deduplicated (`archive.py`);
 2. `generated` — the pages, exports and assets made from the archive (`site/`, `search/`);
 3. `reuse` — of the pages outside the navigation, those an earlier build finished from the same
-   inputs are taken from the cache (`rendered.py`) and never rendered; the rest are returned to
-   be rendered;
+   inputs are kept in the site folder or taken from the cache (`rendered.py`) and never
+   rendered; the rest are returned to be rendered;
 4. `report_html` — a rendered report page's HTML, sanitised, its text kept for search;
 5. `page_written` — a finished page, pointed at our search worker and kept for the next build;
-6. `finish` — the reused pages put in place, the cache pruned, the search index written.
+6. `finish` — the reused pages put in place, the cache pruned, the search index written, and
+   what was placed recorded for the next build.
 
 Nothing here imports MkDocs: what MkDocs decides (a page's URL and place in the site folder,
 the signature of everything around a page) comes in as plain values.
@@ -27,6 +30,7 @@ from .archive import Archive, ArchivedReport, load_archive
 from .cache import ContentCache
 from .cache_file import damage_problem
 from .code_graph import code_version
+from .kept_site import KeptSite
 from .language.gazetteer import region_levels
 from .problems import ArchiveError
 from .rendered import RenderedPages
@@ -97,12 +101,28 @@ class ArchiveBuild:
     related: RelatedReports = field(default_factory=lambda: RelatedReports({}))
     base_url: str = "/"
     shown_by_key: dict[str, ArchivedReport] = field(default_factory=dict)
+    site: KeptSite | None = None
+    kept: dict[str, str] = field(default_factory=dict)      # site path of a page kept in place → its key
+    pending_dest: dict[str, str] = field(default_factory=dict)  # src_uri of a page rendered now → site path
+    page_warnings: dict[str, list[str]] = field(default_factory=dict)  # site path → its report's warnings
 
     def __post_init__(self) -> None:
         self.search = SearchIndexBuilder(self.options.lines_table_max, on_damage=self.cache_damaged)
         self.page_cache = ContentCache(self.options.cache_dir, "pages", code_version(*PAGE_CODE),
                                        on_damage=self.cache_damaged)
         self.rendered = RenderedPages(None, "")
+
+    def set_aside_site(self, site_dir: Path) -> None:
+        """Before the generator empties the site folder: what the last build placed is moved
+        out of its way (kept_site.py). Without a cache, nothing is kept."""
+        self.site = KeptSite(site_dir, self.options.cache_dir, self.cache_damaged)
+        self.site.set_aside()
+
+    def bring_back_site(self) -> None:
+        """After the generator emptied the site folder: what was set aside is back, to be kept
+        or deleted by `reuse`."""
+        if self.site is not None:
+            self.site.bring_back()
 
     def read_archive(self) -> Archive:
         """The archive; raises `ArchiveError` (every problem) when a report has an error, unless
@@ -144,8 +164,16 @@ class ArchiveBuild:
             key = rendered.key(page.src_uri, digest)
             archived = reports.get(page.src_uri) if page.is_report else None
             identity = rendered.identity(page.src_uri, _searched_digest(archived)) if archived else ""
+            if self._kept_in_place(place.dest_uri, key):
+                self.kept[place.dest_uri] = key
+                warnings = self.page_warnings[place.dest_uri] = self.site.warnings(place.dest_uri)
+                if archived is not None:
+                    self._warn_external(archived, warnings)
+                    self._add_to_search(place.url, archived, identity, lambda key=key: rendered.search_entry(key))
+                continue
             warnings = rendered.reusable(key)
             if warnings is not None:
+                self.page_warnings[place.dest_uri] = warnings
                 self.reused[place.dest_uri] = key
                 if archived is not None:
                     self._warn_external(archived, warnings)
@@ -153,13 +181,25 @@ class ArchiveBuild:
                 continue
             to_render.append(place)
             self.pending[page.src_uri] = key
+            self.pending_dest[page.src_uri] = place.dest_uri
             # The generator writes pages in place; an old page there may be a link into the cache.
             (site_dir / place.dest_uri).unlink(missing_ok=True)
             if archived is not None:
                 self.reports[page.src_uri] = archived
                 self.identities[page.src_uri] = identity
-        self.summary.reused, self.summary.rendered = len(self.reused), len(self.pending)
+        if self.site is not None:
+            # The search index's files stay for `finish` to keep or replace; every other file
+            # is written again by the generator or placed from the cache.
+            site = self.site
+            site.clear_except(lambda path: path in self.kept or (path.startswith(INDEX_DIR + "/")
+                                                                  and site.unchanged(path)))
+        self.summary.reused, self.summary.rendered = len(self.reused) + len(self.kept), len(self.pending)
         return to_render
+
+    def _kept_in_place(self, dest: str, key: str) -> bool:
+        """Whether the page at `dest` is the finished page `key` as the last build placed it
+        (and the cache still has its entry, which the search index may need to read)."""
+        return self.site is not None and self.site.holds(dest, key) and self.rendered.has_entry(key)
 
     def cache_damaged(self, path: Path) -> None:
         """A damaged cache file was found (and left unused: what it held is made again and
@@ -211,19 +251,31 @@ class ArchiveBuild:
             output = disk_links(output)
         key = self.pending.get(src_uri)
         if key is not None:
-            self.rendered.store(key, output, self.texts.pop(src_uri, ("", [])), self.warnings.pop(src_uri, []))
+            warnings = self.page_warnings[self.pending_dest[src_uri]] = self.warnings.pop(src_uri, [])
+            self.rendered.store(key, output, self.texts.pop(src_uri, ("", [])), warnings)
         return output
 
     def finish(self, site_dir: Path) -> BuildSummary:
         made: set[Path] = set()
         for dest, key in self.reused.items():
             self.rendered.place(key, site_dir / dest, made)
-        self.rendered.prune(set(self.reused.values()) | set(self.pending.values()))
-        self.summary.index_bytes = self.search.write(site_dir, self.options.cache_dir)
+        self.rendered.prune(set(self.reused.values()) | set(self.pending.values()) | set(self.kept.values()))
+        site = self.site
+        in_place = {}
+        if site is not None:
+            prefix = INDEX_DIR + "/"
+            in_place = {path[len(prefix):]: (site.record[path][0], site.size(path))
+                        for path in site.found if path.startswith(prefix) and site.unchanged(path)}
+        self.summary.index_bytes = self.search.write(site_dir, self.options.cache_dir, in_place)
         if self.options.for_disk:  # what the search reads, as scripts a file:// page may load
             search_index_script(site_dir)
             write_script_copies(site_dir, [INDEX_DIR, WORKER])
         self.summary.indexed = len(self.search.entries)
+        if site is not None:
+            pages = {**self.reused, **self.kept, **{self.pending_dest[src]: key for src, key in self.pending.items()}}
+            placed = {dest: (key, self.page_warnings.get(dest, [])) for dest, key in pages.items()}
+            placed.update((f"{INDEX_DIR}/{name}", (base, [])) for name, base in self.search.placed.items())
+            site.save(placed)
         self.summary.index_how = (
             "built in full" if self.search.rebuilt_base else
             f"reused, with {self.search.delta_docs} new and {self.search.removed_docs} removed")

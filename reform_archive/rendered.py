@@ -85,6 +85,11 @@ class RenderedPages:
             return None
         return list(entry[3])
 
+    def has_entry(self, key: str) -> bool:
+        """Whether both files of an entry are there (not whether they are whole: a page kept
+        in the site is not read again, its search entry only if the index needs it)."""
+        return self.folder is not None and self._path(key, ".search").is_file() and self._path(key, ".html").is_file()
+
     def search_entry(self, key: str) -> tuple[str, list[tuple[int, int]]]:
         """(text, heading ranges) of a page found `reusable` earlier in this build."""
         path = self._path(key, ".search")

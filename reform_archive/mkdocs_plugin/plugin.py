@@ -4,8 +4,10 @@ does nothing else.
 on_config       → refuse a site folder over the project's files; wait for, then lock out, other
                   builds of the project (build_lock.py); our stylesheet and search script
 on_env          → the theme's compiled templates kept between builds
-on_pre_build    → a new ArchiveBuild from the plugin's options
-on_files        → the archive read; its pages and files added; finished pages reused
+on_pre_build    → a new ArchiveBuild from the plugin's options; what the last build placed in
+                  the site folder set aside from MkDocs' cleaning (kept_site.py)
+on_files        → that brought back; the archive read; its pages and files added; finished
+                  pages kept or reused
 on_page_content → every page left out of Material's search index; a report page's HTML
                   sanitised (its table of contents follows its ids), its text kept for search
 on_post_page    → the page pointed at our search worker, and kept for the next build
@@ -96,12 +98,14 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
             cache_dir=project / CACHE_DIR if self.config.cache else None,
             keep_going=self.config.keep_going, for_disk=self.config.for_disk,
             lines_table_max=self.config.search_lines_table_kb * 1024, warn=log.warning))
+        self.build.set_aside_site(Path(config.site_dir))   # MkDocs empties the folder next
 
     # After other plugins have added their files, so generated pages cannot be shadowed.
     @event_priority(-50)
     def on_files(self, files: Files, config: MkDocsConfig) -> Files | None:
         if self.build is None:
             return None
+        self.build.bring_back_site()   # MkDocs has emptied the site folder
         try:
             archive = self.build.read_archive()
         except ArchiveError as exc:

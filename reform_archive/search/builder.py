@@ -76,6 +76,7 @@ class SearchIndexBuilder:
         self.delta_docs = 0       # what the last write did, for the build log and tests
         self.removed_docs = 0
         self.rebuilt_base = False
+        self.placed: dict[str, str] = {}   # index file linked from a base → the base's name
 
     def add_text(self, url: str, title: str, text: str | tuple | Callable[[], tuple], *,
                  identity: str | None = None, year: int | None = None, region: str = "",
@@ -102,15 +103,21 @@ class SearchIndexBuilder:
             entry.laid_out = entry.document()
             self.words.add(identity, entry.laid_out.text)
 
-    def write(self, site_dir: Path, cache_dir: Path | None = None) -> int:
+    def write(self, site_dir: Path, cache_dir: Path | None = None,
+              in_place: dict[str, tuple[str, int]] | None = None) -> int:
         """Write the index under site_dir/search/; returns its size in bytes. With a cache
-        folder, reuse the base index kept there when only a few reports changed."""
+        folder, reuse the base index kept there when only a few reports changed. `in_place`:
+        the base's files an earlier build linked into the folder, unchanged since ({name: (the
+        base's name, size)}): those of the base used now stay, the others are deleted."""
         entries = sorted(self.entries, key=lambda e: e.url)
         out = site_dir / INDEX_DIR
+        in_place = in_place or {}
+        self.placed = {}
         self.delta_docs = self.removed_docs = 0
         self.rebuilt_base = True
         empty_search_index(site_dir)
         if cache_dir is None:
+            _unlink(out, in_place)
             return _write_files(out, self._index(entries))
         store = _BaseStore(cache_dir / "search-base", f"{code_version(*INDEX_CODE)}-{self.lines_table_max}",
                            self.on_damage)
@@ -124,7 +131,8 @@ class SearchIndexBuilder:
             if len(added) + len(removed) <= delta_limit(len(identities)):
                 delta = self._index(added) if added else {}
                 try:
-                    size = _write_with_delta(out, folder, contents, removed, delta, self.on_damage)
+                    size = _write_with_delta(out, folder, contents, removed, delta, self.on_damage,
+                                             in_place, self.placed)
                 except _IncompleteBase:
                     pass  # then built afresh, below
                 else:
@@ -135,8 +143,11 @@ class SearchIndexBuilder:
         try:
             folder = store.save([e.identity for e in entries], index_files)
         except OSError:  # a read-only or full cache: the site gets its index all the same
+            _unlink(out, in_place)
             return _write_files(out, index_files)
-        return _write_with_delta(out, folder, store.contents(index_files), [], {})
+        self.placed = {}
+        return _write_with_delta(out, folder, store.contents(index_files), [], {},
+                                 in_place=in_place, placed=self.placed)
 
     def _index(self, entries: list[_Entry]) -> dict[str, bytes]:
         docs = [e.document() for e in entries]
@@ -160,24 +171,42 @@ class _IncompleteBase(Exception):
     program) or has a damaged one: it is not used, and a new one is built."""
 
 
+def _unlink(out: Path, names) -> None:
+    for name in names:
+        (out / name).unlink(missing_ok=True)
+
+
 def _write_with_delta(out: Path, base: Path, contents: dict[str, str], removed: list[int],
-                      added: dict[str, bytes], on_damage: OnDamage = ignore_damage) -> int:
+                      added: dict[str, bytes], on_damage: OnDamage = ignore_damage,
+                      in_place: dict[str, tuple[str, int]] | None = None,
+                      placed: dict[str, str] | None = None) -> int:
     """The base's files, linked (less the text and result line of removed reports), the files
     of a delta index (`added`) under delta/, and a manifest that names both. `contents`: the
-    SHA-256 of each of the base's index files; one that does not match is never linked."""
+    SHA-256 of each of the base's index files; one that does not match is never linked. A file
+    of this base `in_place` already stays as it is (it was checked when it was linked); the
+    other files `in_place` are deleted. `placed` gets every base file now in the folder."""
     hidden = tuple(prefix for i in removed for prefix in doc_file_prefixes(i))
+    in_place = in_place or {}
+    placed = {} if placed is None else placed
     total = 0
     made: set[Path] = set()
     for name, expected in contents.items():
         path = base / name
         if name == MANIFEST or name.startswith(hidden or "\0"):
             continue
+        here = in_place.get(name)
+        if here is not None and here[0] == base.name:
+            placed[name] = base.name
+            total += here[1]
+            continue
         if not matches(path, expected):
             if path.exists():
                 on_damage(path)
             raise _IncompleteBase(base)
         link_or_copy(path, out / name, made)
+        placed[name] = base.name
         total += path.stat().st_size
+    _unlink(out, (name for name in in_place if name not in placed))
     try:
         manifest_bytes = (base / MANIFEST).read_bytes()
         if digest(manifest_bytes) != contents.get(MANIFEST):
