@@ -17,8 +17,9 @@ from .code_graph import code_version
 from .dedup import DuplicateCluster, SignatureStore, find_duplicate_clusters
 from .language.chrome import classify
 from .language.gazetteer import region_levels
+from .parsed_reports import ParsedReports
 from .problems import Problem, error
-from .report import Report, read_report, report_files
+from .report import ParsedReport, Report, read_report_bytes, report_files
 from .slug import RESERVED_SLUGS, slugify
 from .topics import VOCABULARY
 
@@ -84,20 +85,25 @@ def load_archive(reports_dir: Path, *, label_root: Path | None = None,
                  cache_dir: Path | None = None) -> Archive:
     """Read, validate and deduplicate every report. Reports with errors are left out of
     `reports` but never silently: each has at least one error in `problems`. With a cache
-    folder, the duplicate detector keeps its signatures there between builds."""
+    folder, the duplicate detector keeps its signatures there between builds, and the reports
+    as parsed (parsed_reports.py)."""
     if not reports_dir.is_dir():
         return Archive([], [error(reports_dir, "reports folder not found / 找不到报告文件夹")], [])
     label_of = _labeller(reports_dir, label_root or Path.cwd())
     problems: list[Problem] = []
     reports: list[ArchivedReport] = []
+    damaged = lambda path: problems.append(damage_problem(path, label_root or Path.cwd()))  # noqa: E731
+    parser = ParsedReports(cache_dir, on_damage=damaged)
     for path in report_files(reports_dir):
         label = label_of(path)
-        parsed = read_report(path, label=label)
+        raw = read_report_bytes(path, label)
+        parsed = raw if isinstance(raw, ParsedReport) else parser.parse(raw, label, path)
         problems.extend(parsed.problems)
         if parsed.report is None or any(p.is_error for p in parsed.problems):
             continue
         key = path.relative_to(reports_dir).as_posix()
         reports.append(ArchivedReport(parsed.report, key, slugify(path.stem)))
+    parser.save()
     collisions = _slug_collisions(reports, reports_dir, label_of)
     collisions += _index_page_collisions(reports, reports_dir, label_of)
     problems.extend(collisions)
@@ -107,8 +113,7 @@ def load_archive(reports_dir: Path, *, label_root: Path | None = None,
     for r in reports:
         r.added = dates[r.key]
     store = SignatureStore(cache_dir / "dedup-signatures.sealed" if cache_dir else None,
-                           code_version(*DEDUP_CODE),
-                           on_damage=lambda path: problems.append(damage_problem(path, label_root or Path.cwd())))
+                           code_version(*DEDUP_CODE), on_damage=damaged)
     by_key = {r.key: r for r in reports}
     clusters = find_duplicate_clusters({r.key: r.report.body for r in reports}, store,
                                        prefer=lambda key: shown_rank(by_key[key].report))

@@ -122,6 +122,12 @@ class ParsedReport:
 def read_report(path: Path, *, label: str | None = None) -> ParsedReport:
     """Read and validate one report file. `label` is the name used in messages."""
     name = label or str(path)
+    raw = read_report_bytes(path, name)
+    return raw if isinstance(raw, ParsedReport) else parse_report_bytes(raw, name, path)
+
+
+def read_report_bytes(path: Path, name: str) -> bytes | ParsedReport:
+    """A report file's bytes, or (a file that cannot be a report) its error."""
     try:
         raw = read_regular_file(path, MAX_REPORT_BYTES)
     except FileTooLarge as exc:
@@ -135,6 +141,11 @@ def read_report(path: Path, *, label: str | None = None) -> ParsedReport:
             "/ 不是普通文件，无法作为报告读取")])
     except OSError as exc:
         return ParsedReport(None, [error(name, f"cannot read file / 无法读取: {exc.strerror or exc}")])
+    return raw
+
+
+def parse_report_bytes(raw: bytes, name: str, path: Path | None = None) -> ParsedReport:
+    """Validate a report from its file's bytes (`read_report_bytes`)."""
     if b"\x00" in raw[:8192]:
         return ParsedReport(None, [error(name, "binary file, not a Markdown report / 二进制文件，不是 Markdown 报告")])
     try:

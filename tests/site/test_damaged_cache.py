@@ -93,6 +93,8 @@ PAGE_KINDS = {
     # Each text's words are read only when the related lists are made again.
     "related words": (lambda cache: cache / "related-words.sealed", "related.sealed"),
     "compiled template": (lambda cache: _first(cache, "templates/*.sealed"), None),
+    "parsed reports": (lambda cache: cache / "parsed-reports.sealed", None),
+    "site folder record": (lambda cache: _first(cache, "sites/*.sealed"), None),
 }
 # The search base is checked file by file until one fails (then built again whole): one of
 # its files is damaged a case.
@@ -122,8 +124,8 @@ def _zero(data: bytes) -> bytes:
 DAMAGES = {"truncated": _truncate, "random bytes": _randomise, "zeroed": _zero}
 # Every kind meets every damage: each case damages one file of the search base and one other
 # file (the builds are what takes time; two independent files a build halve them).
-CASES = [(damage, base, list(PAGE_KINDS)[i % len(PAGE_KINDS)])
-         for damage in DAMAGES for i, base in enumerate(BASE_KINDS)]
+CASES = [(damage, list(BASE_KINDS)[i % len(BASE_KINDS)], list(PAGE_KINDS)[i % len(PAGE_KINDS)])
+         for damage in DAMAGES for i in range(max(len(BASE_KINDS), len(PAGE_KINDS)))]
 
 
 @pytest.mark.parametrize(("damage", "base_kind", "other_kind"), CASES)
