@@ -17,8 +17,9 @@ few edited sentences score above 0.9, while different reports on the same subjec
 Groups are the connected components of confirmed pairs; nothing is ever deleted.
 
 A rebuild need not shingle every report again: `SignatureStore` keeps each text's signature
-(keyed by a hash of the text) and the code-point tables between builds, so only new or edited
-texts and the members of candidate pairs are shingled.
+(keyed by a hash of the text), the exact similarity of every candidate pair (keyed by both
+texts' hashes) and the code-point tables between builds, so only new or edited texts and the
+pairs they are in are shingled.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ class SignatureStore:
     def __init__(self, path: Path | None, version: str = "", on_damage: OnDamage = ignore_damage) -> None:
         self.path, self.version = path, version
         self.signatures: dict[bytes, bytes] = {}
+        self.scores: dict[bytes, float] = {}    # two texts' hashes, in order → their Jaccard
         self.tables: tuple[bytes, bytes] | None = None
         self.changed = False
         payload = read_sealed(path, on_damage) if path is not None else None
@@ -69,6 +71,7 @@ class SignatureStore:
                 data = marshal.loads(payload)
                 if data["version"] == version:
                     self.signatures, self.tables = data["signatures"], data["tables"]
+                    self.scores = data["scores"]
             except (EOFError, ValueError, TypeError, KeyError):  # another version's layout
                 self.changed = True
 
@@ -77,7 +80,9 @@ class SignatureStore:
         if self.path is None or not (self.changed or keep != self.signatures.keys()):
             return
         data = {"version": self.version, "tables": self.tables,
-                "signatures": {d: s for d, s in self.signatures.items() if d in keep}}
+                "signatures": {d: s for d, s in self.signatures.items() if d in keep},
+                "scores": {pair: score for pair, score in self.scores.items()
+                           if pair[:16] in keep and pair[16:] in keep}}
         write_sealed(self.path, marshal.dumps(data))
 
 
@@ -237,8 +242,20 @@ def find_duplicate_clusters(texts: dict[str, str], store: SignatureStore | None 
     hashes = _LazyHashes(texts)
     signatures: dict[str, np.ndarray] = {}
     seen: set[bytes] = set()
+    digests: dict[str, bytes] = {}
+    scores = store.scores if store is not None else {}
+
+    def similarity(a: str, b: str) -> float:
+        pair = b"".join(sorted((digests[a], digests[b])))
+        score = scores.get(pair)
+        if score is None:
+            score = scores[pair] = _exact_jaccard(hashes[a], hashes[b])
+            if store is not None:
+                store.changed = True
+        return score
+
     for key in keys:
-        digest = hashlib.blake2b(texts[key].encode("utf-8"), digest_size=16).digest()
+        digest = digests[key] = hashlib.blake2b(texts[key].encode("utf-8"), digest_size=16).digest()
         seen.add(digest)
         known = store.signatures.get(digest) if store is not None else None
         if known is None:
@@ -269,7 +286,7 @@ def find_duplicate_clusters(texts: dict[str, str], store: SignatureStore | None 
     for a, b in sorted(candidates):
         if root(a) == root(b):
             continue
-        score = _exact_jaccard(hashes[a], hashes[b])
+        score = similarity(a, b)
         if score >= JACCARD_THRESHOLD:
             parent[root(b)] = root(a)
 
@@ -285,7 +302,7 @@ def find_duplicate_clusters(texts: dict[str, str], store: SignatureStore | None 
         kept = min(members, key=lambda k: (prefer(k) if prefer else (), k.rsplit(".", 1)[0], k))
         others = [k for k in members if k != kept]
         clusters.append(DuplicateCluster(
-            kept, others, {o: round(_exact_jaccard(hashes[kept], hashes[o]), 3) for o in others}))
+            kept, others, {o: round(similarity(kept, o), 3) for o in others}))
     if store is not None:
         _share_tables(store)
         store.save(seen)

@@ -188,3 +188,23 @@ def test_the_version_shown_is_the_cleanest_then_the_earliest(seed_reports_dir, t
     assert {r.url for r in archive.reports} == {
         "reports/2005/a-ads/", "reports/2012/b-clean/", "reports/2009/c-clean-early/", "reports/2009/d-clean-early/"}
     assert all(r.shown_version.key == "c-clean-early.md" for r in archive.reports)
+
+
+def test_a_pairs_similarity_is_kept_and_read_back_not_computed_again(seed_reports_dir, tmp_path):
+    from reform_archive.dedup import SignatureStore
+
+    texts = {k: r.body for k, r in _bodies(seed_reports_dir).items()}
+    path = tmp_path / "signatures.marshal"
+    plain = find_duplicate_clusters(texts, SignatureStore(path, "v1"))
+    assert plain
+    store = SignatureStore(path, "v1")
+    cluster = plain[0]
+    assert sum(score >= 0.8 for score in store.scores.values()) >= len(cluster.others)
+    # The stored figure is what the next build goes by: set below the threshold, the pair splits.
+    for pair in store.scores:
+        store.scores[pair] = 0.0
+    assert find_duplicate_clusters(texts, store) == []
+    # A pair of texts the store has not seen is computed (an edited text is another text).
+    edited = dict(texts, **{cluster.others[0]: texts[cluster.others[0]] + "补一句。"})
+    again = find_duplicate_clusters(edited, store)
+    assert any({cluster.kept, cluster.others[0]} <= {c.kept, *c.others} for c in again), again
