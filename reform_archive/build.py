@@ -40,6 +40,7 @@ from .search.index import LINES_TABLE_MAX_BYTES
 from .search.text import page_text_and_headings
 from .site.disk import disk_links, write_script_copies
 from .site.generate import GeneratedFile, generate_site
+from .site.page_digests import PageDigests
 from .site.indexes import keyword_groups
 from .site.pages import report_header, report_tail, source_label
 from .site.related import CUTTER as RELATED_CUTTER
@@ -101,6 +102,7 @@ class ArchiveBuild:
     related: RelatedReports = field(default_factory=lambda: RelatedReports({}))
     base_url: str = "/"
     shown_by_key: dict[str, ArchivedReport] = field(default_factory=dict)
+    page_digests: PageDigests | None = None
     site: KeptSite | None = None
     kept: dict[str, str] = field(default_factory=dict)      # site path of a page kept in place → its key
     pending_dest: dict[str, str] = field(default_factory=dict)  # src_uri of a page rendered now → site path
@@ -145,7 +147,8 @@ class ArchiveBuild:
                   (("search-worker.js", WORKER), ("search-ui.js", UI_SCRIPT))]
         self.related = related_reports(self.archive, self.options.cache_dir, self.cache_damaged)
         self.base_url = base_url
-        files = assets + generate_site(self.archive, base_url, self.related)
+        self.page_digests = PageDigests(self.options.cache_dir, self.cache_damaged)
+        files = assets + generate_site(self.archive, base_url, self.related, self.page_digests)
         if self.options.for_disk:  # the redirect pages are written as they are, not by the theme
             files = [GeneratedFile(f.src_uri, disk_links(f.content), f.is_report)
                      if f.src_uri.endswith(".html") else f for f in files]
@@ -160,7 +163,7 @@ class ArchiveBuild:
         to_render = []
         for place in places:
             page = place.page
-            digest = rendered.digest(page.content)
+            digest = page.digest   # a page an earlier build made from the same inputs: not made now
             key = rendered.key(page.src_uri, digest)
             archived = reports.get(page.src_uri) if page.is_report else None
             identity = rendered.identity(page.src_uri, _searched_digest(archived)) if archived else ""
@@ -194,6 +197,8 @@ class ArchiveBuild:
             site.clear_except(lambda path: path in self.kept or (path.startswith(INDEX_DIR + "/")
                                                                   and site.unchanged(path)))
         self.summary.reused, self.summary.rendered = len(self.reused) + len(self.kept), len(self.pending)
+        if self.page_digests is not None:
+            self.page_digests.save()
         return to_render
 
     def _kept_in_place(self, dest: str, key: str) -> bool:

@@ -82,3 +82,39 @@ def link_or_copy(source: Path, dest: Path, made: set[Path] | None = None) -> Non
     except OSError:  # another file system, or no hard links there: a copy, into a new file
         dest.unlink(missing_ok=True)
         shutil.copyfile(source, dest)
+
+
+class MemoFile:
+    """A small table of values derived from content ({hash: marshal-able value}), kept between
+    builds in one sealed file under a code version: for values read for every report of a
+    build, where one file per entry would cost more than the value. `save` keeps the entries
+    this build asked for (`get`) or added (`put`), and writes only if they changed."""
+
+    def __init__(self, path: Path | None, version: str, on_damage: OnDamage = ignore_damage) -> None:
+        self.path, self.version, self.on_damage = path, version, on_damage
+        self.known: dict = self._load()
+        self.used: dict = {}
+
+    def get(self, key):
+        value = self.known.get(key)
+        if value is not None:
+            self.used[key] = value
+        return value
+
+    def put(self, key, value) -> None:
+        self.used[key] = value
+
+    def save(self) -> None:
+        if self.path is not None and self.used != self.known:
+            write_sealed(self.path, marshal.dumps((self.version, self.used)))
+
+    def _load(self) -> dict:
+        payload = read_sealed(self.path, self.on_damage) if self.path is not None else None
+        if payload is None:
+            return {}
+        try:
+            version, known = marshal.loads(payload)
+        except (EOFError, ValueError, TypeError):  # whole, but not marshal: not ours
+            self.on_damage(self.path)
+            return {}
+        return known if version == self.version and isinstance(known, dict) else {}

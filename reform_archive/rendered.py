@@ -88,7 +88,10 @@ class RenderedPages:
     def has_entry(self, key: str) -> bool:
         """Whether both files of an entry are there (not whether they are whole: a page kept
         in the site is not read again, its search entry only if the index needs it)."""
-        return self.folder is not None and self._path(key, ".search").is_file() and self._path(key, ".html").is_file()
+        if self.folder is None:
+            return False
+        stem = os.path.join(self.folder, key[:2], key[2:])   # strings: once a page, 10,000 times
+        return os.path.isfile(stem + ".search") and os.path.isfile(stem + ".html")
 
     def search_entry(self, key: str) -> tuple[str, list[tuple[int, int]]]:
         """(text, heading ranges) of a page found `reusable` earlier in this build."""

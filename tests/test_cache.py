@@ -205,3 +205,27 @@ def test_a_page_entry_damaged_after_it_was_found_whole_stops_the_build_with_one_
     pages.store(key, "<p>页面</p>", ("页面", [(0, 2)]))
     html.write_bytes(b"<p>\xe9\xa1")  # truncated: the site would serve half a page
     assert pages.reusable(key) is None and damaged == [search, html]
+
+
+def test_a_memo_file_keeps_what_a_build_used_and_names_damage(tmp_path):
+    from reform_archive.cache import MemoFile
+
+    path = tmp_path / "memo.sealed"
+    first = MemoFile(path, "v1")
+    assert first.get(b"a") is None
+    first.put(b"a", 1)
+    first.put(b"b", (2, "二"))
+    first.save()
+    second = MemoFile(path, "v1")
+    assert second.get(b"a") == 1 and second.get(b"b") == (2, "二")
+    written = path.stat().st_mtime_ns
+    second.save()   # the same entries: not written again
+    assert path.stat().st_mtime_ns == written
+    third = MemoFile(path, "v1")
+    assert third.get(b"b") == (2, "二")
+    third.save()    # only what this build asked for is kept
+    assert MemoFile(path, "v1").known == {b"b": (2, "二")}
+    assert MemoFile(path, "v2").known == {}   # another code version: nothing
+    damaged: list[Path] = []
+    path.write_bytes(path.read_bytes()[:-3])
+    assert MemoFile(path, "v1", on_damage=damaged.append).known == {} and damaged == [path]

@@ -125,7 +125,9 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
         places = [PagePlace(page, file.dest_uri, file.url) for page, file in later]
         files_of = {id(page): file for page, file in later}
         for place in self.build.reuse(places, rendered, Path(config.site_dir)):
-            files.append(files_of[id(place.page)])
+            file = files_of[id(place.page)]
+            file.content_string = place.page.content   # made now: only the pages to render are
+            files.append(file)
         summary = self.build.summary
         log.info(f"reform-archive: {summary.shown} reports shown, {summary.merged} duplicates merged; "
                  f"{summary.reused} pages unchanged since the last build")
@@ -207,8 +209,8 @@ def _add_generated(files: Files, config: MkDocsConfig,
             if page.src_uri == "index.md":
                 continue  # a hand-written home page wins over the generated one
             files.remove(existing)
-        if page.is_page and not page.in_nav:
-            later.append((page, File.generated(config, page.src_uri, content=page.content,
+        if page.is_page and not page.in_nav:   # its content is set if it is rendered
+            later.append((page, File.generated(config, page.src_uri, content="",
                                                inclusion=InclusionLevel.NOT_IN_NAV)))
         else:
             files.append(File.generated(config, page.src_uri, content=page.content))

@@ -190,15 +190,16 @@ def _write_with_delta(out: Path, base: Path, contents: dict[str, str], removed: 
     placed = {} if placed is None else placed
     total = 0
     made: set[Path] = set()
+    base_name = base.name
     for name, expected in contents.items():
-        path = base / name
         if name == MANIFEST or name.startswith(hidden or "\0"):
             continue
         here = in_place.get(name)
-        if here is not None and here[0] == base.name:
-            placed[name] = base.name
+        if here is not None and here[0] == base_name:
+            placed[name] = base_name
             total += here[1]
             continue
+        path = base / name
         if not matches(path, expected):
             if path.exists():
                 on_damage(path)

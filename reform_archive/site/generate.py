@@ -3,15 +3,17 @@ report pages, index pages, the home page, the catalogue export and the styleshee
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from collections.abc import Callable
 from importlib.resources import files
 
-from ..archive import Archive
+from ..archive import Archive, ArchivedReport
 from ..theme import FILE_ORIGIN_SCRIPT, PRIMARY_BUTTON_CLASS
 from .catalogue import CATALOGUE_CSV, CATALOGUE_JSON, catalogue_csv, catalogue_json, catalogue_records
 from .feeds import JSON_FEED, RSS_FEED, json_feed, rss_feed
 from .html import front_matter
 from .indexes import home_page, keyword_groups, keyword_pages, region_pages, topic_pages, year_pages
+from .page_digests import PageDigests
 from .pages import report_page
 from .redirects import redirect_page, redirect_path
 from .related import RelatedReports
@@ -43,11 +45,38 @@ NAV_PAGES = ("index.md", "topics/index.md", "years/index.md", "regions/index.md"
              "find.md")
 
 
-@dataclass(frozen=True)
+def markdown_digest(markdown: str) -> bytes:
+    """The hash a page's Markdown is known by (the finished-page cache's key is made from it)."""
+    return hashlib.sha256(markdown.encode("utf-8")).digest()
+
+
 class GeneratedFile:
-    src_uri: str
-    content: str
-    is_report: bool = False
+    """A generated file: its path and content. A report page's content may be made only when
+    asked for (`make`), its hash known without it (`digest`: see page_digests.py)."""
+
+    def __init__(self, src_uri: str, content: str | Callable[[], str], is_report: bool = False,
+                 digest: bytes | None = None, on_digest: Callable[[bytes], None] | None = None) -> None:
+        self.src_uri, self.is_report = src_uri, is_report
+        self._content, self._digest, self._on_digest = content, digest, on_digest
+
+    @property
+    def content(self) -> str:
+        if callable(self._content):
+            self._content = self._content()
+        return self._content
+
+    @property
+    def digest(self) -> bytes:
+        """`markdown_digest` of the content."""
+        if self._digest is None:
+            self._digest = markdown_digest(self.content)
+            if self._on_digest is not None:
+                self._on_digest(self._digest)
+        return self._digest
+
+    @property
+    def made(self) -> bool:
+        return not callable(self._content)
 
     @property
     def is_page(self) -> bool:
@@ -58,13 +87,14 @@ class GeneratedFile:
         return self.src_uri in NAV_PAGES
 
 
-def generate_site(archive: Archive, base_url: str = "/",
-                  related: RelatedReports | None = None) -> list[GeneratedFile]:
+def generate_site(archive: Archive, base_url: str = "/", related: RelatedReports | None = None,
+                  digests: PageDigests | None = None) -> list[GeneratedFile]:
+    """With `digests`, a report page whose inputs an earlier build saw is made only if its
+    content is asked for (to render it); `digests.save()` keeps what this build learnt."""
     related = related or RelatedReports({})
     paged = frozenset(keyword_groups(archive))
     by_key = {r.key: r for r in archive.shown}
-    out = [GeneratedFile(r.src_uri, report_page(r, related.of(r, by_key), base_url, paged), True)
-           for r in archive.shown]
+    out = [_report_file(r, related.of(r, by_key), base_url, paged, digests) for r in archive.shown]
     # A hidden version's URL leads to the version shown (site/redirects.py).
     out += [GeneratedFile(redirect_path(r), redirect_page(r)) for r in archive.reports if not r.shown]
     pages = {"index.md": home_page(archive), "find.md": FIND_PAGE}
@@ -83,3 +113,15 @@ def generate_site(archive: Archive, base_url: str = "/",
                        (REPORT_SCRIPT, "report-tools.js")):
         out.append(GeneratedFile(path, here.joinpath(name).read_text(encoding="utf-8")))
     return out
+
+
+def _report_file(r: ArchivedReport, related: list[ArchivedReport], base_url: str,
+                 paged: frozenset[str], digests: PageDigests | None) -> GeneratedFile:
+    def make() -> str:
+        return report_page(r, related, base_url, paged)
+
+    if digests is None:
+        return GeneratedFile(r.src_uri, make(), True)
+    inputs = digests.inputs(r, related, base_url, paged)
+    return GeneratedFile(r.src_uri, make, True, digest=digests.get(inputs),
+                         on_digest=lambda digest: digests.put(inputs, digest))

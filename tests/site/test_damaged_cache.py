@@ -95,6 +95,8 @@ PAGE_KINDS = {
     "compiled template": (lambda cache: _first(cache, "templates/*.sealed"), None),
     "parsed reports": (lambda cache: cache / "parsed-reports.sealed", None),
     "site folder record": (lambda cache: _first(cache, "sites/*.sealed"), None),
+    "page digests": (lambda cache: cache / "page-digests.sealed", None),
+    "chrome lines": (lambda cache: cache / "chrome-lines.sealed", None),
 }
 # The search base is checked file by file until one fails (then built again whole): one of
 # its files is damaged a case.
