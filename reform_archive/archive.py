@@ -6,12 +6,12 @@ so all three see the same reports, the same problems and the same duplicate grou
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import hashlib
 
 from .added import added_dates
 from .cache import MemoFile
@@ -105,7 +105,7 @@ def load_archive(reports_dir: Path, *, label_root: Path | None = None,
         problems.extend(parsed.problems)
         if parsed.report is None or any(p.is_error for p in parsed.problems):
             continue
-        key = path.relative_to(reports_dir).as_posix()
+        key = _key(path, reports_dir)
         reports.append(ArchivedReport(parsed.report, key, slugify(path.stem)))
     parser.save()
     collisions = _slug_collisions(reports, reports_dir, label_of)
@@ -155,6 +155,16 @@ def shown_rank(report: Report, memo: MemoFile | None = None) -> tuple[int, int]:
     return count, report.year or 10_000
 
 
+def _key(path: Path, reports_dir: Path) -> str:
+    """A report file's path from the reports folder, `/`-separated (string operations: 10,000
+    files a build)."""
+    below = str(reports_dir) + os.sep
+    text = str(path)
+    if text.startswith(below):
+        return text[len(below):].replace(os.sep, "/")
+    return path.relative_to(reports_dir).as_posix()
+
+
 def _labeller(reports_dir: Path, root: Path) -> Callable[[Path], str]:
     """How problems name a report file: its path from `root` (the project), else as given.
     The folders are resolved once; each file is then named by string operations alone."""
@@ -163,7 +173,7 @@ def _labeller(reports_dir: Path, root: Path) -> Callable[[Path], str]:
     except ValueError:
         return str
     prefix = "" if prefix == "." else prefix + "/"
-    return lambda path: prefix + path.relative_to(reports_dir).as_posix()
+    return lambda path: prefix + _key(path, reports_dir)
 
 
 def _slug_collisions(reports: list[ArchivedReport], reports_dir: Path,

@@ -20,6 +20,7 @@ the signature of everything around a page) comes in as plain values.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from collections.abc import Callable
@@ -242,6 +243,8 @@ class ArchiveBuild:
         return self.related.of(archived, self.shown_by_key)
 
     def _warn_external(self, archived: ArchivedReport, urls: list[str]) -> None:
+        if not urls:
+            return
         path = archived.report.path
         name = Path(os.path.relpath(path, self.options.project_dir)).as_posix() if path else archived.key
         for url in urls:
@@ -301,7 +304,9 @@ def _searched_digest(archived: ArchivedReport) -> bytes:
     whole Markdown: the related list and the other versions below the text follow other
     reports, and a new report must not make theirs new entries of the index's delta."""
     r = archived.report
-    return RenderedPages.digest(repr((r.title, r.year, r.region, r.topics, r.keywords, r.source, r.body)))
+    # The body hashed as it is: its repr (escaped, copied) was most of the cost.
+    return hashlib.sha256(repr((r.title, r.year, r.region, r.topics, r.keywords, r.source)).encode("utf-8")
+                          + b"\0" + r.body.encode("utf-8")).digest()
 
 
 def prepare_for_rebuilds() -> threading.Thread:

@@ -6,6 +6,7 @@ never name a path outside its folder: no `/`, `\\`, `..`, control characters or 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -15,6 +16,7 @@ RESERVED_SLUGS = frozenset({"index"})
 _UNSAFE = re.compile(r"[\\/:*?\"<>|#%&{}$!'`@+=;,\[\]^~\x00-\x1f\x7f\s，。、；：？！“”‘’（）《》【】〔〕…—·]+")
 
 
+@functools.lru_cache(maxsize=1 << 16)   # the same names are slugged for every page that lists them
 def slugify(text: str, fallback: str = "report") -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _UNSAFE.sub("-", text)
