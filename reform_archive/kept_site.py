@@ -31,6 +31,7 @@ from .cache_file import OnDamage, ignore_damage, read_sealed, write_sealed
 
 ASIDE = ".reform-archive-previous"   # hidden: MkDocs' cleaning leaves it alone
 RECORDS = "sites"
+KEEP_RECORDS = 3   # site folders whose record is kept: `site/`, a `serve` folder, one more
 _FORMAT = 1
 
 
@@ -144,6 +145,18 @@ class KeptSite:
             record[path] = (what, st.st_size, st.st_mtime_ns, tuple(warnings))
         # Best effort: without a record the next build puts everything back, as after a clean.
         write_sealed(self.record_path, marshal.dumps((_FORMAT, record)))
+        self._prune_records()
+
+    def _prune_records(self) -> None:
+        """Keep the records of the last few site folders only: every `mkdocs serve` builds into
+        a new temporary folder, and a record is megabytes at 10,000 reports."""
+        assert self.record_path is not None
+        try:
+            records = sorted(self.record_path.parent.glob("*.sealed"), key=lambda p: p.stat().st_mtime, reverse=True)
+        except OSError:
+            return
+        for old in records[KEEP_RECORDS:]:
+            old.unlink(missing_ok=True)
 
     def _take_record(self) -> dict:
         if self.record_path is None:

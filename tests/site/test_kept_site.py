@@ -122,3 +122,18 @@ def test_a_rebuild_leaves_unchanged_pages_and_index_files_in_place_and_clears_th
     assert pages_of(warm_files).keys() == pages_of(cold_files).keys()
     assert [k for k in pages_of(warm_files) if warm_files[k] != cold_files[k]] == []
     assert (project / CACHE_DIR / "sites").is_dir()
+
+
+def test_only_the_last_few_site_folders_keep_a_record(tmp_path):
+    from reform_archive.kept_site import KEEP_RECORDS, RECORDS
+
+    cache = tmp_path / "cache"
+    for n in range(KEEP_RECORDS + 2):
+        site = tmp_path / f"site{n}"
+        _write(site / "page.html", "page")
+        KeptSite(site, cache).save({"page.html": ("key", [])})
+        record = KeptSite(site, cache).record_path
+        os.utime(record, (1_000_000 + n, 1_000_000 + n))   # in the order they were written
+    kept = sorted(p.name for p in (cache / RECORDS).iterdir())
+    newest = [KeptSite(tmp_path / f"site{n}", cache).record_path.name for n in range(2, KEEP_RECORDS + 2)]
+    assert kept == sorted(newest)
