@@ -58,10 +58,19 @@ class KeptSite:
         if not self.record or not self.site_dir.is_dir():
             return
         entries = [e for e in os.scandir(self.site_dir) if not e.name.startswith(".")]
-        if entries:
+        if not entries:
+            return
+        moved = []
+        try:
             aside.mkdir()
             for entry in entries:
                 os.rename(entry.path, aside / entry.name)
+                moved.append(entry.name)
+        except OSError:   # an entry on another file system, say: nothing kept, MkDocs cleans
+            for name in moved:
+                os.rename(aside / name, self.site_dir / name)
+            shutil.rmtree(aside, ignore_errors=True)
+            self.record = {}
 
     def bring_back(self) -> None:
         """After MkDocs cleaned: the entries back in place, and every file in them listed."""
@@ -70,7 +79,10 @@ class KeptSite:
             return
         for entry in os.scandir(aside):
             if not os.path.lexists(self.site_dir / entry.name):   # written meanwhile: that one stays
-                os.rename(entry.path, self.site_dir / entry.name)
+                try:
+                    os.rename(entry.path, self.site_dir / entry.name)
+                except OSError:
+                    continue   # deleted below, as MkDocs' cleaning would have
                 self._list(self.site_dir / entry.name, entry.name)
         shutil.rmtree(aside, ignore_errors=True)
 
