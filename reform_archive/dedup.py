@@ -240,7 +240,7 @@ def find_duplicate_clusters(texts: dict[str, str], store: SignatureStore | None 
         _share_tables(store)
     keys = sorted(texts)
     hashes = _LazyHashes(texts)
-    signatures: dict[str, np.ndarray] = {}
+    signatures: dict[str, bytes] = {}   # key → its signature, 128 uint64 as bytes
     seen: set[bytes] = set()
     digests: dict[str, bytes] = {}
     scores = store.scores if store is not None else {}
@@ -264,13 +264,14 @@ def find_duplicate_clusters(texts: dict[str, str], store: SignatureStore | None 
             if store is not None:
                 store.signatures[digest], store.changed = known, True
         if known:  # an empty text (no shingles) is nobody's duplicate
-            signatures[key] = np.frombuffer(known, dtype=np.uint64)
+            signatures[key] = known
     keys = [key for key in keys if key in signatures]
     buckets: dict[tuple[int, bytes], list[str]] = {}
+    band_bytes = LSH_ROWS * 8   # a band's rows as the signature's bytes: sliced, no numpy per band
     for key in keys:
         signature = signatures[key]
         for band in range(LSH_BANDS):
-            rows = signature[band * LSH_ROWS : (band + 1) * LSH_ROWS].tobytes()
+            rows = signature[band * band_bytes : (band + 1) * band_bytes]
             buckets.setdefault((band, rows), []).append(key)
     candidates = {(a, b) for members in buckets.values() if len(members) > 1
                   for i, a in enumerate(members) for b in members[i + 1 :]}
