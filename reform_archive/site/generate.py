@@ -13,7 +13,7 @@ from .catalogue import CATALOGUE_CSV, CATALOGUE_JSON, catalogue_csv, catalogue_j
 from .feeds import JSON_FEED, RSS_FEED, json_feed, rss_feed
 from .html import front_matter
 from .indexes import home_page, keyword_groups, keyword_pages, region_pages, topic_pages, year_pages
-from .page_digests import PageDigests
+from .page_digests import Deferred, PageDigests
 from .pages import report_page
 from .redirects import redirect_page, redirect_path
 from .related import RelatedReports
@@ -98,11 +98,12 @@ def generate_site(archive: Archive, base_url: str = "/", related: RelatedReports
     # A hidden version's URL leads to the version shown (site/redirects.py).
     out += [GeneratedFile(redirect_path(r), redirect_page(r)) for r in archive.reports if not r.shown]
     pages = {"index.md": home_page(archive), "find.md": FIND_PAGE}
-    pages.update(topic_pages(archive))
-    pages.update(year_pages(archive))
-    pages.update(region_pages(archive))
-    pages.update(keyword_pages(archive))
-    out += [GeneratedFile(uri, content) for uri, content in pages.items()]
+    pages.update(topic_pages(archive, digests))
+    pages.update(year_pages(archive, digests))
+    pages.update(region_pages(archive, digests))
+    pages.update(keyword_pages(archive, digests))
+    out += [_deferred_file(uri, content, digests) if isinstance(content, Deferred) else GeneratedFile(uri, content)
+            for uri, content in pages.items()]
     records = catalogue_records(archive, base_url)
     out.append(GeneratedFile(CATALOGUE_JSON, catalogue_json(records)))
     out.append(GeneratedFile(CATALOGUE_CSV, catalogue_csv(records)))
@@ -113,6 +114,11 @@ def generate_site(archive: Archive, base_url: str = "/", related: RelatedReports
                        (REPORT_SCRIPT, "report-tools.js")):
         out.append(GeneratedFile(path, here.joinpath(name).read_text(encoding="utf-8")))
     return out
+
+
+def _deferred_file(uri: str, page: Deferred, digests: PageDigests) -> GeneratedFile:
+    return GeneratedFile(uri, page.make, digest=digests.get(page.inputs),
+                         on_digest=lambda digest: digests.put(page.inputs, digest))
 
 
 def _report_file(r: ArchivedReport, related: list[ArchivedReport], base_url: str,

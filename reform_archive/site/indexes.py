@@ -20,6 +20,7 @@ from .charts import known_years, sparkline, timeline
 from .china_map import province_map
 from .feeds import JSON_FEED, RSS_FEED, newest
 from .html import esc, front_matter, href, link, md_text
+from .page_digests import Deferred, PageDigests
 
 NATIONAL_NOTE = "全国性文件：国务院、全国人大、党中央、国家部委"
 LATEST_ON_HOME = 10
@@ -86,7 +87,7 @@ def keyword_link(page_url: str, name: str, pages: frozenset[str]) -> str:
     return f'<a href="{esc(target)}">{esc(name)}</a>'
 
 
-def keyword_pages(archive: Archive) -> dict[str, str]:
+def keyword_pages(archive: Archive, digests: PageDigests | None = None) -> dict[str, str | Deferred]:
     groups = keyword_groups(archive)
     pages, rows = {}, []
     for name, reports in groups.items():
@@ -97,7 +98,7 @@ def keyword_pages(archive: Archive) -> dict[str, str]:
         pages.update(paginated(
             IndexPage(page.src_uri, page.url, f"关键词：{name}"),
             f"# 关键词：{md_text(name)}\n\n共 {len(reports)} 篇报告。\n\n",
-            _sorted(reports), lambda url, chunk: report_list(url, chunk, presorted=True)))
+            _sorted(reports), lambda url, chunk: report_list(url, chunk, presorted=True), digests=digests))
     rows.sort(key=lambda row: (-row[1], row[0].title))
     pages[KEYWORDS_INDEX.src_uri] = (
         front_matter("按关键词浏览") + "# 按关键词浏览\n\n"
@@ -137,20 +138,25 @@ def pager(page: IndexPage, number: int, count: int) -> str:
 
 
 def paginated(page: IndexPage, head: str, reports: list[ArchivedReport], render,
-              elsewhere: list[ArchivedReport] = ()) -> dict[str, str]:
+              elsewhere: list[ArchivedReport] = (), digests: PageDigests | None = None) -> dict[str, str | Deferred]:
     """An index page, split into pages of PAGE_SIZE reports when it holds more. `head` is the
     Markdown above the list (front matter excluded), `render(url, reports)` the list itself;
-    `elsewhere`, hidden versions that belong here, are listed on the first page."""
+    `elsewhere`, hidden versions that belong here, are listed on the first page. With
+    `digests`, each page is `Deferred`: made only if asked for, known by what it lists."""
     chunks = _chunks(reports)
-    pages = {}
+    pages: dict[str, str | Deferred] = {}
     for number, chunk in enumerate(chunks, 1):
         current = sub_page(page, number)
         nav = pager(page, number, len(chunks))
         title = page.title if number == 1 else current.title
-        pages[current.src_uri] = (front_matter(title) + head
-                                  + (nav + "\n" if nav else "") + render(current.url, chunk)
-                                  + ("\n" + nav if nav else "")
-                                  + (other_versions(current.url, elsewhere) if number == 1 else ""))
+        top = front_matter(title) + head + (nav + "\n" if nav else "")
+        hidden = list(elsewhere) if number == 1 else []
+
+        def make(top=top, url=current.url, chunk=chunk, nav=nav, hidden=hidden) -> str:
+            return top + render(url, chunk) + ("\n" + nav if nav else "") + other_versions(url, hidden)
+
+        pages[current.src_uri] = (make() if digests is None else
+                                  Deferred(make, digests.listing_inputs(current.src_uri, top + nav, chunk, hidden)))
     return pages
 
 
@@ -203,7 +209,7 @@ def _count_table(page_url: str, rows: list[tuple[IndexPage, int, str]], head: tu
             f"<tbody>\n{body}\n</tbody>\n</table>\n")
 
 
-def topic_pages(archive: Archive) -> dict[str, str]:
+def topic_pages(archive: Archive, digests: PageDigests | None = None) -> dict[str, str | Deferred]:
     shown = archive.shown
     by_topic: dict[str, list[ArchivedReport]] = defaultdict(list)
     for r in shown:
@@ -230,7 +236,7 @@ def topic_pages(archive: Archive) -> dict[str, str]:
             f"# 主题：{md_text(name)}\n\n{md_text(descriptions.get(name, ''))}\n\n"
             + f"共 {len(reports)} 篇报告。\n\n" + topic_sparkline(name, reports, span),
             _sorted(reports), lambda url, chunk: report_list(url, chunk, presorted=True),
-            elsewhere.get(name, [])))
+            elsewhere.get(name, []), digests))
     untagged = sum(1 for r in shown if not r.report.topics)
     pages["topics/index.md"] = (
         front_matter("按主题浏览")
@@ -246,7 +252,7 @@ def topic_sparkline(name: str, reports: list[ArchivedReport], span: tuple[int, i
     return f'<p class="ra-topic-years">各年报告数 {line}</p>\n\n' if line else ""
 
 
-def year_pages(archive: Archive) -> dict[str, str]:
+def year_pages(archive: Archive, digests: PageDigests | None = None) -> dict[str, str | Deferred]:
     by_year: dict[str, list[ArchivedReport]] = defaultdict(list)
     for r in archive.shown:
         by_year[r.report.year_label].append(r)
@@ -265,14 +271,14 @@ def year_pages(archive: Archive) -> dict[str, str]:
         pages.update(paginated(
             page, f"# {md_text(page.title)}\n\n共 {len(by_year[label])} 篇报告。\n\n",
             _sorted(by_year[label]), lambda url, chunk: report_list(url, chunk, presorted=True),
-            elsewhere.get(label, [])))
+            elsewhere.get(label, []), digests))
     pages["years/index.md"] = (
         front_matter("按年份浏览") + "# 按年份浏览\n\n"
         + _count_table("years/", rows, ("年份", "报告数")))
     return pages
 
 
-def region_pages(archive: Archive) -> dict[str, str]:
+def region_pages(archive: Archive, digests: PageDigests | None = None) -> dict[str, str | Deferred]:
     by_province: dict[str, list[ArchivedReport]] = defaultdict(list)
     for r in archive.shown:
         by_province[province_of(r.report)].append(r)
@@ -292,7 +298,7 @@ def region_pages(archive: Archive) -> dict[str, str]:
             page, f"# {md_text(province)}\n\n共 {len(reports)} 篇报告。\n\n",
             _by_finer_region(province, reports),
             lambda url, chunk, province=province: _finer_regions(url, province, chunk),
-            elsewhere.get(province, [])))
+            elsewhere.get(province, []), digests))
     pages["regions/index.md"] = (
         front_matter("按地区浏览") + "# 按地区浏览\n\n"
         + _count_table("regions/", rows, ("省级地区", "报告数", "") if any(r[2] for r in rows)

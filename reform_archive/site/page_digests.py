@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..archive import ArchivedReport
@@ -25,6 +27,14 @@ from ..code_graph import code_version
 
 CACHE_FILE = "page-digests.sealed"
 PAGE_CODE = ("reform_archive.site.generate",)   # the page writer and all it imports
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """A page not made yet: `make()` makes it; `inputs` names what it is made of."""
+
+    make: Callable[[], str]
+    inputs: bytes
 
 
 class PageDigests:
@@ -52,6 +62,14 @@ class PageDigests:
         parts = (self._archived(r), [(self._archived(v), similarity) for v, similarity in r.versions],
                  [self._archived(o) for o in related], base_url,
                  [k in keyword_pages for k in r.report.keywords], self.version)
+        return hashlib.sha256(repr(parts).encode("utf-8")).digest()
+
+    def listing_inputs(self, src_uri: str, fixed: str, reports: list[ArchivedReport],
+                       hidden: list[ArchivedReport]) -> bytes:
+        """What an index page is made of: its path, its text around the list (`fixed`), the
+        reports it lists and the hidden versions it names with theirs, hashed."""
+        parts = (src_uri, fixed, [self._archived(r) for r in reports],
+                 [(self._archived(h), self._archived(h.shown_version)) for h in hidden], self.version)
         return hashlib.sha256(repr(parts).encode("utf-8")).digest()
 
     def get(self, inputs: bytes) -> bytes | None:

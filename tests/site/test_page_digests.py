@@ -55,3 +55,29 @@ def test_a_page_seen_before_is_not_made_and_one_whose_inputs_changed_is(tmp_path
     for f in elsewhere.values():
         f.digest
     assert all(f.made for f in elsewhere.values())
+
+
+def test_an_index_page_is_made_again_only_when_what_it_lists_changed(tmp_path):
+    archive = load_archive(REPO / "reports")
+    related = related_reports(archive)
+    index_pages = lambda files: {f.src_uri: f for f in files  # noqa: E731
+                                 if f.src_uri.startswith(("topics/", "years/", "regions/", "keywords/"))
+                                 and f.src_uri.count("/") >= 1 and not f.src_uri.endswith("/index.md")}
+    plain = {f.src_uri: f.content for f in generate_site(archive, "/", related)}
+    first = PageDigests(tmp_path)
+    made = index_pages(generate_site(archive, "/", related, first))
+    assert made and {uri: f.digest for uri, f in made.items()} == {uri: markdown_digest(plain[uri]) for uri in made}
+    first.save()
+    again = index_pages(generate_site(archive, "/", related, PageDigests(tmp_path)))
+    assert {uri: f.digest for uri, f in again.items()} == {uri: markdown_digest(plain[uri]) for uri in again}
+    assert not any(f.made for f in again.values())
+    assert {uri: f.content for uri, f in again.items()} == {uri: plain[uri] for uri in again}
+    # A report's new title: the pages that list it are made again, with it; no other.
+    report = archive.shown[0]
+    report.report.title = "改过标题的报告"
+    fresh = {f.src_uri: f.content for f in generate_site(archive, "/", related)}
+    changed = index_pages(generate_site(archive, "/", related, PageDigests(tmp_path)))
+    listing = {uri for uri in changed if "改过标题的报告" in fresh[uri]}
+    assert listing and {uri for uri, f in changed.items() if f.digest != again[uri].digest} == listing
+    assert {uri for uri, f in changed.items() if f.made} == listing
+    assert all(changed[uri].content == fresh[uri] for uri in listing)
