@@ -283,7 +283,7 @@ class ArchiveBuild:
             pages = {**self.reused, **self.kept, **{self.pending_dest[src]: key for src, key in self.pending.items()}}
             placed = {dest: (key, self.page_warnings.get(dest, [])) for dest, key in pages.items()}
             placed.update((f"{INDEX_DIR}/{name}", (base, [])) for name, base in self.search.placed.items())
-            site.save(placed)
+            site.save(placed, untouched={*self.kept, *(f"{INDEX_DIR}/{name}" for name in self.search.untouched)})
         self.summary.index_how = (
             "built in full" if self.search.rebuilt_base else
             f"reused, with {self.search.delta_docs} new and {self.search.removed_docs} removed")

@@ -142,19 +142,24 @@ class KeptSite:
         for path in paths:
             self.found.pop(path, None)
 
-    def save(self, placed: dict[str, tuple[str, list[str]]]) -> None:
+    def save(self, placed: dict[str, tuple[str, list[str]]], untouched: set[str] = frozenset()) -> None:
         """At the end of a build: {site path: (what it holds, its warnings)} of the files the
-        build placed that a later one may keep."""
+        build placed that a later one may keep; `untouched`, those it kept as they were (their
+        size and time are the ones `bring_back` listed)."""
         if self.record_path is None:
             return
         record = {}
         root = str(self.site_dir) + os.sep
         for path, (what, warnings) in placed.items():
-            try:
-                st = os.lstat(root + path)   # strings, not Path: ~100,000 files at 10,000 reports
-            except OSError:
-                continue
-            record[path] = (what, st.st_size, st.st_mtime_ns, tuple(warnings))
+            if path in untouched and path in self.found:
+                size, mtime = self.found[path]
+            else:
+                try:
+                    st = os.lstat(root + path)   # strings, not Path: ~100,000 files at 10,000 reports
+                except OSError:
+                    continue
+                size, mtime = st.st_size, st.st_mtime_ns
+            record[path] = (what, size, mtime, tuple(warnings))
         # Best effort: without a record the next build puts everything back, as after a clean.
         write_sealed(self.record_path, marshal.dumps((_FORMAT, record)))
         self._prune_records()

@@ -77,6 +77,7 @@ class SearchIndexBuilder:
         self.removed_docs = 0
         self.rebuilt_base = False
         self.placed: dict[str, str] = {}   # index file linked from a base → the base's name
+        self.untouched: set[str] = set()   # of those, the ones already in place
 
     def add_text(self, url: str, title: str, text: str | tuple | Callable[[], tuple], *,
                  identity: str | None = None, year: int | None = None, region: str = "",
@@ -112,7 +113,7 @@ class SearchIndexBuilder:
         entries = sorted(self.entries, key=lambda e: e.url)
         out = site_dir / INDEX_DIR
         in_place = in_place or {}
-        self.placed = {}
+        self.placed, self.untouched = {}, set()
         self.delta_docs = self.removed_docs = 0
         self.rebuilt_base = True
         empty_search_index(site_dir)
@@ -132,7 +133,7 @@ class SearchIndexBuilder:
                 delta = self._index(added) if added else {}
                 try:
                     size = _write_with_delta(out, folder, contents, removed, delta, self.on_damage,
-                                             in_place, self.placed)
+                                             in_place, self.placed, self.untouched)
                 except _IncompleteBase:
                     pass  # then built afresh, below
                 else:
@@ -145,9 +146,9 @@ class SearchIndexBuilder:
         except OSError:  # a read-only or full cache: the site gets its index all the same
             _unlink(out, in_place)
             return _write_files(out, index_files)
-        self.placed = {}
+        self.placed, self.untouched = {}, set()
         return _write_with_delta(out, folder, store.contents(index_files), [], {},
-                                 in_place=in_place, placed=self.placed)
+                                 in_place=in_place, placed=self.placed, untouched=self.untouched)
 
     def _index(self, entries: list[_Entry]) -> dict[str, bytes]:
         docs = [e.document() for e in entries]
@@ -179,7 +180,7 @@ def _unlink(out: Path, names) -> None:
 def _write_with_delta(out: Path, base: Path, contents: dict[str, str], removed: list[int],
                       added: dict[str, bytes], on_damage: OnDamage = ignore_damage,
                       in_place: dict[str, tuple[str, int]] | None = None,
-                      placed: dict[str, str] | None = None) -> int:
+                      placed: dict[str, str] | None = None, untouched: set[str] | None = None) -> int:
     """The base's files, linked (less the text and result line of removed reports), the files
     of a delta index (`added`) under delta/, and a manifest that names both. `contents`: the
     SHA-256 of each of the base's index files; one that does not match is never linked. A file
@@ -188,6 +189,7 @@ def _write_with_delta(out: Path, base: Path, contents: dict[str, str], removed: 
     hidden = tuple(prefix for i in removed for prefix in doc_file_prefixes(i))
     in_place = in_place or {}
     placed = {} if placed is None else placed
+    untouched = set() if untouched is None else untouched   # files of `in_place` left as they were
     total = 0
     made: set[Path] = set()
     base_name = base.name
@@ -197,6 +199,7 @@ def _write_with_delta(out: Path, base: Path, contents: dict[str, str], removed: 
         here = in_place.get(name)
         if here is not None and here[0] == base_name:
             placed[name] = base_name
+            untouched.add(name)
             total += here[1]
             continue
         path = base / name
