@@ -2,6 +2,7 @@
 while it runs.
 
     .venv/bin/python benchmarks/serve_reload.py [--reports DIR]   # default: the seed's reports/
+    .venv/bin/python benchmarks/serve_reload.py --project DIR     # a project built before, as it is
 
 A copy of the repository's mkdocs.yml, docs/ and the reports (the seed, or a folder that
 make_archive.py wrote) is served on a free port. After the first build, one report is added,
@@ -12,6 +13,10 @@ first build's time is printed for context. Before each change the server is left
 --settle seconds (default 2: a person adding a report does not do it within a second of the
 last page appearing; the server uses that time to make the word cutters a rebuild needs);
 --settle 0 makes the changes back to back. Wall time on a shared machine: run it a few times.
+
+With --project, that project folder is served as it is, its `.cache/` and all (a 10,000-report
+archive built once, without a cold build at every run); the report it adds is removed at the
+end, and the folder is left otherwise as it was.
 """
 
 from __future__ import annotations
@@ -66,18 +71,24 @@ def _until(check, timeout: float, proc: subprocess.Popen) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reports", type=Path, default=REPO / "reports")
+    parser.add_argument("--project", type=Path, help="serve this project folder as it is (mkdocs.yml, reports/)")
     parser.add_argument("--timeout", type=float, default=1800.0)
     parser.add_argument("--settle", type=float, default=2.0, help="idle seconds before each change (default 2)")
     args = parser.parse_args(argv)
 
-    work = Path(tempfile.mkdtemp(prefix="ra-serve-reload-"))
-    shutil.copy(REPO / "mkdocs.yml", work / "mkdocs.yml")
-    shutil.copytree(REPO / "docs", work / "docs")
-    shutil.copytree(args.reports, work / "reports")
+    if args.project is not None:
+        work = args.project.resolve()
+        if not (work / "mkdocs.yml").is_file() or not (work / "reports").is_dir():
+            parser.error(f"{work}: no mkdocs.yml and reports/ there")
+    else:
+        work = Path(tempfile.mkdtemp(prefix="ra-serve-reload-"))
+        shutil.copy(REPO / "mkdocs.yml", work / "mkdocs.yml")
+        shutil.copytree(REPO / "docs", work / "docs")
+        shutil.copytree(args.reports, work / "reports")
     count = sum(1 for _ in (work / "reports").glob("*.md"))
     port = _free_port()
     base = f"http://127.0.0.1:{port}/"
-    log = work / "serve.log"
+    log = work / "serve.log" if args.project is None else Path(tempfile.mkstemp(prefix="ra-serve-reload-", suffix=".log")[1])
     with log.open("w") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "reform_archive", "serve", "--dev-addr", f"127.0.0.1:{port}"],
@@ -107,7 +118,10 @@ def main(argv: list[str] | None = None) -> int:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-        shutil.rmtree(work, ignore_errors=True)
+        if args.project is None:
+            shutil.rmtree(work, ignore_errors=True)
+        else:
+            (work / "reports" / "热河乡卫生院调查.md").unlink(missing_ok=True)
     return 0
 
 
