@@ -72,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reports", type=Path, default=REPO / "reports")
     parser.add_argument("--project", type=Path, help="serve this project folder as it is (mkdocs.yml, reports/)")
+    parser.add_argument("--port", type=int, help="serve on this port (default: a free one); the pages a "
+                        "served site was built with name it, so a project served again on the same "
+                        "port reuses them")
     parser.add_argument("--timeout", type=float, default=1800.0)
     parser.add_argument("--settle", type=float, default=2.0, help="idle seconds before each change (default 2)")
     args = parser.parse_args(argv)
@@ -86,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copytree(REPO / "docs", work / "docs")
         shutil.copytree(args.reports, work / "reports")
     count = sum(1 for _ in (work / "reports").glob("*.md"))
-    port = _free_port()
+    port = args.port or _free_port()
     base = f"http://127.0.0.1:{port}/"
     log = work / "serve.log" if args.project is None else Path(tempfile.mkstemp(prefix="ra-serve-reload-", suffix=".log")[1])
     with log.open("w") as out:

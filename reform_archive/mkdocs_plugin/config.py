@@ -34,6 +34,11 @@ class ReformArchiveConfig(base.Config):
     their index.html, and the search's files get script copies it can read from there.
     `reform-archive build --for-disk` turns it on."""
 
+    watch_polling = c.Type(bool, default=False)
+    """`serve` polls the project for changes, as MkDocs does, instead of being told of them by
+    the system (watcher.py): for folders on a network share or a Windows drive seen from WSL,
+    where file events do not arrive. Polling 10,000 report files costs about 40 % of a core."""
+
     search_lines_table_kb = c.Type(int, default=256)
     """The search's result lines (url, title, year, region of every report) go into one file
     that the first search loads, while that file is at most this many KB (gzip; about 200 KB

@@ -12,7 +12,8 @@ on_page_content → every page left out of Material's search index; a report pag
                   sanitised (its table of contents follows its ids), its text kept for search
 on_post_page    → the page pointed at our search worker, and kept for the next build
 on_post_build   → reused pages put in place, the search index written
-on_serve        → rebuild when a report is added or edited; the word cutters made meanwhile
+on_serve        → rebuild when a report is added or edited, told by file events, not polling
+                  (watcher.py); the word cutters made meanwhile
 on_build_error, on_shutdown → let other builds go on
 """
 
@@ -44,6 +45,7 @@ from ..theme import leave_out_of_theme_search, theme_dirs_with_overrides
 from .config import ReformArchiveConfig
 from .signatures import content_signature, site_signature
 from .templates import SealedBytecodeCache
+from .watcher import watch_natively
 
 log = logging.getLogger("mkdocs.plugins.reform_archive")
 _TITLE = re.compile(r"^title:[ \t]*(.+)$|^# (.+)$", re.M)
@@ -192,7 +194,10 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
 
     def on_serve(self, server, config: MkDocsConfig, builder):
         if self.config.enabled:
-            server.watch(str(self._project(config) / self.config.reports_dir))
+            reports = str(self._project(config) / self.config.reports_dir)
+            server.watch(reports)
+            if not self.config.watch_polling:
+                watch_natively(server, reports)
             prepare_for_rebuilds()
         return server
 
