@@ -18,6 +18,8 @@ import math
 import multiprocessing
 import os
 import re
+import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -114,7 +116,7 @@ class WholeWordCounter:
             # server, for one) can leave the child a lock no one will release.
             self._pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"),
                                              initializer=_start_worker,
-                                             initargs=(self.segmenter.user_dictionary(),))
+                                             initargs=(self.segmenter.user_dictionary(), os.getpid()))
         if self._pool is not None:
             for i, chunk in enumerate(self._chunks):
                 if isinstance(chunk, list):
@@ -165,11 +167,24 @@ class WholeWordCounting:
 _worker_cut: Callable[[str], list[str]] | None = None   # in a worker process
 
 
-def _start_worker(user_words: list[tuple[str, int, str]]) -> None:
+def _start_worker(user_words: list[tuple[str, int, str]], build: int) -> None:
     global _worker_cut
     from ..language.segment import PlainCutter
 
+    # The build's pid comes from the build: one killed while this worker started is not its
+    # parent by now.
+    threading.Thread(target=_exit_with_parent, args=(build,), daemon=True,
+                     name="reform-archive: exit with the build").start()
     _worker_cut = PlainCutter(user_words)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A build killed outright (SIGKILL, or SIGTERM to its process alone) never shuts its pool
+    down, and its worker went on counting for no one, a core busy for minutes: a worker stops
+    once it is another process's child."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
 
 
 def _count_in_worker(texts: list[str]) -> Counts:

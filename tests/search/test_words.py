@@ -2,6 +2,7 @@
 Python jieba's own cut."""
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -91,3 +92,59 @@ def test_distinct_compound_rows_are_numpys_unique_rows(rows, largest):
     first, second = rng.integers(0, largest, rows), rng.integers(0, largest, rows)
     expected = np.unique(np.stack([text, first, second], axis=1), axis=0) if rows else np.zeros((0, 3))
     assert np.array_equal(words._distinct_rows(text, first, second), expected)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            fields = stat[stat.rindex(")") + 2:].split()
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2:].split()[0] != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_counting_worker_stops_when_its_build_is_killed(tmp_path):
+    """A build killed outright never shuts its pool down: its worker must not go on counting."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import sys, time\n"
+        "from reform_archive.search.words import WholeWordCounter\n"
+        "counter = WholeWordCounter(processes=1, in_process_below=0)\n"
+        "counter.counting(list(range(200)), ['乡镇机构改革的调查报告。' * 2000] * 200)\n"
+        "print('started', flush=True)\n"
+        "time.sleep(120)\n")
+    build = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=REPO)
+    try:
+        assert build.stdout.readline().strip() == "started"
+        deadline = time.monotonic() + 60
+        workers = []
+        while not workers and time.monotonic() < deadline:
+            workers = [pid for pid in _children(build.pid)
+                       if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")]
+            time.sleep(0.1)
+        assert workers
+    finally:
+        build.send_signal(signal.SIGKILL)
+        build.wait()
+    deadline = time.monotonic() + 15
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(_alive(pid) for pid in workers)
