@@ -85,13 +85,15 @@ def link_or_copy(source: Path, dest: Path, made: set[Path] | None = None) -> Non
 
 
 class MemoFile:
-    """A small table of values derived from content ({hash: marshal-able value}), kept between
-    builds in one sealed file under a code version: for values read for every report of a
-    build, where one file per entry would cost more than the value. `save` keeps the entries
-    this build asked for (`get`) or added (`put`), and writes only if they changed."""
+    """A small table of values derived from content ({hash: value}), kept between builds in one
+    sealed file under a code version: for values read for every report of a build, where one
+    file per entry would cost more than the value. `save` keeps the entries this build asked
+    for (`get`) or added (`put`), and writes only if they changed. Values are marshalled, or
+    pickled with `codec=pickle` (objects other than strings, numbers and containers)."""
 
-    def __init__(self, path: Path | None, version: str, on_damage: OnDamage = ignore_damage) -> None:
-        self.path, self.version, self.on_damage = path, version, on_damage
+    def __init__(self, path: Path | None, version: str, on_damage: OnDamage = ignore_damage,
+                 codec=marshal) -> None:
+        self.path, self.version, self.on_damage, self.codec = path, version, on_damage, codec
         self.known: dict = self._load()
         self.used: dict = {}
 
@@ -106,15 +108,15 @@ class MemoFile:
 
     def save(self) -> None:
         if self.path is not None and self.used != self.known:
-            write_sealed(self.path, marshal.dumps((self.version, self.used)))
+            write_sealed(self.path, self.codec.dumps((self.version, self.used)))
 
     def _load(self) -> dict:
         payload = read_sealed(self.path, self.on_damage) if self.path is not None else None
         if payload is None:
             return {}
         try:
-            version, known = marshal.loads(payload)
-        except (EOFError, ValueError, TypeError):  # whole, but not marshal: not ours
+            version, known = self.codec.loads(payload)
+        except Exception:  # whole, but not what this codec wrote: not ours
             self.on_damage(self.path)
             return {}
         return known if version == self.version and isinstance(known, dict) else {}

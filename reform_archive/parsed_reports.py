@@ -19,7 +19,8 @@ import hashlib
 import pickle
 from pathlib import Path
 
-from .cache_file import OnDamage, ignore_damage, read_sealed, write_sealed
+from .cache import MemoFile
+from .cache_file import OnDamage, ignore_damage
 from .code_graph import code_version
 from .report import MAX_YEAR, ParsedReport, parse_report_bytes
 
@@ -38,18 +39,14 @@ class ParsedReports:
     """`parse` with a memory of earlier builds; `folder` None remembers nothing."""
 
     def __init__(self, folder: Path | None, on_damage: OnDamage = ignore_damage) -> None:
-        self.path = folder / CACHE_FILE if folder is not None else None
-        self.on_damage = on_damage
-        self.version = f"{code_version(*PARSE_CODE)} {MAX_YEAR}"
-        self.entries: dict[bytes, tuple] = self._load()
-        self.used: dict[bytes, tuple] = {}
+        version = f"{code_version(*PARSE_CODE)} {MAX_YEAR}"
+        self.memo = MemoFile(folder / CACHE_FILE if folder is not None else None, version, on_damage, codec=pickle)
         self.parsed = 0   # parsed now (not found): for tests and the build log
 
     def parse(self, raw: bytes, name: str, path: Path | None) -> ParsedReport:
         key = hashlib.blake2b(name.encode("utf-8") + b"\0" + raw, digest_size=20).digest()
-        entry = self.entries.get(key)
+        entry = self.memo.get(key)
         if entry is not None:
-            self.used[key] = entry
             report, problems, body_start = entry
             if report is not None:
                 report = dataclasses.replace(report, body=_text(raw)[body_start:], path=path)
@@ -62,24 +59,9 @@ class ParsedReports:
         if report is not None:
             body_start = len(_text(raw)) - len(report.body)   # the body is the text's tail
             kept = dataclasses.replace(report, body="", path=None)
-        self.used[key] = (kept, list(parsed.problems), body_start)
+        self.memo.put(key, (kept, list(parsed.problems), body_start))
         return parsed
 
     def save(self) -> None:
-        """Keep the entries of this build's files (only if they are not what is kept already)."""
-        if self.path is None or self.used.keys() == self.entries.keys():
-            return
-        write_sealed(self.path, pickle.dumps((self.version, self.used), protocol=pickle.HIGHEST_PROTOCOL))
-
-    def _load(self) -> dict[bytes, tuple]:
-        if self.path is None:
-            return {}
-        payload = read_sealed(self.path, self.on_damage)
-        if payload is None:
-            return {}
-        try:
-            version, entries = pickle.loads(payload)
-        except Exception:  # sealed whole yet not ours (another layout): as damaged
-            self.on_damage(self.path)
-            return {}
-        return entries if version == self.version and isinstance(entries, dict) else {}
+        """Keep the entries of this build's files (written only if they changed)."""
+        self.memo.save()

@@ -40,13 +40,9 @@ class RenderedPages:
         self.signature, self.content = signature, content
         self.on_damage = on_damage
 
-    @staticmethod
-    def digest(markdown: str) -> bytes:
-        """A page's Markdown, hashed once for both `key` and `identity`."""
-        return hashlib.sha256(markdown.encode("utf-8")).digest()
-
     def key(self, src_uri: str, digest: bytes) -> str:
-        """The finished page's cache key: the site's signature, the page's path and Markdown."""
+        """The finished page's cache key: the site's signature, the page's path and its
+        Markdown's hash (`GeneratedFile.digest`, known without the Markdown when it is unchanged)."""
         return hashlib.sha256(f"{self.signature}\0{src_uri}\0".encode() + digest).hexdigest()
 
     def identity(self, src_uri: str, digest: bytes) -> str:

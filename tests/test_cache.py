@@ -189,10 +189,11 @@ def test_a_page_entry_damaged_after_it_was_found_whole_stops_the_build_with_one_
     the build: a file damaged in between (by another program) is named, never used."""
     from reform_archive.cache_file import CacheChanged
     from reform_archive.rendered import RenderedPages
+    from reform_archive.site.generate import markdown_digest
 
     damaged: list[Path] = []
     pages = RenderedPages(tmp_path, "s" * 64, "c", on_damage=damaged.append)
-    key = pages.key("reports/x.md", pages.digest("# x"))
+    key = pages.key("reports/x.md", markdown_digest("# x"))
     pages.store(key, "<p>页面</p>", ("页面", [(0, 2)]), ["https://e.org/a.png"])
     assert pages.reusable(key) == ["https://e.org/a.png"]
     assert pages.search_entry(key) == ("页面", [(0, 2)])
