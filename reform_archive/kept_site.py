@@ -24,7 +24,7 @@ import hashlib
 import marshal
 import os
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 
 from .cache_file import OnDamage, ignore_damage, read_sealed, write_sealed
@@ -136,11 +136,6 @@ class KeptSite:
                 except OSError:   # not empty (or gone): the folders above are not empty either
                     break
                 folder = folder.rpartition("/")[0]
-
-    def forget(self, paths: Iterable[str]) -> None:
-        """Files deleted by the build since `bring_back` (not kept after all)."""
-        for path in paths:
-            self.found.pop(path, None)
 
     def save(self, placed: dict[str, tuple[str, list[str]]], untouched: set[str] = frozenset()) -> None:
         """At the end of a build: {site path: (what it holds, its warnings)} of the files the

@@ -116,8 +116,8 @@ def generate_site(archive: Archive, base_url: str = "/", related: RelatedReports
     return out
 
 
-def _deferred_file(uri: str, page: Deferred, digests: PageDigests) -> GeneratedFile:
-    return GeneratedFile(uri, page.make, digest=digests.get(page.inputs),
+def _deferred_file(uri: str, page: Deferred, digests: PageDigests, is_report: bool = False) -> GeneratedFile:
+    return GeneratedFile(uri, page.make, is_report, digest=digests.get(page.inputs),
                          on_digest=lambda digest: digests.put(page.inputs, digest))
 
 
@@ -128,6 +128,4 @@ def _report_file(r: ArchivedReport, related: list[ArchivedReport], base_url: str
 
     if digests is None:
         return GeneratedFile(r.src_uri, make(), True)
-    inputs = digests.inputs(r, related, base_url, paged)
-    return GeneratedFile(r.src_uri, make, True, digest=digests.get(inputs),
-                         on_digest=lambda digest: digests.put(inputs, digest))
+    return _deferred_file(r.src_uri, Deferred(make, digests.inputs(r, related, base_url, paged)), digests, True)
