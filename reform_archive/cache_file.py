@@ -18,8 +18,9 @@ file, and a file being replaced is never seen half written.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
-import tempfile
+import threading
 from pathlib import Path
 from typing import Callable
 
@@ -39,12 +40,19 @@ def ignore_damage(path: Path) -> None:
 
 def write_file(path: Path, data: bytes) -> bool:
     """Write a cache file atomically. False when it could not be written: a read-only or full
-    disk makes the next build slower, never wrong."""
+    disk makes the next build slower, never wrong. The file gets the permissions of any file
+    written (0666 less the umask), not mkstemp's 0600: a finished page or an index file is
+    hard-linked into the site, which a web server running as another user must read."""
+    folder = os.path.dirname(os.fspath(path))
+    tmp = os.path.join(folder, f".tmp-{os.getpid()}-{threading.get_ident()}-{next(_TEMPORARY)}")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:
-            with os.fdopen(fd, "wb") as handle:
+            fd = os.open(tmp, _NEW_FILE, 0o666)
+        except FileNotFoundError:   # the first file of its folder
+            os.makedirs(folder, exist_ok=True)
+            fd = os.open(tmp, _NEW_FILE, 0o666)
+        try:
+            with open(fd, "wb") as handle:
                 handle.write(data)
             os.replace(tmp, path)
         except BaseException:
@@ -53,6 +61,10 @@ def write_file(path: Path, data: bytes) -> bool:
     except OSError:
         return False
     return True
+
+
+_TEMPORARY = itertools.count()   # with the process and thread: a name no other writer uses
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 
 
 def seal(payload: bytes) -> bytes:

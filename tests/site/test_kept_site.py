@@ -137,3 +137,23 @@ def test_only_the_last_few_site_folders_keep_a_record(tmp_path):
     kept = sorted(p.name for p in (cache / RECORDS).iterdir())
     newest = [KeptSite(tmp_path / f"site{n}", cache).record_path.name for n in range(2, KEEP_RECORDS + 2)]
     assert kept == sorted(newest)
+
+
+def test_a_site_placed_from_the_cache_is_readable_as_a_written_one(tmp_path):
+    """Finished pages came from the cache as hard links to files mkstemp had made 0600: in a
+    site built into a new folder (a deploy folder, `serve`'s), every reused page was readable by
+    its owner alone, and a web server running as another user answered 403. Every file of that
+    site has the permissions of a file the build wrote itself."""
+    project = _project(tmp_path / "project")
+    _build(project)
+    other = subprocess.run([sys.executable, "-m", "reform_archive", "build", "--out", "deploy"], cwd=project,
+                           capture_output=True, text=True, env=ENV)
+    assert other.returncode == 0, other.stderr
+    umask = os.umask(0o022)
+    os.umask(umask)
+    written = 0o666 & ~umask
+    modes = {p.relative_to(project).as_posix(): p.stat().st_mode & 0o777
+             for folder in ("site", "deploy") for p in (project / folder).rglob("*") if p.is_file()}
+    reused = [p for p in (project / "deploy").rglob("index.html") if p.stat().st_nlink > 1]
+    assert reused, "no page of the second site came from the cache"
+    assert {name: mode for name, mode in modes.items() if mode != written} == {}
