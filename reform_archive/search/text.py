@@ -8,49 +8,79 @@ also says which, for the search's heading boost.
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
+import html as html_lib
+import re
 
 _BLOCKS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "br", "dd", "dt",
            "blockquote", "pre", "table", "ul", "ol", "section", "article"}
 _SKIP_CLASSES = {"ra-report-meta", "ra-versions", "ra-related", "ra-cite", "headerlink"}  # our blocks are not the report's text
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _VOID = {"br", "img", "hr", "input", "meta", "link", "col", "area", "base", "embed", "source", "wbr"}
+_RAW_TEXT = {"script", "style"}   # their content is not markup, and not text either
+
+# A tag (attribute values quoted either way may hold `>`), or a comment, declaration or
+# processing instruction, which hold no text. Anything else is text, `<` included.
+_TOKEN = re.compile(r"""<(/?)([a-zA-Z][^\s/>]*)((?:[^>"']|"[^"]*"|'[^']*')*)>|<!--.*?(?:-->|$)|<[!?][^>]*>""", re.S)
+_CLASS = re.compile(r"""(?:^|\s)class\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
 
 
-class _TextExtractor(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[tuple[str, bool]] = []   # (text, inside a heading)
-        self.skip_depth = 0  # >0 while inside an element whose text is not the report's
-        self.heading_depth = 0
-        self.stack: list[tuple[bool, bool]] = []   # (skipping, heading) of each open element
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+def _text_parts(html: str, mark: str) -> list[str]:
+    """The text the reader sees, in document order, as pieces: our blocks and the permalinks
+    left out, a line break where a block starts or ends, and `mark` before each piece of a
+    heading's text that is not blank. One pass of a regular expression over the page (a report
+    page's HTML is the sanitiser's output): faster than `html.parser`, which this follows tag
+    for tag (tests/search/test_page_text.py holds the two alike)."""
+    parts: list[str] = []
+    stack: list[tuple[bool, bool]] = []   # (skipping, heading) of each open element
+    skip_depth = heading_depth = 0        # >0 while inside an element skipped / a heading
+    at, end = 0, len(html)
+    while at < end:
+        token = _TOKEN.search(html, at)
+        stop = token.start() if token else end
+        if stop > at and not skip_depth:
+            data = html_lib.unescape(html[at:stop])
+            if heading_depth:
+                data = "\n".join(mark + piece if piece and not piece.isspace() else piece
+                                  for piece in data.split("\n"))
+            parts.append(data)
+        if token is None:
+            break
+        at = token.end()
+        name = token.group(2)
+        if name is None:
+            continue   # a comment or declaration
+        tag = name.lower()
+        if token.group(1):   # an end tag
+            if tag in _VOID or not stack:
+                continue
+            skipping, heading = stack.pop()
+            skip_depth -= skipping
+            heading_depth -= heading
+            if tag in _BLOCKS:
+                parts.append("\n")
+            continue
+        attrs = token.group(3)
         if tag in _VOID:
             if tag == "br":
-                self.parts.append(("\n", False))
-            return
-        classes = set((dict(attrs).get("class") or "").split())
-        skipping = bool(classes & _SKIP_CLASSES) or tag in ("script", "style")
+                parts.append("\n")
+            continue
+        found = _CLASS.search(attrs) if "class" in attrs.lower() else None
+        classes = set(html_lib.unescape(next(g for g in found.groups() if g is not None)).split()) if found else set()
+        skipping = bool(classes & _SKIP_CLASSES) or tag in _RAW_TEXT
         heading = tag in _HEADINGS
-        self.stack.append((skipping, heading))
-        self.skip_depth += skipping
-        self.heading_depth += heading
+        if attrs.rstrip().endswith("/"):   # <div/>: opened and closed at once
+            if tag in _BLOCKS:
+                parts.append("\n\n")
+            continue
+        stack.append((skipping, heading))
+        skip_depth += skipping
+        heading_depth += heading
         if tag in _BLOCKS:
-            self.parts.append(("\n", False))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _VOID or not self.stack:
-            return
-        skipping, heading = self.stack.pop()
-        self.skip_depth -= skipping
-        self.heading_depth -= heading
-        if tag in _BLOCKS:
-            self.parts.append(("\n", False))
-
-    def handle_data(self, data: str) -> None:
-        if not self.skip_depth:
-            self.parts.append((data, self.heading_depth > 0))
+            parts.append("\n")
+        if tag in _RAW_TEXT:   # up to its end tag, as it is
+            close = re.compile(rf"</{tag}\s*>", re.I).search(html, at)
+            at = close.start() if close else end
+    return parts
 
 
 def page_text(html: str) -> str:
@@ -59,21 +89,11 @@ def page_text(html: str) -> str:
 
 def page_text_and_headings(html: str) -> tuple[str, list[tuple[int, int]]]:
     """The page's text, and the [start, end) character ranges of its heading lines in it."""
-    parser = _TextExtractor()
-    parser.feed(html)
-    parser.close()
-    lines: list[list[str]] = [[]]
-    heading_line = [False]
-    for data, heading in parser.parts:
-        for k, piece in enumerate(data.split("\n")):
-            if k:
-                lines.append([])
-                heading_line.append(False)
-            lines[-1].append(piece)
-            heading_line[-1] |= heading and not piece.isspace() and piece != ""
+    mark = next(c for c in map(chr, range(0x110000)) if c not in html and not c.isspace() and c != "\n")
     kept, headings, offset = [], [], 0
-    for pieces, heading in zip(lines, heading_line):
-        line = " ".join("".join(pieces).split())
+    for line in "".join(_text_parts(html, mark)).split("\n"):
+        heading = mark in line
+        line = " ".join((line.replace(mark, "") if heading else line).split())
         if not line:
             continue
         if heading:

@@ -99,7 +99,7 @@ def test_saving_a_base_leaves_another_builds_temporary_folder_alone(tmp_path):
     writing.mkdir()
     (writing / "g").mkdir()
     (writing / "g" / "00.bin").write_bytes(b"half an index")
-    old = store.save(["a"], {"manifest.json": b"{}", "g/01.bin": b"x"})
+    old, _ = store.save(["a"], {"manifest.json": b"{}", "g/01.bin": b"x"})
     store.save(["a", "b"], {"manifest.json": b"{}", "g/01.bin": b"y"})
     assert (writing / "g" / "00.bin").read_bytes() == b"half an index"
     assert not old.exists()  # an older base is removed
