@@ -154,7 +154,9 @@ class SearchIndexBuilder:
 
     def _index(self, entries: list[_Entry]) -> dict[str, bytes]:
         docs = [e.document() for e in entries]
-        words = self.words.counting([e.identity for e in entries], (d.text for d in docs))
+        # The whole archive's index is the build's last: no later one asks for word counts.
+        words = self.words.counting([e.identity for e in entries], (d.text for d in docs),
+                                    last=len(entries) == len(self.entries))
         return build_search_index(docs, lines_table_max=self.lines_table_max, words=words)
 
 

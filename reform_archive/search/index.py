@@ -35,10 +35,13 @@ def build_search_index(docs: list[SearchDocument], *, lines_table_max: int = LIN
     are encoded here."""
     if words is None:
         words = WholeWordCounter().counting(range(len(docs)), (d.text for d in docs))
+    # The counts first: their merge is the largest passing need of memory (~1 GB at 10,000
+    # reports), and in a build the worker has counted all but the last pages by now.
+    whole_words = words.result()
     corpus = Corpus.of(docs)
     grams = encode_grams(corpus)
-    found = find_words(words.result(), corpus)
-    del corpus   # the word entries' merge needs none of it: its memory back
+    found = find_words(whole_words, corpus)
+    del corpus, whole_words   # the word entries' merge needs none of it: its memory back
     postings = word_postings(found)
     del found
     shards = shard_files(grams, encode_word_entries(postings), postings.shard_hash)

@@ -34,7 +34,9 @@ def shard_count(gram_bytes: int) -> int:
 
 def shard_files(grams: EncodedGrams, words: EncodedEntries, word_hashes: np.ndarray) -> ShardFiles:
     """g/<n>.bin and p/… (uncompressed): entries sharded by their hashes (`word_hashes`: per word
-    entry, the hash of the bigram whose shard holds it), each shard's positions beside it."""
+    entry, the hash of the bigram whose shard holds it), each shard's positions beside it.
+    Takes the grams' encoded bytes (`grams.data`, `grams.pos_data` are let go once copied into
+    shard order: at 10,000 reports each copy is a few hundred MB)."""
     sizes = np.diff(grams.offsets)
     word_sizes = np.diff(words.offsets)
     shards = shard_count(int(sizes.sum()))
@@ -43,6 +45,7 @@ def shard_files(grams: EncodedGrams, words: EncodedEntries, word_hashes: np.ndar
     # Within a shard, entries keep string order: they already are in it, so a stable sort by shard.
     order = np.argsort(shard_of, kind="stable")
     shard_data = _gathered(grams.data, grams.offsets[:-1][order], sizes[order])
+    grams.data = None
     word_order = np.argsort(word_shard, kind="stable")
     shard_words = _gathered(words.data, words.offsets[:-1][word_order], word_sizes[word_order])
     shard_counts = np.bincount(shard_of, minlength=shards)
@@ -55,6 +58,7 @@ def shard_files(grams: EncodedGrams, words: EncodedEntries, word_hashes: np.ndar
         varint(int(entries[n]), head)
         files[SHARD.path(shard=n)] = (bytes(head) + shard_data[bounds[n] : bounds[n + 1]]
                                       + shard_words[word_bounds[n] : word_bounds[n + 1]])
+    del shard_data, shard_words
 
     # Positions: small lists packed per shard, in the shard's gram order; a large one alone.
     pos_len = grams.pos_len[order]
@@ -66,18 +70,21 @@ def shard_files(grams: EncodedGrams, words: EncodedEntries, word_hashes: np.ndar
         ordered_shard[packed], weights=pos_len[packed], minlength=shards))]).astype(np.int64).tolist()
     for n in range(shards):
         if packed_bounds[n + 1] > packed_bounds[n]:
-            files[PACKED_POSITIONS.path(shard=n)] = packed_data[packed_bounds[n] : packed_bounds[n + 1]]
+            files[PACKED_POSITIONS.path(shard=n)] = packed_data[packed_bounds[n] : packed_bounds[n + 1]].tobytes()
+    del packed_data
     first_of_shard = np.concatenate([[0], np.cumsum(shard_counts)])
     for i in np.flatnonzero(pos_len > POSITIONS_PACK_BYTES).tolist():
         n = int(ordered_shard[i])
         a = int(pos_start[i])
         files[POSITIONS.path(shard=n, entry=i - int(first_of_shard[n]))] = grams.pos_data[a : a + int(pos_len[i])].tobytes()
+    grams.pos_data = None
     return ShardFiles(shards, files)
 
 
-def _gathered(data: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> bytes:
-    """The byte ranges [starts, starts + sizes) of `data`, one after the other. Gathered a few MB
-    at a time: an index of every byte at once would be 8 bytes per byte."""
+def _gathered(data: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> memoryview:
+    """The byte ranges [starts, starts + sizes) of `data`, one after the other (a view: each file
+    copies its own slice). Gathered a few MB at a time: an index of every byte at once would be
+    8 bytes per byte."""
     ends = np.cumsum(sizes)
     total = int(ends[-1]) if ends.size else 0
     out = np.empty(total, dtype=np.uint8)
@@ -87,4 +94,4 @@ def _gathered(data: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> bytes:
         picked = np.repeat(st, s) + (np.arange(int(s.sum()), dtype=np.int64) - np.repeat(np.cumsum(s) - s, s))
         begin = int(ends[a - 1]) if a else 0
         out[begin : begin + picked.size] = data[picked]
-    return out.tobytes()
+    return memoryview(out)

@@ -81,7 +81,7 @@ class WholeWordCounter:
         # One worker is enough to keep up with MkDocs rendering pages, and leaves it its core.
         self.processes = processes or max(1, min(2, (os.cpu_count() or 1) - 1))
         self.in_process_below = in_process_below
-        self._chunks: list[list[str] | Future | Counts] = []   # texts, then on their way, then counted
+        self._chunks: list[list[str] | Future | Counts | None] = []   # texts, on their way, counted, let go
         self._chunk_sizes: list[int] = []                    # texts in each
         self._where: dict[Hashable, tuple[int, int]] = {}    # key -> (chunk, place in it)
         self._open: list[str] = []
@@ -99,12 +99,13 @@ class WholeWordCounter:
         if self._open_characters >= CHUNK_CHARACTERS:
             self._close_chunk()
 
-    def counting(self, keys: Sequence[Hashable], texts: Iterable[str]) -> WholeWordCounting:
-        """The counts of the documents `keys` (with their `texts`), as document 0, 1, … of an index."""
+    def counting(self, keys: Sequence[Hashable], texts: Iterable[str], *, last: bool = False) -> WholeWordCounting:
+        """The counts of the documents `keys` (with their `texts`), as document 0, 1, … of an index.
+        `last`: no other index will ask for counts after this one's, which may let them go."""
         for key, text in zip(keys, texts):
             self.add(key, text)
         self._close_chunk()
-        return WholeWordCounting(self, list(keys))
+        return WholeWordCounting(self, list(keys), last)
 
     def _close_chunk(self) -> None:
         if self._open:
@@ -124,6 +125,8 @@ class WholeWordCounter:
 
     def _counts(self, chunk: int) -> Counts:
         found = self._chunks[chunk]
+        if found is None:
+            raise RuntimeError("word counts asked for after the last index took them")
         if isinstance(found, Future):
             found = found.result()
         elif isinstance(found, list):
@@ -140,10 +143,12 @@ class WholeWordCounter:
 class WholeWordCounting:
     """The whole words of an index's documents, on their way (`WholeWordCounter.counting`)."""
 
-    def __init__(self, counter: WholeWordCounter, keys: list[Hashable]) -> None:
-        self.counter, self.keys = counter, keys
+    def __init__(self, counter: WholeWordCounter, keys: list[Hashable], last: bool = False) -> None:
+        self.counter, self.keys, self.last = counter, keys, last
 
     def result(self) -> WholeWords:
+        """The merged counts. For the `last` index the counter lets go of each chunk's counts as it
+        takes them (at 10,000 reports half a gigabyte, held until the build's end before)."""
         counter = self.counter
         doc_of: dict[int, np.ndarray] = {}
         for doc, key in enumerate(self.keys):
@@ -155,8 +160,13 @@ class WholeWordCounting:
             parts = []
             for chunk in sorted(doc_of):
                 words, word, text, count, compounds = counter._counts(chunk)
+                if self.last:
+                    counter._chunks[chunk] = None
                 doc = doc_of[chunk][text]
                 kept = doc >= 0     # a chunk may hold documents of another index (a delta's)
+                if kept.all():   # the usual case: no copies
+                    parts.append((words, word, doc, count, compounds[:, 1:]))
+                    continue
                 in_index = doc_of[chunk][compounds[:, 0]] >= 0 if compounds.size else np.zeros(0, dtype=bool)
                 parts.append((words, word[kept], doc[kept], count[kept], compounds[in_index, 1:]))
         finally:
