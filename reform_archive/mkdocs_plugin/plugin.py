@@ -153,6 +153,8 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
         # The report's ids are prefixed in its HTML (none can clobber the theme's `__config` or
         # ours); its table of contents must point at them.
         _prefix_anchors(page.toc)
+        # Its Markdown is rendered: MkDocs keeps the file's copy to the end (150 MB at 10,000).
+        page.file.content_string = ""
         return self.build.report_html(page.file.src_uri, page.url, html)
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str | None:
