@@ -68,7 +68,9 @@ def _text_parts(html: str, mark: str) -> list[str]:
         classes = set(html_lib.unescape(next(g for g in found.groups() if g is not None)).split()) if found else set()
         skipping = bool(classes & _SKIP_CLASSES) or tag in _RAW_TEXT
         heading = tag in _HEADINGS
-        if attrs.rstrip().endswith("/"):   # <div/>: opened and closed at once
+        closing = attrs.rstrip()
+        if closing.endswith("/") and (len(closing) == 1 or closing[-2] in " \t\n\r\f\"'"):
+            # <div/>, <img src="x" />: opened and closed at once (in `href=a/` the / is the value's)
             if tag in _BLOCKS:
                 parts.append("\n\n")
             continue
@@ -89,7 +91,9 @@ def page_text(html: str) -> str:
 
 def page_text_and_headings(html: str) -> tuple[str, list[tuple[int, int]]]:
     """The page's text, and the [start, end) character ranges of its heading lines in it."""
-    mark = next(c for c in map(chr, range(0x110000)) if c not in html and not c.isspace() and c != "\n")
+    # Marks the heading pieces: a character the page does not hold (no entity decodes to a
+    # control character), so the lines can be told apart after one join.
+    mark = next(c for c in map(chr, range(0x110000)) if c not in html and not c.isspace())
     kept, headings, offset = [], [], 0
     for line in "".join(_text_parts(html, mark)).split("\n"):
         heading = mark in line

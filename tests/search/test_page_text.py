@@ -81,7 +81,8 @@ _TEXT = st.lists(st.sampled_from(["石门县", "乡镇 卫生院", "\n", "  ", "
 _OPEN = st.sampled_from(['<p>', '<div>', '<h2 id="a">', '<h3>', '<li>', '<ul>', '<b>', '<span>', '<td>', '<tr>',
                          '<a href="#x" class="headerlink">', '<dl class="ra-report-meta">', "<div class='ra-cite'>",
                          '<div class="ra-related x">', '<a title="a&gt;b" href="x">', '<P>', '<H1 Class="ra-versions">',
-                         '<span class=headerlink>', '<div data-class="ra-cite">', '<section>', '<pre>'])
+                         '<span class=headerlink>', '<div data-class="ra-cite">', '<section>', '<pre>',
+                         '<a href=x/>', '<div class=ra-cite/>'])
 _CLOSE = st.sampled_from(["</p>", "</div>", "</h2>", "</h3>", "</li>", "</ul>", "</b>", "</span>", "</a>", "</dl>",
                           "</P>", "</section >", "</tr>", "</pre>"])
 _ALONE = st.sampled_from(["<br>", "<br/>", "<br />", '<img src="x" alt="图">', "<hr>", "<!-- 注 <p> -->", "<!DOCTYPE html>",
