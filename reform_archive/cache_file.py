@@ -47,10 +47,10 @@ def write_file(path: Path, data: bytes) -> bool:
     tmp = os.path.join(folder, f".tmp-{os.getpid()}-{threading.get_ident()}-{next(_TEMPORARY)}")
     try:
         try:
-            fd = os.open(tmp, _NEW_FILE, 0o666)
+            fd = os.open(tmp, NEW_FILE, 0o666)
         except FileNotFoundError:   # the first file of its folder
             os.makedirs(folder, exist_ok=True)
-            fd = os.open(tmp, _NEW_FILE, 0o666)
+            fd = os.open(tmp, NEW_FILE, 0o666)
         try:
             with open(fd, "wb") as handle:
                 handle.write(data)
@@ -64,7 +64,7 @@ def write_file(path: Path, data: bytes) -> bool:
 
 
 _TEMPORARY = itertools.count()   # with the process and thread: a name no other writer uses
-_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)   # os.open: a file made now
 
 
 def seal(payload: bytes) -> bytes:

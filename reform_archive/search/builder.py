@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..cache import link_or_copy
-from ..cache_file import OnDamage, digest, ignore_damage, matches, read_sealed, write_sealed
+from ..cache_file import NEW_FILE, OnDamage, digest, ignore_damage, matches, read_sealed, write_sealed
 from ..code_graph import code_version
 from ..theme import empty_search_index, use_worker
 from .format import FILES
@@ -172,17 +172,15 @@ def _write_files(out: Path, index_files: dict[str, bytes]) -> int:
             os.makedirs(folder, exist_ok=True)
             made.add(folder)
         try:
-            fd = os.open(path, _NEW_FILE, 0o666)
+            fd = os.open(path, NEW_FILE, 0o666)
         except FileExistsError:   # also a symbolic link there, which is replaced, not followed
             os.unlink(path)
-            fd = os.open(path, _NEW_FILE, 0o666)
+            fd = os.open(path, NEW_FILE, 0o666)
         with open(fd, "wb") as handle:
             handle.write(content)
         total += len(content)
     return total
 
-
-_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 
 
 class _IncompleteBase(Exception):

@@ -10,7 +10,7 @@ import numpy as np
 
 from .format import TEXT_LINES
 from .layout import TextLayout, lay_out
-from .normalize import normalize_char
+from .normalize import normalize_code_points
 
 
 @dataclass
@@ -74,8 +74,8 @@ class Corpus:
 
 def _code_points(docs: list[SearchDocument]) -> tuple[np.ndarray, np.ndarray]:
     """Every document's normalised text, concatenated, as code points (uint32), and each
-    document's start offset in it. Normalisation is per character, so it is a table lookup over
-    the distinct code points (a few thousand) rather than a Python call per character."""
+    document's start offset in it. Normalisation is per character: one table lookup over the
+    whole array (`normalize.normalize_code_points`)."""
     texts = [doc.text for doc in docs]
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
     starts = np.zeros(len(texts) + 1, dtype=np.int64)
@@ -84,14 +84,7 @@ def _code_points(docs: list[SearchDocument]) -> tuple[np.ndarray, np.ndarray]:
     for i, text in enumerate(texts):
         cps[starts[i] : starts[i + 1]] = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     del texts
-    if cps.size:
-        present = np.zeros(int(cps.max()) + 1, dtype=bool)
-        present[cps] = True
-        table = np.arange(present.size, dtype=np.uint32)
-        for cp in np.flatnonzero(present).tolist():
-            table[cp] = ord(normalize_char(chr(cp)))
-        np.take(table, cps, out=cps)
-    return cps, starts
+    return normalize_code_points(cps), starts
 
 
 def _dense_ranks(cps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

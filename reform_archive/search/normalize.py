@@ -59,27 +59,40 @@ class _CodePointTable:
         for code, value in (fixed or {}).items():
             self.table[code], self.known[code] = value, True
 
-    def __call__(self, text: str) -> str:
-        # surrogatepass: a lone surrogate (from a broken page) stays itself, as it always did.
-        cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    def code_points(self, cps: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """Code points (uint32), normalised (into `out`, which may be `cps` itself)."""
         fresh = cps[~self.known[cps]]
         if fresh.size:
             for code in np.unique(fresh).tolist():
                 self.table[code] = ord(normalize_char(chr(code)))
             self.known[fresh] = True
-        return self.table[cps].tobytes().decode("utf-32-le", "surrogatepass")
+        return np.take(self.table, cps, out=out)
+
+    def __call__(self, text: str) -> str:
+        # surrogatepass: a lone surrogate (from a broken page) stays itself, as it always did.
+        cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        return self.code_points(cps).tobytes().decode("utf-32-le", "surrogatepass")
 
 
 _TABLE: _CodePointTable | None = None
 _LINES_KEPT_TABLE: _CodePointTable | None = None
 
 
-def normalize_text(text: str) -> str:
-    """Same length as `text`, character for character."""
+def _table() -> _CodePointTable:
     global _TABLE
     if _TABLE is None:
         _TABLE = _CodePointTable()
-    return _TABLE(text)
+    return _TABLE
+
+
+def normalize_text(text: str) -> str:
+    """Same length as `text`, character for character."""
+    return _table()(text)
+
+
+def normalize_code_points(cps: np.ndarray) -> np.ndarray:
+    """`normalize_text` over code points (uint32), in place: the index's whole text at once."""
+    return _table().code_points(cps, out=cps)
 
 
 def normalize_keeping_lines(text: str) -> str:
