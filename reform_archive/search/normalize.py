@@ -53,11 +53,9 @@ class _CodePointTable:
     it: a text is normalised by one array lookup (numpy, ~25 µs for a 6,000-character report,
     20× `str.translate` with a dict), and `normalize_char` is called once per distinct character."""
 
-    def __init__(self, fixed: dict[int, int] | None = None) -> None:
+    def __init__(self) -> None:
         self.table = np.arange(sys.maxunicode + 1, dtype=np.uint32)
         self.known = np.zeros(sys.maxunicode + 1, dtype=bool)
-        for code, value in (fixed or {}).items():
-            self.table[code], self.known[code] = value, True
 
     def code_points(self, cps: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         """Code points (uint32), normalised (into `out`, which may be `cps` itself)."""
@@ -68,14 +66,8 @@ class _CodePointTable:
             self.known[fresh] = True
         return np.take(self.table, cps, out=out)
 
-    def __call__(self, text: str) -> str:
-        # surrogatepass: a lone surrogate (from a broken page) stays itself, as it always did.
-        cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        return self.code_points(cps).tobytes().decode("utf-32-le", "surrogatepass")
-
 
 _TABLE: _CodePointTable | None = None
-_LINES_KEPT_TABLE: _CodePointTable | None = None
 
 
 def _table() -> _CodePointTable:
@@ -85,9 +77,18 @@ def _table() -> _CodePointTable:
     return _TABLE
 
 
+def _normalized(text: str, keep_lines: bool) -> str:
+    # surrogatepass: a lone surrogate (from a broken page) stays itself, as it always did.
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    out = _table().code_points(cps)
+    if keep_lines:
+        out[cps == 0x0A] = 0x0A
+    return out.tobytes().decode("utf-32-le", "surrogatepass")
+
+
 def normalize_text(text: str) -> str:
     """Same length as `text`, character for character."""
-    return _table()(text)
+    return _normalized(text, keep_lines=False)
 
 
 def normalize_code_points(cps: np.ndarray) -> np.ndarray:
@@ -97,10 +98,7 @@ def normalize_code_points(cps: np.ndarray) -> np.ndarray:
 
 def normalize_keeping_lines(text: str) -> str:
     """`normalize_text`, but a line break stays a line break (every other white space is a space)."""
-    global _LINES_KEPT_TABLE
-    if _LINES_KEPT_TABLE is None:
-        _LINES_KEPT_TABLE = _CodePointTable({ord("\n"): ord("\n")})
-    return _LINES_KEPT_TABLE(text)
+    return _normalized(text, keep_lines=True)
 
 
 # Characters between which a break is no break in Chinese text: CJK ideographs, kana, CJK
