@@ -6,7 +6,6 @@ so all three see the same reports, the same problems and the same duplicate grou
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections import defaultdict
 from collections.abc import Callable
@@ -22,7 +21,7 @@ from .language.chrome import classify
 from .language.gazetteer import region_levels
 from .parsed_reports import ParsedReports
 from .problems import Problem, error
-from .report import ParsedReport, Report, read_report_bytes, report_files
+from .report import ParsedReport, Report, read_report_bytes, report_files, text_digest
 from .slug import RESERVED_SLUGS, slugify
 from .topics import VOCABULARY
 
@@ -40,6 +39,11 @@ class ArchivedReport:
     duplicate_of: ArchivedReport | None = None
     versions: list[tuple[ArchivedReport, float]] = field(default_factory=list)  # duplicates shown here
     added: str = ""                # YYYY-MM-DD it entered the archive (added.py)
+    digest: bytes = b""            # its body's `text_digest` (made from the body when not given)
+
+    def __post_init__(self) -> None:
+        if not self.digest:
+            self.digest = text_digest(self.report.body)
 
     @property
     def src_uri(self) -> str:
@@ -101,12 +105,12 @@ def load_archive(reports_dir: Path, *, label_root: Path | None = None,
     for path in report_files(reports_dir):
         label = label_of(path)
         raw = read_report_bytes(path, label)
-        parsed = raw if isinstance(raw, ParsedReport) else parser.parse(raw, label, path)
+        parsed, digest = (raw, b"") if isinstance(raw, ParsedReport) else parser.parse(raw, label, path)
         problems.extend(parsed.problems)
         if parsed.report is None or any(p.is_error for p in parsed.problems):
             continue
         key = _key(path, reports_dir)
-        reports.append(ArchivedReport(parsed.report, key, slugify(path.stem)))
+        reports.append(ArchivedReport(parsed.report, key, slugify(path.stem), digest=digest))
     parser.save()
     collisions = _slug_collisions(reports, reports_dir, label_of)
     collisions += _index_page_collisions(reports, reports_dir, label_of)
@@ -124,7 +128,8 @@ def load_archive(reports_dir: Path, *, label_root: Path | None = None,
     chrome = MemoFile(cache_dir / "chrome-lines.sealed" if cache_dir else None,
                       code_version(*CHROME_CODE), on_damage=damaged)
     clusters = find_duplicate_clusters({r.key: r.report.body for r in reports}, store,
-                                       prefer=lambda key: shown_rank(by_key[key].report, chrome))
+                                       prefer=lambda key: shown_rank(by_key[key].report, chrome, by_key[key].digest),
+                                       digests={r.key: r.digest for r in reports})
     chrome.save()
     for cluster in clusters:
         kept = by_key[cluster.kept]
@@ -140,14 +145,14 @@ def chrome_lines(body: str) -> int:
     return sum(1 for line in body.splitlines() if line.strip() and classify(line) is not None)
 
 
-def shown_rank(report: Report, memo: MemoFile | None = None) -> tuple[int, int]:
+def shown_rank(report: Report, memo: MemoFile | None = None, digest: bytes = b"") -> tuple[int, int]:
     """Which of a group of near-duplicates is shown (docs/duplicates.md): the cleanest copy
     (fewest chrome lines), then the earliest year (unknown last); `find_duplicate_clusters`
     breaks ties by file name. Every other version's URL leads to the one shown. `memo` keeps
-    each text's count."""
+    each text's count, by its `text_digest` (`digest`, if known)."""
     if memo is None:
         return chrome_lines(report.body), report.year or 10_000
-    key = hashlib.blake2b(report.body.encode("utf-8"), digest_size=16).digest()
+    key = digest or text_digest(report.body)
     count = memo.get(key)
     if count is None:
         count = chrome_lines(report.body)

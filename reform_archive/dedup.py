@@ -24,7 +24,6 @@ pairs they are in are shingled.
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import re
 import unicodedata
@@ -36,6 +35,7 @@ import numpy as np
 
 from .cache_file import OnDamage, ignore_damage, read_sealed, write_sealed
 from .language.chinese import to_simplified
+from .report import text_digest
 
 SHINGLE_CHARS = 5
 NUM_PERM = 128
@@ -230,19 +230,46 @@ class _LazyHashes(dict):
         return value
 
 
+def _band_candidates(keys: list[str], signatures: dict[str, bytes]) -> list[tuple[str, str]]:
+    """The pairs of keys (in key order, sorted) whose signatures agree on every row of at least
+    one band. Each band's rows are hashed to one number with the band's index, and the
+    archive's numbers sorted once: equal runs are the buckets. Two bands that differ yet hash
+    alike would only propose one more pair, which the exact similarity then judges."""
+    if len(keys) < 2:
+        return []
+    rows = np.frombuffer(b"".join(signatures[k] for k in keys), dtype=np.uint64).reshape(len(keys), LSH_BANDS, LSH_ROWS)
+    with np.errstate(over="ignore"):
+        h = np.broadcast_to(np.arange(LSH_BANDS, dtype=np.uint64), (len(keys), LSH_BANDS))
+        for row in range(LSH_ROWS):
+            h = _mix(h * np.uint64(0x9E3779B97F4A7C15) + rows[:, :, row])
+    h = h.ravel()
+    order = np.argsort(h, kind="stable")   # stable: a bucket's members stay in key order
+    ordered = h[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    sizes = np.diff(np.r_[starts, len(ordered)])
+    members_of = order // LSH_BANDS
+    candidates = set()
+    for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist()):
+        members = members_of[start : start + size].tolist()
+        candidates.update((a, b) for i, a in enumerate(members) for b in members[i + 1 :] if a != b)
+    return [(keys[a], keys[b]) for a, b in sorted(candidates)]
+
+
 def find_duplicate_clusters(texts: dict[str, str], store: SignatureStore | None = None,
-                            prefer: Callable[[str], tuple] | None = None) -> list[DuplicateCluster]:
+                            prefer: Callable[[str], tuple] | None = None,
+                            digests: dict[str, bytes] | None = None) -> list[DuplicateCluster]:
     """Groups of near-identical texts. `texts` maps a stable key (the report's path) to its
     body. The kept version of a group is the member with the smallest `prefer(key)`, ties
     going to the first by name. With a `store`, signatures of texts seen before are read from
-    it, and only candidates are shingled."""
+    it, and only candidates are shingled. `digests`: each text's `text_digest`, if known."""
     if store is not None:
         _share_tables(store)
     keys = sorted(texts)
     hashes = _LazyHashes(texts)
     signatures: dict[str, bytes] = {}   # key → its signature, 128 uint64 as bytes
     seen: set[bytes] = set()
-    digests: dict[str, bytes] = {}
+    known_digests = digests or {}
+    digests = {}
     scores = store.scores if store is not None else {}
 
     def similarity(a: str, b: str) -> float:
@@ -255,7 +282,7 @@ def find_duplicate_clusters(texts: dict[str, str], store: SignatureStore | None 
         return score
 
     for key in keys:
-        digest = digests[key] = hashlib.blake2b(texts[key].encode("utf-8"), digest_size=16).digest()
+        digest = digests[key] = known_digests.get(key) or text_digest(texts[key])
         seen.add(digest)
         known = store.signatures.get(digest) if store is not None else None
         if known is None:
@@ -266,15 +293,7 @@ def find_duplicate_clusters(texts: dict[str, str], store: SignatureStore | None 
         if known:  # an empty text (no shingles) is nobody's duplicate
             signatures[key] = known
     keys = [key for key in keys if key in signatures]
-    buckets: dict[tuple[int, bytes], list[str]] = {}
-    band_bytes = LSH_ROWS * 8   # a band's rows as the signature's bytes: sliced, no numpy per band
-    for key in keys:
-        signature = signatures[key]
-        for band in range(LSH_BANDS):
-            rows = signature[band * band_bytes : (band + 1) * band_bytes]
-            buckets.setdefault((band, rows), []).append(key)
-    candidates = {(a, b) for members in buckets.values() if len(members) > 1
-                  for i, a in enumerate(members) for b in members[i + 1 :]}
+    candidates = _band_candidates(keys, signatures)
 
     parent = {key: key for key in keys}
 
@@ -284,7 +303,7 @@ def find_duplicate_clusters(texts: dict[str, str], store: SignatureStore | None 
             key = parent[key]
         return key
 
-    for a, b in sorted(candidates):
+    for a, b in candidates:
         if root(a) == root(b):
             continue
         score = similarity(a, b)

@@ -8,6 +8,7 @@ meaning is clear (``year: "2006年"``) are normalised rather than rejected.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,6 +118,12 @@ def report_files(reports_dir: Path) -> list[Path]:
 class ParsedReport:
     report: Report | None
     problems: list[Problem]
+
+
+def text_digest(text: str) -> bytes:
+    """The hash a report's text is known by in every cache of a build (duplicate signatures,
+    chrome-line counts, a page's and a search entry's inputs): made once a text, not by each."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
 def read_report(path: Path, *, label: str | None = None) -> ParsedReport:

@@ -208,3 +208,38 @@ def test_a_pairs_similarity_is_kept_and_read_back_not_computed_again(seed_report
     edited = dict(texts, **{cluster.others[0]: texts[cluster.others[0]] + "补一句。"})
     again = find_duplicate_clusters(edited, store)
     assert any({cluster.kept, cluster.others[0]} <= {c.kept, *c.others} for c in again), again
+
+
+def _bucket_reference(keys, signatures):
+    """The candidates as the LSH bands define them: a dictionary per band of its rows' bytes."""
+    from reform_archive.dedup import LSH_BANDS, LSH_ROWS
+
+    buckets = {}
+    width = LSH_ROWS * 8
+    for key in keys:
+        for band in range(LSH_BANDS):
+            buckets.setdefault((band, signatures[key][band * width:(band + 1) * width]), []).append(key)
+    return sorted({(a, b) for members in buckets.values() for i, a in enumerate(members) for b in members[i + 1:]})
+
+
+def test_band_candidates_are_the_pairs_that_share_a_band():
+    import numpy as np
+
+    from reform_archive.dedup import LSH_BANDS, LSH_ROWS, NUM_PERM, _band_candidates
+
+    rng = np.random.default_rng(7)
+    base = rng.integers(0, 2**63, size=(300, NUM_PERM), dtype=np.uint64)
+    # Planted agreement: some texts copy a few bands (or all) of another's signature; the same
+    # rows in another band must not count, nor rows shared across bands.
+    for i in range(0, 300, 3):
+        donor = int(rng.integers(0, 300))
+        for band in rng.choice(LSH_BANDS, size=int(rng.integers(1, LSH_BANDS + 1)), replace=False):
+            base[i, band * LSH_ROWS:(band + 1) * LSH_ROWS] = base[donor, band * LSH_ROWS:(band + 1) * LSH_ROWS]
+    base[5, 0:LSH_ROWS] = base[6, LSH_ROWS:2 * LSH_ROWS]          # same rows, other band: no pair
+    base[7, 0:LSH_ROWS - 1] = base[8, 0:LSH_ROWS - 1]             # all rows of a band but one: no pair
+    keys = [f"r{i:03d}.md" for i in range(300)]
+    signatures = {k: base[i].tobytes() for i, k in enumerate(keys)}
+    expected = _bucket_reference(keys, signatures)
+    assert len(expected) > 50
+    assert _band_candidates(keys, signatures) == expected
+    assert ("r005.md", "r006.md") not in expected and ("r007.md", "r008.md") not in expected

@@ -187,7 +187,7 @@ def test_only_regular_files_are_read(tmp_path):
 
 def test_a_report_parsed_before_comes_back_as_parsed_and_only_changed_bytes_are_parsed_again(tmp_path):
     from reform_archive.parsed_reports import ParsedReports
-    from reform_archive.report import parse_report_bytes
+    from reform_archive.report import parse_report_bytes, text_digest
 
     files = {
         "a.md": "---\ntitle: 甲\nyear: 2006\nregion: 湖南省\ntopic: [机构编制]\nsource: {site: 某网}\n---\n\n正文甲。\r\n第二段。\n",
@@ -197,15 +197,20 @@ def test_a_report_parsed_before_comes_back_as_parsed_and_only_changed_bytes_are_
     raws = {name: text.encode("utf-8") for name, text in files.items()}
     first = ParsedReports(tmp_path)
     fresh = {name: parse_report_bytes(raw, name, tmp_path / name) for name, raw in raws.items()}
-    assert {name: first.parse(raw, name, tmp_path / name) for name, raw in raws.items()} == fresh
+    results = {name: first.parse(raw, name, tmp_path / name) for name, raw in raws.items()}
+    assert {name: parsed for name, (parsed, _) in results.items()} == fresh
+    # The body's digest comes with it: the text's, for a report; none without one.
+    assert results["a.md"][1] == text_digest(fresh["a.md"].report.body) and results["c.md"][1] == b""
     first.save()
     second = ParsedReports(tmp_path)
-    again = {name: second.parse(raw, name, tmp_path / name) for name, raw in raws.items()}
+    again_results = {name: second.parse(raw, name, tmp_path / name) for name, raw in raws.items()}
+    again = {name: parsed for name, (parsed, _) in again_results.items()}
     assert again == fresh and second.parsed == 0
+    assert again_results == results
     assert again["a.md"].report.body == "正文甲。\n第二段。\n" and again["a.md"].report.path == tmp_path / "a.md"
     assert fresh["b.md"].problems and fresh["c.md"].report is None   # the cases above are what they claim
     # Other bytes, or the same bytes under another name (problems carry it): parsed again.
     edited = raws["a.md"].replace("正文甲".encode(), "正文丙".encode())
-    assert second.parse(edited, "a.md", None).report.body.startswith("正文丙")
-    assert second.parse(raws["b.md"], "other/b.md", None).problems[0].file == "other/b.md"
+    assert second.parse(edited, "a.md", None)[0].report.body.startswith("正文丙")
+    assert second.parse(raws["b.md"], "other/b.md", None)[0].problems[0].file == "other/b.md"
     assert second.parsed == 2

@@ -7,7 +7,7 @@ find the finished page in the cache. A page is a function of its report, the rep
 code that writes it; `PageDigests` keeps, between builds, the hash of the Markdown made from
 each such input (`inputs`), so that a build makes the Markdown only of the pages it renders.
 
-Every report in the input is taken whole (each of its fields; its text by hash), so a change to
+Every report in the input is taken whole (each of its fields; its text by its digest), so a change to
 the page code that reads another field needs no change here. The store is one sealed file,
 `page-digests.sealed`, under the code version of the page writer.
 """
@@ -49,7 +49,7 @@ class PageDigests:
             report = r.report
             fields = [getattr(report, f.name) for f in dataclasses.fields(report)
                       if f.name not in ("path", "body")]
-            digest = hashlib.sha256(repr(fields).encode("utf-8") + b"\0" + report.body.encode("utf-8")).digest()
+            digest = hashlib.sha256(repr(fields).encode("utf-8") + b"\0" + r.digest).digest()
             self._reports[id(r.report)] = digest
         return digest
 
