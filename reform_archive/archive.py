@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from .language.chrome import classify
 from .language.gazetteer import region_levels
 from .parsed_reports import ParsedReports
 from .problems import Problem, error
-from .report import ParsedReport, Report, read_report_bytes, report_files, text_digest
+from .report import Report, report_files, text_digest
 from .slug import RESERVED_SLUGS, slugify
 from .topics import VOCABULARY
 
@@ -104,8 +104,7 @@ def load_archive(reports_dir: Path, *, label_root: Path | None = None,
     parser = ParsedReports(cache_dir, on_damage=damaged)
     for path in report_files(reports_dir):
         label = label_of(path)
-        raw = read_report_bytes(path, label)
-        parsed, digest = (raw, b"") if isinstance(raw, ParsedReport) else parser.parse(raw, label, path)
+        parsed, digest = parser.read(path, label)
         problems.extend(parsed.problems)
         if parsed.report is None or any(p.is_error for p in parsed.problems):
             continue
@@ -127,7 +126,7 @@ def load_archive(reports_dir: Path, *, label_root: Path | None = None,
     # groups of 10,000 reports): counted once per text, kept between builds.
     chrome = MemoFile(cache_dir / "chrome-lines.sealed" if cache_dir else None,
                       code_version(*CHROME_CODE), on_damage=damaged)
-    clusters = find_duplicate_clusters({r.key: r.report.body for r in reports}, store,
+    clusters = find_duplicate_clusters(_Bodies(by_key), store,
                                        prefer=lambda key: shown_rank(by_key[key].report, chrome, by_key[key].digest),
                                        digests={r.key: r.digest for r in reports})
     chrome.save()
@@ -137,6 +136,23 @@ def load_archive(reports_dir: Path, *, label_root: Path | None = None,
             by_key[other].duplicate_of = kept
             kept.versions.append((by_key[other], cluster.similarity[other]))
     return Archive(reports, problems, clusters)
+
+
+class _Bodies(Mapping):
+    """{key: the report's body}, each read when asked for: the duplicate detector reads only
+    the texts it has no signature or score of (a report's body may not be read yet)."""
+
+    def __init__(self, by_key: dict[str, ArchivedReport]) -> None:
+        self.by_key = by_key
+
+    def __getitem__(self, key: str) -> str:
+        return self.by_key[key].report.body
+
+    def __iter__(self):
+        return iter(self.by_key)
+
+    def __len__(self) -> int:
+        return len(self.by_key)
 
 
 def chrome_lines(body: str) -> int:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import marshal
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -221,7 +221,7 @@ def _exact_jaccard(a: np.ndarray, b: np.ndarray) -> float:
 class _LazyHashes(dict):
     """Shingle hashes of a text, computed when first asked for."""
 
-    def __init__(self, texts: dict[str, str]) -> None:
+    def __init__(self, texts: Mapping[str, str]) -> None:
         super().__init__()
         self.texts = texts
 
@@ -255,7 +255,7 @@ def _band_candidates(keys: list[str], signatures: dict[str, bytes]) -> list[tupl
     return [(keys[a], keys[b]) for a, b in sorted(candidates)]
 
 
-def find_duplicate_clusters(texts: dict[str, str], store: SignatureStore | None = None,
+def find_duplicate_clusters(texts: Mapping[str, str], store: SignatureStore | None = None,
                             prefer: Callable[[str], tuple] | None = None,
                             digests: dict[str, bytes] | None = None) -> list[DuplicateCluster]:
     """Groups of near-identical texts. `texts` maps a stable key (the report's path) to its

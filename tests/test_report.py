@@ -1,5 +1,7 @@
 """Front-matter validation: every bad input names the file and the line."""
 
+import os
+
 import pytest
 
 from reform_archive.report import Report, coerce_year, parse_report, read_report
@@ -214,3 +216,72 @@ def test_a_report_parsed_before_comes_back_as_parsed_and_only_changed_bytes_are_
     assert second.parse(edited, "a.md", None)[0].report.body.startswith("正文丙")
     assert second.parse(raws["b.md"], "other/b.md", None)[0].problems[0].file == "other/b.md"
     assert second.parsed == 2
+
+
+def _write_reports(folder, files):
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+def test_a_file_whose_stat_is_recorded_is_not_read_and_its_body_is_checked_when_read(tmp_path):
+    from reform_archive.parsed_reports import ParsedReports, ReportChanged
+    from reform_archive.report import read_report, text_digest
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    _write_reports(reports, {
+        "a.md": "---\ntitle: 甲\nyear: 2006\nregion: 湖南省\n---\n\n正文甲。\n",
+        "b.md": "---\ntitle: 乙\nyear: 2007\n---\n\n正文乙。\r\n第二段。\n",
+    })
+    cache = tmp_path / "cache"
+    first = ParsedReports(cache, recent_ns=0)
+    results = {name: first.read(reports / name, name) for name in ("a.md", "b.md")}
+    first.save()
+    second = ParsedReports(cache, recent_ns=0)
+    again = {name: second.read(reports / name, name) for name in ("a.md", "b.md")}
+    for name, (parsed, digest) in again.items():
+        fresh = read_report(reports / name, label=name)
+        assert parsed == fresh and parsed.report.body == fresh.report.body and parsed.report.path == reports / name
+        assert digest == results[name][1] == text_digest(fresh.report.body)
+    assert second.parsed == 0
+    # Not read at `read`: a file edited (same size) after it is read the body of that build
+    # fails, naming it, instead of a body that is not the file's.
+    lazy = second.read(reports / "a.md", "a.md")[0].report
+    (reports / "a.md").write_text("---\ntitle: 甲\nyear: 2006\nregion: 湖南省\n---\n\n正文丙。\n", encoding="utf-8")
+    with pytest.raises(ReportChanged, match="a.md"):
+        lazy.body
+    # Edited with its modification time set back (as `touch -d`, rsync -t): its change time
+    # differs, so it is read, and its new text is what the next build has.
+    second.save()
+    old = (reports / "b.md").stat()
+    (reports / "b.md").write_text("---\ntitle: 乙\nyear: 2007\n---\n\n正文丁。\r\n第二段。\n", encoding="utf-8")
+    os.utime(reports / "b.md", ns=(old.st_atime_ns, old.st_mtime_ns))
+    assert (reports / "b.md").stat().st_size == old.st_size
+    third = ParsedReports(cache, recent_ns=0)
+    assert third.read(reports / "b.md", "b.md")[0].report.body.startswith("正文丁")
+    # A file changed just before it is read is read again the next time (no stat recorded).
+    fourth = ParsedReports(cache)
+    fourth.read(reports / "a.md", "a.md")
+    fourth.save()
+    fifth = ParsedReports(cache)
+    assert "_source" not in fifth.read(reports / "a.md", "a.md")[0].report.__dict__
+
+
+def test_an_archive_read_from_recorded_stats_is_the_archive_read_afresh(seed_reports_dir, tmp_path):
+    import shutil
+    import time
+
+    from reform_archive.archive import load_archive
+
+    reports = tmp_path / "reports"
+    shutil.copytree(seed_reports_dir, reports)
+    past = time.time() - 3600   # changed long before: stats are recorded
+    for path in reports.rglob("*"):
+        os.utime(path, (past, past))
+    time.sleep(3.1)   # their change time (now) older than RECENT_NS too
+    fresh = load_archive(reports, label_root=tmp_path)
+    load_archive(reports, label_root=tmp_path, cache_dir=tmp_path / "cache")
+    again = load_archive(reports, label_root=tmp_path, cache_dir=tmp_path / "cache")
+    assert [(r.key, r.report, r.digest, r.duplicate_of and r.duplicate_of.key) for r in again.reports] == \
+        [(r.key, r.report, r.digest, r.duplicate_of and r.duplicate_of.key) for r in fresh.reports]
+    assert [str(p) for p in again.problems] == [str(p) for p in fresh.problems]

@@ -13,8 +13,8 @@ cosine of their word weights over the words they share. Only shown reports take 
 duplicates merged into a page are never listed as related to it (nor to anything else).
 
 Kept between builds in the cache folder, under the code version of this module: the last result
-by the hash of every input (`related.sealed`), and each text's word counts by the hash of
-what they are cut from (`related-words.sealed`, read only when some text changed).
+by the hash of every input (`related.sealed`), and each report's word counts by the hash of
+what they are cut from (`related-words.sealed`, read only when some report changed).
 """
 
 from __future__ import annotations
@@ -60,9 +60,12 @@ class RelatedReports:
         return [by_key[k] for k in self.by_key.get(archive_report.key, []) if k in by_key]
 
 
-def _source_text(r: ArchivedReport) -> str:
+def _source_digest(r: ArchivedReport) -> bytes:
+    """What a report's words are cut from, by hash: its title, keywords and text (by its digest,
+    so that a build need not read a text that did not change)."""
     report = r.report
-    return "\n".join((report.title, " ".join(report.keywords), report.body[:SAMPLE_CHARS]))
+    return hashlib.sha256("\n".join((report.title, " ".join(report.keywords))).encode("utf-8")
+                          + b"\0" + r.digest).digest()
 
 
 class _Cutter:
@@ -185,7 +188,7 @@ def related_reports(archive: Archive, cache_dir: Path | None = None,
     path = cache_dir / CACHE_FILE if cache_dir is not None else None
     words_path = cache_dir / WORDS_FILE if cache_dir is not None else None
     stored = _load(path, version, on_damage)
-    digests = [hashlib.sha256(_source_text(r).encode("utf-8")).digest() for r in shown]
+    digests = [_source_digest(r) for r in shown]
     inputs = hashlib.sha256(b"".join(r.key.encode() + b"\0" + d for r, d in zip(shown, digests))).digest()
     if stored.get("inputs") == inputs:
         return RelatedReports(stored["related"])
