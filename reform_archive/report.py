@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,13 +106,29 @@ def report_files(reports_dir: Path) -> list[Path]:
     """Every report file: `*.md` below the folder, except under `_`-prefixed folders such as
     `_sources/` (raw pages kept for provenance) and hidden files or folders. The one rule for
     the build, `check` and the importer."""
-    files = []
-    for path in sorted(reports_dir.rglob("*.md")):
-        parts = path.relative_to(reports_dir).parts
-        if any(part.startswith(("_", ".")) for part in parts):
+    # A walk that does not enter the folders left out (rglob lists all of `_sources/` first),
+    # nor, as rglob, folders reached by a symbolic link; sorted as Paths sort, part by part.
+    found: list[tuple[str, ...]] = []
+    stack: list[tuple[str, tuple[str, ...]]] = [(str(reports_dir), ())]
+    while stack:
+        folder, parts = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
             continue
-        files.append(path)
-    return files
+        for entry in entries:
+            name = entry.name
+            if name.startswith(("_", ".")):
+                continue
+            if name.endswith(".md"):
+                found.append((*parts, name))
+            try:
+                is_folder = entry.is_dir() and not entry.is_symlink()
+            except OSError:
+                is_folder = False
+            if is_folder:
+                stack.append((entry.path, (*parts, name)))
+    return [reports_dir.joinpath(*parts) for parts in sorted(found)]
 
 
 @dataclass

@@ -285,3 +285,24 @@ def test_an_archive_read_from_recorded_stats_is_the_archive_read_afresh(seed_rep
     assert [(r.key, r.report, r.digest, r.duplicate_of and r.duplicate_of.key) for r in again.reports] == \
         [(r.key, r.report, r.digest, r.duplicate_of and r.duplicate_of.key) for r in fresh.reports]
     assert [str(p) for p in again.problems] == [str(p) for p in fresh.problems]
+
+
+def test_report_files_are_the_md_files_outside_left_out_folders_as_rglob_finds_them(tmp_path):
+    root = tmp_path / "reports"
+    for rel in ("a.md", "a-b.md", "a/b.md", "a/c/d.md", "b.txt", "_sources/x.md", "_sources/y/z.md",
+                ".hidden.md", "x/.git/e.md", "x/_drafts/f.md", "x/g.md", "Z.md", "中文/报告.md"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    (root / "folder.md").mkdir()                         # a folder named like a report: listed
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "o.md").write_text("x", encoding="utf-8")
+    (root / "linked").symlink_to(tmp_path / "outside")   # not entered, as rglob does not
+    (root / "link.md").symlink_to(root / "a.md")
+    # rglob's answer, filtered by the rule (the way the archive listed its files before).
+    expected = [p for p in sorted(root.rglob("*.md"))
+                if not any(part.startswith(("_", ".")) for part in p.relative_to(root).parts)]
+    from reform_archive.report import report_files
+
+    assert report_files(root) == expected
+    assert root / "a" / "b.md" in expected and root / "folder.md" in expected
+    assert not any("_sources" in str(p) or "outside" in str(p) or "linked" in str(p) for p in expected)

@@ -36,6 +36,7 @@ from ..build import CACHE_DIR, ArchiveBuild, BuildOptions, PagePlace, prepare_fo
 from ..build_lock import LOCK_NAME, BuildLock
 from ..cache_file import CacheChanged
 from ..output_folder import output_folder_problem
+from ..parsed_reports import ReportChanged
 from ..problems import ArchiveError
 from ..rendered import RenderedPages
 from ..search.builder import UI_SCRIPT
@@ -107,6 +108,13 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files | None:
         if self.build is None:
             return None
+        try:
+            return self._add_archive(files, config)
+        except ReportChanged as exc:   # a report edited while this build read the archive
+            raise PluginError(str(exc)) from None
+
+    def _add_archive(self, files: Files, config: MkDocsConfig) -> Files:
+        assert self.build is not None
         self.build.bring_back_site()   # MkDocs has emptied the site folder
         try:
             archive = self.build.read_archive()
