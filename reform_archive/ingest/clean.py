@@ -147,7 +147,9 @@ def heading_level(paragraph: str) -> int | None:
 
 _ESCAPE_INLINE = re.compile(r"([\\`*_\[\]{}>])")
 _ESCAPE_LINE_START = re.compile(r"^(\s*)(?:([#>+\-|])|(\d+)([.)])(?=\s))")
-_ENTITY_LIKE = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+# An `&` that a page would read as a character: a named or numeric reference, and a numeric one
+# even without its `;` (Markdown passes `&#65.` through, and a browser shows `A.`).
+_ENTITY_LIKE = re.compile(r"&(?=#?[0-9A-Za-z]+;|#[0-9]|#[xX][0-9A-Fa-f])")
 
 
 def escape_markdown(line: str) -> str:

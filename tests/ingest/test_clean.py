@@ -108,6 +108,8 @@ _PIECES = ["<", ">", "&", "&copy;", "&#65;", "&lt;", "{: #__config }", "{", "}",
 @example("工资\u003c3000元的人员 & 编制<5人")
 @example("=数字")
 @example("1. <")   # `\1.` showed its backslash: a digit has no escape, the period has
+@example("&#1.")   # a numeric reference without its `;` showed as the character
+@example("&#x41 x")
 def test_escaped_text_is_shown_as_it_was(line):
     """What the importer writes shows on the page as the page had it: `<` once showed as `\\<`."""
     line = " ".join(line.split())
