@@ -119,6 +119,26 @@ def _rank_in_groups(values: np.ndarray) -> np.ndarray:
     return np.arange(len(values)) - np.repeat(starts, sizes)
 
 
+def _lex_order(*keys: np.ndarray) -> np.ndarray:
+    """`np.lexsort(keys)` (the last key first), as one stable argsort of a single int64 key
+    where the keys' ranges let them be packed into one: a float key is replaced by its dense
+    rank (order and ties exact), an int key (never negative here) is used as it is. Three sort
+    passes over a million entries were a third of the related lists' time."""
+    packed: list[np.ndarray] = []
+    radix = 1
+    for key in keys:
+        ranks = np.unique(key, return_inverse=True)[1].reshape(-1) if key.dtype.kind == "f" else key
+        ranks = ranks.astype(np.int64, copy=False)
+        packed.append(ranks)
+        radix *= int(ranks.max()) + 1 if len(ranks) else 1
+    if radix >= 2**63:
+        return np.lexsort(keys)
+    combined = np.zeros(len(keys[0]), dtype=np.int64)
+    for ranks in reversed(packed):   # the first key varies fastest
+        combined = combined * (int(ranks.max()) + 1 if len(ranks) else 1) + ranks
+    return np.argsort(combined, kind="stable")
+
+
 def compute_related(counts: list[dict[str, int]], count: int = RELATED_COUNT) -> list[list[int]]:
     """For each document (its word counts), the indexes of up to `count` most similar others,
     best first (ties: the lower index)."""
@@ -138,14 +158,14 @@ def compute_related(counts: list[dict[str, int]], count: int = RELATED_COUNT) ->
     doc, word, tf = doc[shared], word[shared], tf[shared]
     weight = (1 + np.log(tf)) * idf[word]
     # Each report's TERMS_PER_REPORT heaviest words.
-    order = np.lexsort((word, -weight, doc))
+    order = _lex_order(word, -weight, doc)
     doc, word, weight = doc[order], word[order], weight[order]
     top = _rank_in_groups(doc) < TERMS_PER_REPORT
     doc, word, weight = doc[top], word[top], weight[top]
     norms = np.sqrt(np.bincount(doc, weights=weight * weight, minlength=n))
     norms[norms == 0] = 1.0
     # The inverted index: each word's reports, those it weighs most in first, at most MAX_POSTINGS.
-    order = np.lexsort((doc, -weight, word))
+    order = _lex_order(doc, -weight, word)
     doc, word, weight = doc[order], word[order], weight[order]
     kept = _rank_in_groups(word) < MAX_POSTINGS
     doc, word, weight = doc[kept], word[kept], weight[kept]
@@ -171,7 +191,7 @@ def compute_related(counts: list[dict[str, int]], count: int = RELATED_COUNT) ->
     scores = np.add.reduceat(values, firsts)
     a, b = pair_keys // n, pair_keys % n
     scores = scores / (norms[a] * norms[b])
-    order = np.lexsort((b, -scores, a))
+    order = _lex_order(b, -scores, a)
     a, b = a[order], b[order]
     best = _rank_in_groups(a) < count
     for i, j in zip(a[best].tolist(), b[best].tolist()):

@@ -75,3 +75,20 @@ def test_cached_result_is_reused_and_a_new_report_recomputes(tmp_path, monkeypat
     after = related_reports(load_archive(reports), cache).by_key
     assert cut_texts == ["c.md"]            # only the new text is cut again
     assert "c.md" in after["a.md"]
+
+
+def test_lex_order_is_numpys_lexsort_with_ties_and_float_keys():
+    import numpy as np
+
+    from reform_archive.site.related import _lex_order
+
+    rng = np.random.default_rng(3)
+    for size in (0, 1, 7, 5_000):
+        doc = np.sort(rng.integers(0, 40, size))
+        word = rng.integers(0, 300, size)
+        weight = rng.choice([0.5, 1.0, 1.0 + 1e-15, 2.25, np.log(3.0)], size)   # ties, and near-ties
+        for keys in ((word, -weight, doc), (doc, -weight, word), (word, doc)):
+            assert np.array_equal(_lex_order(*keys), np.lexsort(keys))
+    # Keys too wide to pack into one int64: numpy's lexsort itself.
+    big = np.array([2**40, 1, 2**40 - 1], dtype=np.int64)
+    assert np.array_equal(_lex_order(big, big[::-1].copy()), np.lexsort((big, big[::-1].copy())))
