@@ -92,3 +92,25 @@ def test_lex_order_is_numpys_lexsort_with_ties_and_float_keys():
     # Keys too wide to pack into one int64: numpy's lexsort itself.
     big = np.array([2**40, 1, 2**40 - 1], dtype=np.int64)
     assert np.array_equal(_lex_order(big, big[::-1].copy()), np.lexsort((big, big[::-1].copy())))
+
+
+def test_related_from_an_earlier_builds_word_table_equals_the_counts_computed_afresh(tmp_path):
+    """Word ids of the kept table follow an earlier build's vocabulary (other words first, some
+    gone); renumbered in first-seen order, the lists are those of `compute_related` itself."""
+    reports, cache = tmp_path / "reports", tmp_path / "cache"
+    reports.mkdir()
+    texts = ["卫生院编制核定。", "卫生院编制不足。", "税费改革试点。", "税费改革与乡镇财政。", "乡镇卫生院改革。"]
+    for i, text in enumerate(texts):
+        _write(reports, f"r{i}.md", f"报告{i}：{text[:4]}", text * 8)
+    _write(reports, "old.md", "旧报告：机构编制", "机构编制精简。" * 8)
+    related_reports(load_archive(reports), cache)
+    (reports / "old.md").unlink()
+    _write(reports, "new.md", "新报告：卫生院税费", "卫生院税费改革。" * 8)
+    archive = load_archive(reports)
+    (cache / related_module.CACHE_FILE).unlink()   # the result recomputed, from the kept word table
+    got = related_reports(archive, cache).by_key
+    shown = sorted(archive.shown, key=lambda r: r.key)
+    counts = [related_module.word_counts(r, related_module.CUTTER) for r in shown]
+    expected = compute_related(counts)
+    assert got == {r.key: [shown[j].key for j in expected[i]] for i, r in enumerate(shown)}
+    assert any(got.values())
