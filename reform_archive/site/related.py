@@ -152,15 +152,17 @@ def compute_related(counts: list[dict[str, int]], count: int = RELATED_COUNT) ->
     return _related(np.array([len(c) for c in counts], dtype=np.int64), word, tf, count)
 
 
-def _first_seen_ids(ids: np.ndarray) -> np.ndarray:
+def _first_seen_ids(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Word ids renumbered in the order the words are first met (what `compute_related` gives
-    them from the counts themselves: ties between equal weights are broken by it)."""
+    them from the counts themselves: ties between equal weights are broken by it), and where
+    each new id is first met."""
     if not len(ids):
-        return ids
+        return ids, ids
     unique, first = np.unique(ids, return_index=True)
+    order = np.argsort(first)
     renumber = np.zeros(int(unique[-1]) + 1, dtype=np.int64)
-    renumber[unique[np.argsort(first)]] = np.arange(len(unique))
-    return renumber[ids]
+    renumber[unique[order]] = np.arange(len(unique))
+    return renumber[ids], first[order]
 
 
 def _related(lengths: np.ndarray, word: np.ndarray, tf: np.ndarray, count: int) -> list[list[int]]:
@@ -267,10 +269,9 @@ def _word_table(shown: list[ArchivedReport], digests: list[bytes],
         lengths[i] = len(ids)
     ids = np.concatenate(ids_parts).astype(np.int64) if ids_parts else np.zeros(0, dtype=np.int64)
     tf = np.concatenate(tf_parts) if tf_parts else np.zeros(0, dtype=np.uint32)
-    word = _first_seen_ids(ids)
+    word, first = _first_seen_ids(ids)
     # The words by their new ids (every id from 0 up is used): what the next build reads.
     words = list(vocabulary)
-    first = np.unique(word, return_index=True)[1]
     return lengths, word, tf, [words[i] for i in ids[first].tolist()]
 
 
