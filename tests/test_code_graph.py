@@ -119,3 +119,39 @@ def test_the_packages_of_installed_distributions_are_read_as_importlib_reads_the
     from reform_archive.code_graph import _providers
 
     assert _providers() == importlib.metadata.packages_distributions()
+
+
+def test_imports_kept_between_processes_give_the_graph_parsed_afresh_and_follow_edits(tmp_path):
+    package = tmp_path / "reform_archive"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "a.py").write_text("from . import b\nimport numpy\n")
+    (package / "b.py").write_text("x = 1\n")
+    (package / "c.py").write_text("y = 2\n")
+    known = tmp_path / "known.marshal"
+
+    def graphs():
+        return CodeGraph(package, known_file=known), CodeGraph(package)
+
+    kept, fresh = graphs()
+    assert kept.fingerprint("reform_archive.a") == fresh.fingerprint("reform_archive.a") and known.is_file()
+    kept, fresh = graphs()   # read from the file now
+    assert kept.closure("reform_archive.a") == fresh.closure("reform_archive.a") == {
+        "reform_archive", "reform_archive.a", "reform_archive.b"}
+    assert kept._known and kept._learnt is False
+    # An edit that adds an import is parsed again, not read from the file.
+    (package / "a.py").write_text("from . import b\nfrom . import c\nimport numpy\n")
+    kept, fresh = graphs()
+    assert kept.closure("reform_archive.a") == fresh.closure("reform_archive.a")
+    assert "reform_archive.c" in kept.closure("reform_archive.a")
+    # Whether `from . import d` names a module depends on the files there: a new file counts.
+    (package / "a.py").write_text("from . import d\n")
+    before = CodeGraph(package, known_file=known)
+    before.fingerprint("reform_archive.a")   # kept: a.py's imports while d.py is no module
+    assert "reform_archive.d" not in before.closure("reform_archive.a")
+    (package / "d.py").write_text("")
+    kept, fresh = graphs()
+    assert "reform_archive.d" in kept.closure("reform_archive.a") == fresh.closure("reform_archive.a")
+    # A damaged file is as none.
+    known.write_bytes(b"\x00not marshal")
+    assert CodeGraph(package, known_file=known).closure("reform_archive.a") == fresh.closure("reform_archive.a")
