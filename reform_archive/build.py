@@ -204,8 +204,8 @@ class ArchiveBuild:
 
     def _kept_in_place(self, dest: str, key: str) -> bool:
         """Whether the page at `dest` is the finished page `key` as the last build placed it
-        (and the cache still has its entry, which the search index may need to read)."""
-        return self.site is not None and self.site.holds(dest, key) and self.rendered.has_entry(key)
+        (and the cache still has its search entry, which the index may need to read)."""
+        return self.site is not None and self.site.holds(dest, key) and self.rendered.has_search_entry(key)
 
     def cache_damaged(self, path: Path) -> None:
         """A damaged cache file was found (and left unused: what it held is made again and

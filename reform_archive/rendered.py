@@ -81,13 +81,14 @@ class RenderedPages:
             return None
         return list(entry[3])
 
-    def has_entry(self, key: str) -> bool:
-        """Whether both files of an entry are there (not whether they are whole: a page kept
-        in the site is not read again, its search entry only if the index needs it)."""
+    def has_search_entry(self, key: str) -> bool:
+        """Whether the entry's search file is there (not whether it is whole: it is read only
+        if the index needs it). A page kept in the site needs nothing else of the cache: the
+        site's file is the page; a build into another folder checks the cached page itself
+        (`reusable`)."""
         if self.folder is None:
             return False
-        stem = os.path.join(self.folder, key[:2], key[2:])   # strings: once a page, 10,000 times
-        return os.path.isfile(stem + ".search") and os.path.isfile(stem + ".html")
+        return os.path.isfile(os.path.join(self.folder, key[:2], key[2:]) + ".search")   # strings: 10,000 a build
 
     def search_entry(self, key: str) -> tuple[str, list[tuple[int, int]]]:
         """(text, heading ranges) of a page found `reusable` earlier in this build."""

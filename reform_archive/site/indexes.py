@@ -87,8 +87,10 @@ def keyword_link(page_url: str, name: str, pages: frozenset[str]) -> str:
     return f'<a href="{esc(target)}">{esc(name)}</a>'
 
 
-def keyword_pages(archive: Archive, digests: PageDigests | None = None) -> dict[str, str | Deferred]:
-    groups = keyword_groups(archive)
+def keyword_pages(archive: Archive, digests: PageDigests | None = None,
+                  groups: dict[str, list[ArchivedReport]] | None = None) -> dict[str, str | Deferred]:
+    """`groups`: `keyword_groups(archive)`, if made already."""
+    groups = keyword_groups(archive) if groups is None else groups
     pages, rows = {}, []
     for name, reports in groups.items():
         page = keyword_page(name)
