@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import glob
 import logging
 import sys
@@ -150,12 +151,21 @@ def _show_build_log(level: int = logging.WARNING) -> None:
     logging.getLogger("mkdocs.plugins.reform_archive").setLevel(logging.INFO)
 
 
+def _collect_less_often() -> None:
+    """A build holds millions of objects to its end (the archive, MkDocs' pages and files), and
+    Python's cycle collector scans them again each time enough new ones are made: a tenth of a
+    rebuild and of a cold build at 1,000 and 10,000 reports (same peak memory). Collections are
+    made rarer, not stopped: the cyclic garbage of each rendered page is still found."""
+    gc.set_threshold(50_000, 20, 100)
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
     _show_build_log()
+    _collect_less_often()
 
     try:
         overrides = _overrides(args, keep_going=True if args.keep_going else None,
@@ -185,6 +195,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from mkdocs.exceptions import MkDocsException
 
     _show_build_log(logging.INFO)  # "Serving on …", and each rebuild
+    _collect_less_often()
     try:
         serve(config_file=args.config, dev_addr=args.dev_addr, open_in_browser=False, **_overrides(args))
     except (MkDocsException, CliError) as exc:
