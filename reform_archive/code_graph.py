@@ -17,11 +17,12 @@ import csv
 import hashlib
 import importlib.metadata
 import marshal
-import os
 import sys
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
+
+from .cache_file import write_file
 
 PACKAGE = "reform_archive"
 # Calls whose first argument names a distribution or top-level package whose data a module reads.
@@ -100,16 +101,8 @@ class CodeGraph:
     def save_known(self) -> None:
         """Keep what was parsed for the next process (best effort: a read-only install parses
         every time)."""
-        if self.known_file is None or not self._learnt:
-            return
-        try:
-            self.known_file.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.known_file.with_name(f"{self.known_file.name}.{os.getpid()}.tmp")
-            temporary.write_bytes(marshal.dumps(self._known_deps()))
-            os.replace(temporary, self.known_file)
+        if self.known_file is not None and self._learnt and write_file(self.known_file, marshal.dumps(self._known_deps())):
             self._learnt = False
-        except OSError:
-            pass
 
     def _parse(self, module: str, path: Path, source: bytes) -> ModuleDeps:
         tree = ast.parse(source, filename=str(path))

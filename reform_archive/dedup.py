@@ -268,12 +268,12 @@ def find_duplicate_clusters(texts: Mapping[str, str], store: SignatureStore | No
     hashes = _LazyHashes(texts)
     signatures: dict[str, bytes] = {}   # key → its signature, 128 uint64 as bytes
     seen: set[bytes] = set()
-    known_digests = digests or {}
-    digests = {}
+    given_digests = digests or {}
+    text_digests: dict[str, bytes] = {}   # key → its text's digest
     scores = store.scores if store is not None else {}
 
     def similarity(a: str, b: str) -> float:
-        pair = b"".join(sorted((digests[a], digests[b])))
+        pair = b"".join(sorted((text_digests[a], text_digests[b])))
         score = scores.get(pair)
         if score is None:
             score = scores[pair] = _exact_jaccard(hashes[a], hashes[b])
@@ -282,7 +282,7 @@ def find_duplicate_clusters(texts: Mapping[str, str], store: SignatureStore | No
         return score
 
     for key in keys:
-        digest = digests[key] = known_digests.get(key) or text_digest(texts[key])
+        digest = text_digests[key] = given_digests.get(key) or text_digest(texts[key])
         seen.add(digest)
         known = store.signatures.get(digest) if store is not None else None
         if known is None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+import math
 import re
 import threading
 from collections import Counter
@@ -126,18 +127,14 @@ def _lex_order(*keys: np.ndarray) -> np.ndarray:
     where the keys' ranges let them be packed into one: a float key is replaced by its dense
     rank (order and ties exact), an int key (never negative here) is used as it is. Three sort
     passes over a million entries were a third of the related lists' time."""
-    packed: list[np.ndarray] = []
-    radix = 1
-    for key in keys:
-        ranks = np.unique(key, return_inverse=True)[1].reshape(-1) if key.dtype.kind == "f" else key
-        ranks = ranks.astype(np.int64, copy=False)
-        packed.append(ranks)
-        radix *= int(ranks.max()) + 1 if len(ranks) else 1
-    if radix >= 2**63:
+    packed = [(np.unique(key, return_inverse=True)[1].reshape(-1) if key.dtype.kind == "f" else key)
+              .astype(np.int64, copy=False) for key in keys]
+    radices = [int(ranks.max()) + 1 if len(ranks) else 1 for ranks in packed]
+    if math.prod(radices) >= 2**63:
         return np.lexsort(keys)
     combined = np.zeros(len(keys[0]), dtype=np.int64)
-    for ranks in reversed(packed):   # the first key varies fastest
-        combined = combined * (int(ranks.max()) + 1 if len(ranks) else 1) + ranks
+    for ranks, radix in reversed(list(zip(packed, radices))):   # the first key varies fastest
+        combined = combined * radix + ranks
     return np.argsort(combined, kind="stable")
 
 
