@@ -145,17 +145,20 @@ class ParsedReports:
         raw = read_report_bytes(path, name)
         if isinstance(raw, ParsedReport):
             return raw, b""
-        parsed, digest = self.parse(raw, name, path)
+        key = _key(name, raw)
+        parsed, digest = self._parse(raw, name, path, key)
         # Recorded only for bytes of the size stat saw, of a file not changed just before (the
         # change time follows every write): a second edit within the clock's tick would not
         # change its times.
         if trusted and len(raw) == info.st_size and info.st_ctime_ns < time.time_ns() - self.recent_ns:
-            self.memo.put(stat_key, _key(name, raw))
+            self.memo.put(stat_key, key)
         return parsed, digest
 
     def parse(self, raw: bytes, name: str, path: Path | None) -> tuple[ParsedReport, bytes]:
         """The report and its problems, and its body's `text_digest` (b"" without a report)."""
-        key = _key(name, raw)
+        return self._parse(raw, name, path, _key(name, raw))
+
+    def _parse(self, raw: bytes, name: str, path: Path | None, key: bytes) -> tuple[ParsedReport, bytes]:
         entry = self.memo.get(key)
         if entry is not None:
             report, problems, body_start, digest = entry
