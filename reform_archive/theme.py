@@ -44,6 +44,17 @@ _ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*)</arti
 _INSERTED_TITLE = re.compile(r"^\s*<h1>.*?</h1>", re.S)
 
 
+# Material's instant navigation follows only the links its sitemap lists, resolved to the page's
+# host: served on another address than the sitemap names, it falls back to full page loads.
+_NEEDS_SERVED_ADDRESS = ("navigation.instant",)
+
+
+def needs_served_address(features: list[str]) -> bool:
+    """Whether the theme, with these features, works in `mkdocs serve` only when the pages name
+    the dev server's address as the site's (`site_url`)."""
+    return any(feature in features for feature in _NEEDS_SERVED_ADDRESS)
+
+
 def page_options(*, hide_navigation: bool = False, hide_toc: bool = False) -> list[str]:
     """Front-matter lines for a generated page: what Material hides, and that Material's own
     search leaves the page out (the archive's search indexes the reports)."""

@@ -39,6 +39,14 @@ class ReformArchiveConfig(base.Config):
     the system (watcher.py): for folders on a network share or a Windows drive seen from WSL,
     where file events do not arrive. Polling 10,000 report files costs about 40 % of a core."""
 
+    serve_as_built = c.Type(bool, default=True)
+    """`serve` shows the pages `build` makes, naming the site's address from mkdocs.yml
+    (`site_url`), not the dev server's that MkDocs' `serve` puts in their place: so a `serve`
+    after a `build` reuses its finished pages instead of rendering them all again, and a report's
+    citation names the address it will be published at. Off, or with the theme's instant
+    navigation (which follows only links on the address the pages name), `serve` renders pages
+    of its own, as MkDocs does."""
+
     search_lines_table_kb = c.Type(int, default=256)
     """The search's result lines (url, title, year, region of every report) go into one file
     that the first search loads, while that file is at most this many KB (gzip; about 200 KB

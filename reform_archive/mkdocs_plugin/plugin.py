@@ -1,7 +1,8 @@
 """The MkDocs plugin: wires MkDocs events to an `ArchiveBuild` (reform_archive/build.py), and
 does nothing else.
 
-on_config       → refuse a site folder over the project's files; wait for, then lock out, other
+on_startup      → whether this is `serve`
+on_config       → under `serve`, the site's address put back (site_address.py); refuse a site folder over the project's files; wait for, then lock out, other
                   builds of the project (build_lock.py); our stylesheet and search script
 on_env          → the theme's compiled templates kept between builds
 on_pre_build    → a new ArchiveBuild from the plugin's options; what the last build placed in
@@ -42,9 +43,10 @@ from ..rendered import RenderedPages
 from ..search.builder import UI_SCRIPT
 from ..site.generate import NAV_PAGES, REPORT_SCRIPT, STYLESHEET, GeneratedFile
 from ..site.sanitize import report_anchor
-from ..theme import leave_out_of_theme_search, theme_dirs_with_overrides
+from ..theme import leave_out_of_theme_search, needs_served_address, theme_dirs_with_overrides
 from .config import ReformArchiveConfig
 from .signatures import content_signature, site_signature
+from .site_address import configured_site_url
 from .templates import SealedBytecodeCache
 from .watcher import watch_natively
 
@@ -56,6 +58,7 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
     def __init__(self) -> None:
         self.build: ArchiveBuild | None = None
         self.lock: BuildLock | None = None
+        self.serving = False
 
     def _project(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path).parent
@@ -66,9 +69,14 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
         return output_folder_problem(Path(config.site_dir), project=project, docs=Path(config.docs_dir),
                                      reports=project / self.config.reports_dir, cache=project / CACHE_DIR)
 
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
+        if self.serving and self.config.serve_as_built and not needs_served_address(config.theme.get("features") or []):
+            config.site_url = configured_site_url(config.config_file_path)
         project = self._project(config)
         problem = self.output_problem(config)
         if problem is not None:  # MkDocs empties the site folder right after this event
