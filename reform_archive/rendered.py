@@ -39,6 +39,7 @@ class RenderedPages:
         self.folder = folder / "rendered" / signature[:16] if folder is not None else None
         self.signature, self.content = signature, content
         self.on_damage = on_damage
+        self._listed: set[str] | None = None   # the keys + ".search" of the entries there
 
     def key(self, src_uri: str, digest: bytes) -> str:
         """The finished page's cache key: the site's signature, the page's path and its
@@ -85,10 +86,19 @@ class RenderedPages:
         """Whether the entry's search file is there (not whether it is whole: it is read only
         if the index needs it). A page kept in the site needs nothing else of the cache: the
         site's file is the page; a build into another folder checks the cached page itself
-        (`reusable`)."""
+        (`reusable`). The folder is listed once, when first asked."""
         if self.folder is None:
             return False
-        return os.path.isfile(os.path.join(self.folder, key[:2], key[2:]) + ".search")   # strings: 10,000 a build
+        if self._listed is None:   # one listing of the folder, not a stat per page (10,000 a build)
+            self._listed = set()
+            try:
+                subs = [sub for sub in os.scandir(self.folder) if sub.is_dir(follow_symlinks=False)]
+            except OSError:
+                subs = []
+            for sub in subs:
+                with os.scandir(sub.path) as entries:
+                    self._listed.update(sub.name + entry.name for entry in entries if entry.name.endswith(".search"))
+        return key + ".search" in self._listed
 
     def search_entry(self, key: str) -> tuple[str, list[tuple[int, int]]]:
         """(text, heading ranges) of a page found `reusable` earlier in this build."""
@@ -112,6 +122,8 @@ class RenderedPages:
         # The .html last: an entry without it is a miss, never a page without its text.
         if write_sealed(self._path(key, ".search"), marshal.dumps(entry)):
             write_file(self._path(key, ".html"), page)
+            if self._listed is not None:
+                self._listed.add(key + ".search")
 
     def prune(self, used: set[str]) -> int:
         """Remove the entries not in `used` and the folders of older signatures but the newest

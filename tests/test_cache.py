@@ -208,6 +208,26 @@ def test_a_page_entry_damaged_after_it_was_found_whole_stops_the_build_with_one_
     assert pages.reusable(key) is None and damaged == [search, html]
 
 
+def test_search_entries_are_found_by_one_listing_as_they_were_by_a_stat_each(tmp_path):
+    from reform_archive.rendered import RenderedPages
+    from reform_archive.site.generate import markdown_digest
+
+    pages = RenderedPages(tmp_path, "s" * 64, "c")
+    keys = [pages.key(f"reports/{n}.md", markdown_digest(f"# {n}")) for n in range(40)]
+    for key in keys[:30]:
+        pages.store(key, "<p>页面</p>", ("页面", []))
+    for key in keys[20:30]:   # a cache pruned or damaged by hand: the search file gone
+        next(tmp_path.rglob(key[2:] + ".search")).unlink()
+    (tmp_path / "rendered" / ("s" * 16) / "stray.search").write_text("", encoding="utf-8")   # not in a key folder
+    fresh = RenderedPages(tmp_path, "s" * 64, "c")
+    found = [fresh.has_search_entry(key) for key in keys]
+    assert found == [(tmp_path / "rendered" / ("s" * 16) / k[:2] / (k[2:] + ".search")).is_file() for k in keys]
+    assert found == [True] * 20 + [False] * 20
+    fresh.store(keys[35], "<p>页面</p>", ("页面", []))   # stored after the listing
+    assert fresh.has_search_entry(keys[35])
+    assert not RenderedPages(None, "s" * 64).has_search_entry(keys[0])
+
+
 def test_a_memo_file_keeps_what_a_build_used_and_names_damage(tmp_path):
     from reform_archive.cache import MemoFile
 
