@@ -94,7 +94,8 @@ def test_hashed_similarity_equals_the_shingle_jaccard(seed_reports_dir):
 
 
 def test_kept_page_shows_a_readable_escaped_diff(tmp_path):
-    from reform_archive.site.pages import report_page
+    from reform_archive.site.pages import report_page, report_tail
+    from reform_archive.site.sanitize import block_mark
 
     body = "\n\n".join(f"第{n}段：石门县乡镇机构改革工作按计划推进，完成了编制核定和人员分流。" for n in range(12))
     (tmp_path / "a.md").write_text(f"---\ntitle: 甲\n---\n\n{body}\n", encoding="utf-8")
@@ -102,7 +103,8 @@ def test_kept_page_shows_a_readable_escaped_diff(tmp_path):
     (tmp_path / "b.md").write_text(f"---\ntitle: 乙\n---\n\n{edited}\n", encoding="utf-8")
     archive = load_archive(tmp_path)
     kept = next(r for r in archive.reports if r.shown)
-    page = report_page(kept)
+    page = report_tail(kept, [])   # below the text: the page's Markdown holds its mark
+    assert block_mark(page) in report_page(kept)
     assert '<details class="ra-diff">' in page
     assert "<del>石门</del>" in page and "<ins>&lt;b&gt;澧</ins>" in page
     assert "<b>" not in page

@@ -47,6 +47,11 @@ class ReformArchiveConfig(base.Config):
     navigation (which follows only links on the address the pages name), `serve` renders pages
     of its own, as MkDocs does."""
 
+    render_ahead_from = c.Type(int, default=200)
+    """A build that renders at least this many report pages has their Markdown rendered in a
+    second process, ahead of MkDocs, which takes each page from there (render_ahead.py): the
+    same pages, on both cores. 0: never."""
+
     search_lines_table_kb = c.Type(int, default=256)
     """The search's result lines (url, title, year, region of every report) go into one file
     that the first search loads, while that file is at most this many KB (gzip; about 200 KB

@@ -9,6 +9,8 @@ on_pre_build    → a new ArchiveBuild from the plugin's options; what the last 
                   the site folder set aside from MkDocs' cleaning (kept_site.py)
 on_files        → that brought back; the archive read; its pages and files added; finished
                   pages kept or reused
+                  (report pages to render handed to a second process: render_ahead.py)
+on_page_markdown → a report page rendered ahead is not rendered again
 on_page_content → every page left out of Material's search index; a report page's HTML
                   sanitised (its table of contents follows its ids), its text kept for search
 on_post_page    → the page pointed at our search worker, and kept for the next build
@@ -32,6 +34,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.structure.pages import log as mkdocs_page_log
+from mkdocs.structure.toc import get_toc
 
 from ..build import CACHE_DIR, ArchiveBuild, BuildOptions, PagePlace, prepare_for_rebuilds
 from ..build_lock import LOCK_NAME, BuildLock
@@ -45,6 +49,7 @@ from ..site.generate import NAV_PAGES, REPORT_SCRIPT, STYLESHEET, GeneratedFile
 from ..site.sanitize import report_anchor
 from ..theme import leave_out_of_theme_search, needs_served_address, theme_dirs_with_overrides
 from .config import ReformArchiveConfig
+from .render_ahead import RenderAhead, Rendered
 from .signatures import content_signature, site_signature
 from .site_address import configured_site_url
 from .templates import SealedBytecodeCache
@@ -59,6 +64,8 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
         self.build: ArchiveBuild | None = None
         self.lock: BuildLock | None = None
         self.serving = False
+        self.ahead: RenderAhead | None = None
+        self.taken: dict[str, tuple[Rendered, str]] = {}   # src_uri → (rendered ahead, its Markdown)
 
     def _project(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path).parent
@@ -142,10 +149,15 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
                                  content_signature(config), on_damage=self.build.cache_damaged)
         places = [PagePlace(page, file.dest_uri, file.url) for page, file in later]
         files_of = {id(page): file for page, file in later}
+        ahead = []
         for place in self.build.reuse(places, rendered, Path(config.site_dir)):
             file = files_of[id(place.page)]
             file.content_string = place.page.content   # made now: only the pages to render are
             files.append(file)
+            if place.page.is_report:
+                ahead.append((file.src_uri, file.content_string))
+        self.ahead = RenderAhead.start(config, self._others_seeing_markdown(config), ahead,
+                                       self.config.render_ahead_from)
         summary = self.build.summary
         log.info(f"reform-archive: {summary.shown} reports shown, {summary.merged} duplicates merged; "
                  f"{summary.reused} pages unchanged since the last build")
@@ -158,9 +170,30 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
             env.bytecode_cache = SealedBytecodeCache(_template_cache(self._project(config)), self.build.cache_damaged)
         return env
 
+    def _others_seeing_markdown(self, config: MkDocsConfig) -> int:
+        """Handlers of other plugins (and hooks) that see a page before it is rendered."""
+        return sum(getattr(handler, "__self__", None) is not self
+                   for event in ("pre_page", "page_markdown") for handler in config.plugins.events[event])
+
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if self.ahead is None:
+            return None
+        rendered = self.ahead.take(page.file.src_uri, markdown)
+        if rendered is None:
+            return None
+        self.taken[page.file.src_uri] = (rendered, markdown)
+        return ""   # MkDocs renders nothing; its HTML is put in place in on_page_content
+
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if self.build is None:
             return None
+        taken = self.taken.pop(page.file.src_uri, None)
+        if taken is not None:   # what MkDocs' rendering would have left
+            rendered, page.markdown = taken
+            html, page.toc, page.present_anchor_ids = rendered.html, get_toc(rendered.toc_tokens), rendered.anchors
+            page._title_from_render = rendered.title
+            if mkdocs_page_log.getEffectiveLevel() > logging.DEBUG:   # as Page.render keeps them
+                page.links_to_anchors = {page.file: rendered.self_links} if rendered.self_links else {}
         # Material's search index is emptied at the end (its page script is pointed at our
         # worker), so it indexes no page: nor does it load jieba's dictionary to segment them.
         leave_out_of_theme_search(page.meta)
@@ -197,14 +230,23 @@ class ReformArchivePlugin(BasePlugin[ReformArchiveConfig]):
             raise PluginError(f"{where}: cannot write / 无法写入: {exc.strerror or exc}") from exc
         finally:
             self._unlock()
+        ahead = f" ({self.ahead.taken} of them rendered ahead)" if self.ahead is not None else ""
+        self._stop_ahead()
         log.info(f"reform-archive: search index of {summary.indexed} pages ({summary.index_how}), "
-                 f"{summary.index_bytes // 1024} KB; {summary.reused} pages reused, {summary.rendered} rendered")
+                 f"{summary.index_bytes // 1024} KB; {summary.reused} pages reused, {summary.rendered} rendered{ahead}")
 
     def on_build_error(self, error: Exception) -> None:
+        self._stop_ahead()
         self._unlock()
 
     def on_shutdown(self) -> None:
+        self._stop_ahead()
         self._unlock()
+
+    def _stop_ahead(self) -> None:
+        if self.ahead is not None:
+            self.ahead.close()
+        self.ahead, self.taken = None, {}
 
     def _unlock(self) -> None:
         if self.lock is not None:

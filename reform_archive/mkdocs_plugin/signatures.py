@@ -6,6 +6,7 @@ entries. MkDocs knowledge, so it sits with the plugin."""
 from __future__ import annotations
 
 import hashlib
+import types
 import importlib.metadata
 import re
 from pathlib import Path
@@ -75,7 +76,11 @@ def site_signature(config: MkDocsConfig, nav_entries: Iterable[tuple[str, str]])
             h.update(f"{key}={_stable(config[key])}\n".encode())
     # Plugins change pages through their options (a plugin's own code is in its version).
     for name, plugin in config.plugins.items():
-        h.update(f"plugin {name} {_stable(dict(plugin.config))}\n".encode())
+        if isinstance(plugin, types.ModuleType):   # a hook of mkdocs.yml's `hooks:`: its code is in no version
+            source = Path(plugin.__file__).read_bytes() if getattr(plugin, "__file__", None) else b""
+            h.update(f"hook {name} {hashlib.sha256(source).hexdigest()}\n".encode())
+        else:
+            h.update(f"plugin {name} {_stable(dict(plugin.config))}\n".encode())
     h.update(f"theme {_stable(dict(config.theme))}\n".encode())
     site_packages = Path(importlib.metadata.distribution("mkdocs").locate_file("")).resolve()
     for folder in config.theme.dirs:

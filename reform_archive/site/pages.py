@@ -12,6 +12,7 @@ from .citation import bibtex, bibtex_key, citation_data, gbt7714
 from .html import esc, front_matter, link
 from ..language.gazetteer import region_levels
 from .indexes import keyword_link, region_page, topic_page, year_page
+from .sanitize import block_mark
 
 
 def source_label(source: dict) -> str:
@@ -168,7 +169,9 @@ def report_tail(r: ArchivedReport, related: list[ArchivedReport], base_url: str 
 
 def report_page(r: ArchivedReport, related: list[ArchivedReport] | None = None, base_url: str = "/",
                 keyword_pages: frozenset[str] = frozenset()) -> str:
-    """The page's Markdown: our metadata block, the report's own text, then `report_tail`.
-    The plugin cleans the text apart from those blocks (site/sanitize.py)."""
-    return (front_matter(r.report.title) + report_header(r, keyword_pages)
-            + r.report.body.strip() + "\n" + report_tail(r, related or [], base_url))
+    """The page's Markdown: the mark of our metadata block, the report's own text, then the
+    mark of `report_tail`. The plugin puts the blocks in place of their marks and cleans the
+    text apart from them (site/sanitize.py)."""
+    head, tail = report_header(r, keyword_pages), report_tail(r, related or [], base_url)
+    return (front_matter(r.report.title) + block_mark(head) + "\n\n"
+            + r.report.body.strip() + "\n\n" + block_mark(tail) + "\n")

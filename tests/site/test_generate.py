@@ -7,6 +7,9 @@ import pytest
 from reform_archive.archive import load_archive
 from reform_archive.site.generate import generate_site
 from reform_archive.site.html import href
+from reform_archive.site.indexes import keyword_groups
+from reform_archive.site.pages import report_header, report_tail
+from reform_archive.site.sanitize import block_mark
 from reform_archive.site.related import related_reports
 from reform_archive.language.gazetteer import region_levels
 from reform_archive.topics import VOCABULARY
@@ -29,9 +32,16 @@ def test_index_pages_match_golden_files(generated, src_uri):
     assert_golden(f"pages/{src_uri}", generated[src_uri].content)
 
 
-def test_report_page_matches_golden_file(generated):
+def test_report_page_matches_golden_file(generated, seed_reports_dir):
     page = generated["reports/未知/石门县乡镇医院基本情况.md"]
     assert_golden("pages/reports/石门县乡镇医院基本情况.md", page.content)
+    # Our blocks above and below the text stand in the Markdown as marks (site/sanitize.py).
+    archive = load_archive(seed_reports_dir)
+    r = next(r for r in archive.shown if r.src_uri == "reports/未知/石门县乡镇医院基本情况.md")
+    related = related_reports(archive).of(r, {x.key: x for x in archive.shown})
+    head, tail = report_header(r, frozenset(keyword_groups(archive))), report_tail(r, related)
+    assert page.content.count(block_mark(head)) == 1 and page.content.count(block_mark(tail)) == 1
+    assert_golden("pages/reports/石门县乡镇医院基本情况.blocks.html", head + "<!-- the report's text -->" + tail)
 
 
 def test_one_page_per_shown_report_under_reports(generated):
@@ -43,9 +53,13 @@ def test_one_page_per_shown_report_under_reports(generated):
     assert others == ["reports/2006/编办的改革试点工作总结-2/index.html"], others
 
 
-def test_kept_report_lists_its_other_version(generated):
-    kept = generated["reports/2006/编办的改革试点工作总结.md"].content
-    assert "其他版本" in kept and "乡镇办公室科员工作篇2" in kept
+def test_kept_report_lists_its_other_version(generated, seed_reports_dir):
+    archive = load_archive(seed_reports_dir)
+    r = next(r for r in archive.shown if r.src_uri == "reports/2006/编办的改革试点工作总结.md")
+    related = related_reports(archive).of(r, {x.key: x for x in archive.shown})
+    tail = report_tail(r, related)
+    assert "其他版本" in tail and "乡镇办公室科员工作篇2" in tail
+    assert block_mark(tail) in generated[r.src_uri].content
     assert "reports/2006/编办的改革试点工作总结-2.md" not in generated
 
 

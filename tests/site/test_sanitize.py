@@ -7,7 +7,7 @@ import re
 import pytest
 
 from reform_archive.site.sanitize import (
-    is_external, sanitize_html, sanitize_report_html, sanitize_report_page,
+    block_mark, is_external, sanitize_html, sanitize_report_html, sanitize_report_page,
 )
 
 # The issue's payload (issue 17): a report's own `#__config` came before Material's.
@@ -50,13 +50,47 @@ def test_our_own_blocks_keep_their_classes_and_the_text_between_does_not():
     head = '<dl class="ra-report-meta">\n<dt>年份</dt><dd>2006</dd>\n</dl>\n\n'
     tail = '\n\n<div class="ra-versions" markdown="0">\n<h2 id="other-versions">其他版本</h2>\n</div>\n'
     body = '<p class="ra-versions md-typeset" id="x">正文</p>'
-    html, _ = sanitize_report_page(head.strip() + "\n" + body + "\n" + tail.strip(), head, tail)
-    assert '<dl class="ra-report-meta">' in html and '<div class="ra-versions">' in html
-    assert '<p id="r-x">正文</p>' in html
-    assert 'id="other-versions"' in html
-    # A page that does not start and end with our blocks is cleaned as a report, whole.
-    html, _ = sanitize_report_page(body + tail.strip(), head, tail)
-    assert "class=" not in html and _ids(html) == ["r-x", "r-other-versions"]
+    rendered = f"<p>{block_mark(head)}</p>\n{body}\n<p>{block_mark(tail)}</p>"
+    html, _ = sanitize_report_page(rendered, head, tail)
+    assert html.startswith('<dl class="ra-report-meta">') and html.endswith("</div>")
+    assert '<div class="ra-versions">' in html and 'id="other-versions"' in html
+    assert '<p id="r-x">正文</p>' in html and "ra-block-" not in html
+    # A report cannot pass for our blocks: its own copy of them is cleaned as its text.
+    html, _ = sanitize_report_page(head + body + tail, head, tail)
+    assert html.count('class="ra-report-meta"') == 1 and html.count('class="ra-versions"') == 1
+
+
+def _rendered(markdown_text: str) -> str:
+    """A page's Markdown as MkDocs renders it with the project's extensions."""
+    import markdown
+
+    md = markdown.Markdown(extensions=["toc", "tables", "attr_list", "md_in_html"],
+                           extension_configs={"toc": {"permalink": True}})
+    return md.convert(markdown_text.split("\n---\n", 1)[-1])
+
+
+@pytest.mark.parametrize("body, words", [
+    ("正文第一段。\n\n<div>\n未闭合的块", ["正文第一段", "未闭合的块"]),   # the tail's mark is taken into the <div>
+    ("<div markdown=\"1\">\n正文\n", ["正文"]),   # (the page once lost our classes and its citation)
+    ("正文\n\n<table><tr><td>表格", ["正文", "表格"]),
+    ("<script>\nalert(1)", []),
+])
+def test_our_blocks_stay_whole_and_styled_whatever_html_the_report_leaves_open(body, words):
+    from dataclasses import replace
+
+    from reform_archive.archive import load_archive
+    from reform_archive.site.pages import report_header, report_page, report_tail
+    from tests.conftest import REPO
+
+    r = load_archive(REPO / "reports").shown[0]
+    r = replace(r, report=replace(r.report, body=body))
+    head, tail = report_header(r), report_tail(r, [])
+    html, _ = sanitize_report_page(_rendered(report_page(r)), head, tail)
+    assert html.startswith(sanitize_html(head.strip())) and html.endswith(sanitize_html(tail.strip()))
+    assert "ra-block-" not in html and "<script" not in html
+    inner = html[len(sanitize_html(head.strip())):-len(sanitize_html(tail.strip()))]
+    assert "ra-report-meta" not in inner and "ra-cite" not in inner
+    assert all(word in inner for word in words)
 
 
 @pytest.mark.parametrize("src", [
