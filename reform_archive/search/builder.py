@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import os
 import shutil
 import tempfile
@@ -130,7 +131,7 @@ class SearchIndexBuilder:
             removed = [i for i, ident in enumerate(identities) if ident not in wanted]
             added = [e for e in entries if e.identity not in known]
             if len(added) + len(removed) <= delta_limit(len(identities)):
-                delta = self._index(added) if added else {}
+                delta = self._delta(store, folder.name, added) if added else {}
                 try:
                     size = _write_with_delta(out, folder, contents, removed, delta, self.on_damage,
                                              in_place, self.placed, self.untouched)
@@ -151,6 +152,18 @@ class SearchIndexBuilder:
         del index_files
         return _write_with_delta(out, folder, contents, [], {}, in_place=in_place, placed=self.placed,
                                  untouched=self.untouched, sizes=sizes)
+
+    def _delta(self, store: _BaseStore, base_name: str, added: list[_Entry]) -> dict[str, bytes]:
+        """The delta index of `added` over the base: the last build's, kept in the cache, when
+        it was of the same reports (a rebuild with nothing changed does not index them again,
+        nor load a word cutter to count their words)."""
+        key = hashlib.sha256("\0".join([base_name, *(e.identity for e in added)]).encode("utf-8")).hexdigest()
+        kept = store.delta(key)
+        if kept is not None:
+            return kept
+        delta = self._index(added)
+        store.save_delta(key, delta)
+        return delta
 
     def _index(self, entries: list[_Entry]) -> dict[str, bytes]:
         docs = [e.document() for e in entries]
@@ -258,6 +271,7 @@ class _BaseStore:
 
     IDENTITIES = "identities.json"
     CONTENTS = "CONTENTS"
+    DELTA = "delta.marshal"
     POINTER = "current"
     OWN_FILES = (IDENTITIES, CONTENTS)
     STALE_SECONDS = 24 * 3600
@@ -290,6 +304,23 @@ class _BaseStore:
             self.on_damage(folder / self.IDENTITIES)
             return None
         return folder, json.loads(identities_bytes), contents
+
+    def delta(self, key: str) -> dict[str, bytes] | None:
+        """The files of the delta index the last build made, if it was the one named `key`."""
+        payload = read_sealed(self.folder / self.DELTA, self.on_damage)
+        if payload is None:
+            return None
+        try:
+            kept, files = marshal.loads(payload)
+        except (EOFError, ValueError, TypeError):   # whole, but not ours
+            self.on_damage(self.folder / self.DELTA)
+            return None
+        return files if kept == f"{self.version} {key}" else None
+
+    def save_delta(self, key: str, files: dict[str, bytes]) -> None:
+        """Kept for the next build (one delta: a build that changes it replaces it)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        write_sealed(self.folder / self.DELTA, marshal.dumps((f"{self.version} {key}", files)))
 
     @classmethod
     def contents(cls, index_files: dict[str, bytes]) -> dict[str, str]:

@@ -4,6 +4,7 @@ worker gets, and is what the docs show."""
 import gzip
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,32 @@ def test_a_sites_manifest_with_a_delta_reads(tmp_path: Path):
     edited = [*docs[:59], SearchDocument(url="reports/new/", title="新报告", body="新的乡镇卫生院。")]
     delta = build(edited).delta
     assert delta is not None and (delta.dir, delta.docs, len(delta.removed)) == ("delta", 1, 1)
+
+
+def test_a_rebuild_with_the_same_delta_takes_it_from_the_cache(tmp_path: Path):
+    docs = _docs(60)
+    damaged = []
+
+    def build(documents):
+        builder = SearchIndexBuilder(on_damage=damaged.append)
+        for d in documents:
+            builder.add_text(d.url, d.title, d.body, year=d.year, region=d.region)
+        delta = tmp_path / "site" / "search" / "delta"
+        shutil.rmtree(delta, ignore_errors=True)   # as MkDocs empties the site folder
+        builder.write(tmp_path / "site", tmp_path / "cache")
+        return {p.relative_to(delta).as_posix(): p.read_bytes() for p in delta.rglob("*") if p.is_file()}
+
+    build(docs)
+    edited = [*docs[:59], SearchDocument(url="reports/new/", title="新报告", body="新的乡镇卫生院。")]
+    first = build(edited)
+    kept = next((tmp_path / "cache").rglob("delta.marshal"))
+    written = kept.stat().st_mtime_ns
+    assert build(edited) == first and kept.stat().st_mtime_ns == written   # read, not made again
+    # Another delta replaces it; a damaged one is named and made again.
+    other = [*docs[:59], SearchDocument(url="reports/new/", title="新报告", body="新的税费改革。")]
+    assert build(other) != first and kept.stat().st_mtime_ns != written
+    kept.write_bytes(kept.read_bytes()[:-3] + b"xyz")
+    assert build(edited) == first and damaged == [kept]
 
 
 @pytest.mark.parametrize("key, kind", [("乡", format.UNIGRAM), ("乡镇", format.BIGRAM), ("\t乡镇", format.SHORT_WORD),
