@@ -74,12 +74,7 @@ def test_serve_picks_up_a_new_report_and_rebuilds_from_the_cache(tmp_path):
         text = log.read_text(encoding="utf-8")
         assert "(reused, with 1 new and 0 removed)" in text, text[-3000:]
     finally:
-        os.killpg(proc.pid, signal.SIGINT)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        _stop(proc)
 
 
 def _serve(project: Path, log: Path) -> tuple[subprocess.Popen, str]:
