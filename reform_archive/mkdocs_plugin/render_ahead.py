@@ -21,6 +21,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from markdown.util import AMP_SUBSTITUTE
+
 log = logging.getLogger("mkdocs.plugins.reform_archive")
 
 CHUNK = 16   # pages a task: fewer messages, and the first pages come back soon
@@ -40,7 +42,7 @@ def _digest(markdown: str) -> bytes:
     return hashlib.blake2b(markdown.encode("utf-8"), digest_size=16).digest()
 
 
-def _kept_as_is(url: str | None, amp_substitute: str) -> tuple[bool, str]:
+def _kept_as_is(url: str | None) -> tuple[bool, str]:
     """Whether MkDocs leaves a link or image as it is (its `path_to_url`: one that names a
     scheme or a host, an e-mail address Markdown encoded, or an anchor or query of this page),
     and the anchor of a link to this page, which MkDocs records to check."""
@@ -51,7 +53,7 @@ def _kept_as_is(url: str | None, amp_substitute: str) -> tuple[bool, str]:
         return True, ""
     if url.startswith(("/", "\\")):
         return False, ""
-    if amp_substitute in url:
+    if AMP_SUBSTITUTE in url:
         return True, ""
     return not path, anchor if not path else ""
 
@@ -61,7 +63,6 @@ def _render_pages(extensions: list, configs: dict, sources: list[str]) -> list[R
     None for a page that has a link or image into the site, or that failed."""
     import markdown
     from markdown.treeprocessors import Treeprocessor
-    from markdown.util import AMP_SUBSTITUTE
     from mkdocs.structure import pages as mkdocs_pages
     from mkdocs.utils.meta import get_data
 
@@ -76,7 +77,7 @@ def _render_pages(extensions: list, configs: dict, sources: list[str]) -> list[R
             for element in root.iter():
                 if element.tag in ("a", "img"):
                     url = element.get("href" if element.tag == "a" else "src")
-                    as_is, anchor = _kept_as_is(url, AMP_SUBSTITUTE)
+                    as_is, anchor = _kept_as_is(url)
                     self.as_is = self.as_is and as_is
                     if anchor:
                         self.self_links.setdefault(anchor, url)

@@ -6,9 +6,9 @@ entries. MkDocs knowledge, so it sits with the plugin."""
 from __future__ import annotations
 
 import hashlib
-import types
 import importlib.metadata
 import re
+import types
 from pathlib import Path
 from typing import Any, Iterable
 
